@@ -1,0 +1,66 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import si from 'systeminformation';
+import type { Disk } from '../shared/proto-types/zkfleet/v1/Disk';
+import type { Facts } from '../shared/proto-types/zkfleet/v1/Facts';
+import type { FactsRequest__Output } from '../shared/proto-types/zkfleet/v1/FactsRequest';
+import type { Host } from './host';
+import { installedVersion } from './install';
+import type { StateFile } from './state';
+import { holdsData, readMyid, zooKeeperStatus } from './zookeeper';
+
+export const AGENT_VERSION: string = (require('../../package.json') as { version: string }).version;
+
+let osInfo: Promise<si.Systeminformation.OsData> | undefined;
+
+/** Free space where a path lives (its nearest existing ancestor), with the mount point it is on. */
+export async function diskOf(real: string, shownAs: string): Promise<Disk> {
+  let p = real;
+  for (;;) {
+    const st = await fs.statfs(p).catch(() => undefined);
+    if (st) {
+      const mounts = await fs.readFile('/proc/self/mounts', 'utf8').catch(() => '');
+      const mount = mounts.split('\n').map((l) => l.split(' ')[1]?.replace(/\\040/g, ' ')).filter((m): m is string => !!m && (p === m || p.startsWith(m.endsWith('/') ? m : `${m}/`)))
+        .sort((a, b) => b.length - a.length)[0] ?? '/';
+      return { path: shownAs, mount, totalBytes: st.blocks * st.bsize, freeBytes: st.bavail * st.bsize };
+    }
+    if (p === path.dirname(p)) return { path: shownAs, mount: '', totalBytes: 0, freeBytes: 0 };
+    p = path.dirname(p);
+  }
+}
+
+export async function gatherFacts(host: Host, state: StateFile, req: FactsRequest__Output): Promise<Facts> {
+  osInfo ??= si.osInfo();
+  const dataDir = req.dataDir || '/data/zookeeper/data';
+  const dataLogDir = req.dataLogDir || '/data/zookeeper/logs';
+  const [info, status, jdk, zk, myid, hasData, disks] = await Promise.all([
+    osInfo,
+    zooKeeperStatus(state),
+    installedVersion(host, path.posix.join(req.jdkInstallDir || '/usr/java', 'jdk')),
+    installedVersion(host, path.posix.join(req.zookeeperInstallDir || '/opt', 'zookeeper')),
+    readMyid(host.path(dataDir)),
+    holdsData(host.path(dataDir), host.path(dataLogDir)),
+    Promise.all([diskOf(host.path(dataDir), dataDir), diskOf(host.path(dataLogDir), dataLogDir)]),
+  ]);
+  const ifaces = os.networkInterfaces();
+  return {
+    name: host.config.name,
+    hostname: os.hostname(),
+    os: `${info.distro} ${info.release}`.trim(),
+    kernel: os.release(),
+    cpus: os.availableParallelism(),
+    memoryTotalBytes: os.totalmem(),
+    memoryAvailableBytes: os.freemem(),
+    load1: os.loadavg()[0],
+    disks,
+    interfaces: Object.entries(ifaces).map(([name, addrs]) => ({ name, addresses: (addrs ?? []).map((a) => a.address) })),
+    capabilities: [...host.config.capabilities],
+    jdkVersion: jdk,
+    zookeeperVersion: zk,
+    zookeeperMode: status.mode,
+    myid,
+    dataDirHasData: hasData,
+    agentVersion: AGENT_VERSION,
+  };
+}

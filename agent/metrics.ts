@@ -1,0 +1,35 @@
+/** Counters of the RPCs an agent served, for its /metrics endpoint and logs. */
+export class RpcMetrics {
+  private readonly calls = new Map<string, { ok: number; failed: number; totalMs: number }>();
+
+  count(method: string, ok: boolean, ms: number): void {
+    const c = this.calls.get(method) ?? { ok: 0, failed: 0, totalMs: 0 };
+    if (ok) c.ok++; else c.failed++;
+    c.totalMs += ms;
+    this.calls.set(method, c);
+  }
+
+  /** Prometheus text format: the agent's RPCs and its own process figures. */
+  render(name: string): string {
+    const mem = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    const lines = [
+      '# HELP zkfleet_agent_rpc_total RPCs served, by method and result.',
+      '# TYPE zkfleet_agent_rpc_total counter',
+      ...[...this.calls].flatMap(([m, c]) => [
+        `zkfleet_agent_rpc_total{host="${name}",method="${m}",result="ok"} ${c.ok}`,
+        `zkfleet_agent_rpc_total{host="${name}",method="${m}",result="error"} ${c.failed}`,
+      ]),
+      '# HELP zkfleet_agent_rpc_seconds_total Time spent serving RPCs, by method.',
+      '# TYPE zkfleet_agent_rpc_seconds_total counter',
+      ...[...this.calls].map(([m, c]) => `zkfleet_agent_rpc_seconds_total{host="${name}",method="${m}"} ${(c.totalMs / 1000).toFixed(3)}`),
+      '# TYPE process_resident_memory_bytes gauge',
+      `process_resident_memory_bytes ${mem.rss}`,
+      '# TYPE process_cpu_seconds_total counter',
+      `process_cpu_seconds_total ${((cpu.user + cpu.system) / 1e6).toFixed(3)}`,
+      '# TYPE process_heap_used_bytes gauge',
+      `process_heap_used_bytes ${mem.heapUsed}`,
+    ];
+    return lines.join('\n') + '\n';
+  }
+}

@@ -1,0 +1,80 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { AgentClient as _zkfleet_v1_AgentClient, AgentDefinition as _zkfleet_v1_AgentDefinition } from './zkfleet/v1/Agent';
+import type { ArtifactChunk as _zkfleet_v1_ArtifactChunk, ArtifactChunk__Output as _zkfleet_v1_ArtifactChunk__Output } from './zkfleet/v1/ArtifactChunk';
+import type { BuildImageEvent as _zkfleet_v1_BuildImageEvent, BuildImageEvent__Output as _zkfleet_v1_BuildImageEvent__Output } from './zkfleet/v1/BuildImageEvent';
+import type { BuildImageRequest as _zkfleet_v1_BuildImageRequest, BuildImageRequest__Output as _zkfleet_v1_BuildImageRequest__Output } from './zkfleet/v1/BuildImageRequest';
+import type { BuildImageResult as _zkfleet_v1_BuildImageResult, BuildImageResult__Output as _zkfleet_v1_BuildImageResult__Output } from './zkfleet/v1/BuildImageResult';
+import type { ConfigureZooKeeperRequest as _zkfleet_v1_ConfigureZooKeeperRequest, ConfigureZooKeeperRequest__Output as _zkfleet_v1_ConfigureZooKeeperRequest__Output } from './zkfleet/v1/ConfigureZooKeeperRequest';
+import type { CoordinatorClient as _zkfleet_v1_CoordinatorClient, CoordinatorDefinition as _zkfleet_v1_CoordinatorDefinition } from './zkfleet/v1/Coordinator';
+import type { Disk as _zkfleet_v1_Disk, Disk__Output as _zkfleet_v1_Disk__Output } from './zkfleet/v1/Disk';
+import type { DnsRecord as _zkfleet_v1_DnsRecord, DnsRecord__Output as _zkfleet_v1_DnsRecord__Output } from './zkfleet/v1/DnsRecord';
+import type { ExecEvent as _zkfleet_v1_ExecEvent, ExecEvent__Output as _zkfleet_v1_ExecEvent__Output } from './zkfleet/v1/ExecEvent';
+import type { ExecExit as _zkfleet_v1_ExecExit, ExecExit__Output as _zkfleet_v1_ExecExit__Output } from './zkfleet/v1/ExecExit';
+import type { ExecRequest as _zkfleet_v1_ExecRequest, ExecRequest__Output as _zkfleet_v1_ExecRequest__Output } from './zkfleet/v1/ExecRequest';
+import type { Facts as _zkfleet_v1_Facts, Facts__Output as _zkfleet_v1_Facts__Output } from './zkfleet/v1/Facts';
+import type { FactsRequest as _zkfleet_v1_FactsRequest, FactsRequest__Output as _zkfleet_v1_FactsRequest__Output } from './zkfleet/v1/FactsRequest';
+import type { HasArtifactReply as _zkfleet_v1_HasArtifactReply, HasArtifactReply__Output as _zkfleet_v1_HasArtifactReply__Output } from './zkfleet/v1/HasArtifactReply';
+import type { HasArtifactRequest as _zkfleet_v1_HasArtifactRequest, HasArtifactRequest__Output as _zkfleet_v1_HasArtifactRequest__Output } from './zkfleet/v1/HasArtifactRequest';
+import type { HealthReport as _zkfleet_v1_HealthReport, HealthReport__Output as _zkfleet_v1_HealthReport__Output } from './zkfleet/v1/HealthReport';
+import type { InstallRequest as _zkfleet_v1_InstallRequest, InstallRequest__Output as _zkfleet_v1_InstallRequest__Output } from './zkfleet/v1/InstallRequest';
+import type { NetInterface as _zkfleet_v1_NetInterface, NetInterface__Output as _zkfleet_v1_NetInterface__Output } from './zkfleet/v1/NetInterface';
+import type { ReportAck as _zkfleet_v1_ReportAck, ReportAck__Output as _zkfleet_v1_ReportAck__Output } from './zkfleet/v1/ReportAck';
+import type { Resolution as _zkfleet_v1_Resolution, Resolution__Output as _zkfleet_v1_Resolution__Output } from './zkfleet/v1/Resolution';
+import type { ResolveReply as _zkfleet_v1_ResolveReply, ResolveReply__Output as _zkfleet_v1_ResolveReply__Output } from './zkfleet/v1/ResolveReply';
+import type { ResolveRequest as _zkfleet_v1_ResolveRequest, ResolveRequest__Output as _zkfleet_v1_ResolveRequest__Output } from './zkfleet/v1/ResolveRequest';
+import type { StepResult as _zkfleet_v1_StepResult, StepResult__Output as _zkfleet_v1_StepResult__Output } from './zkfleet/v1/StepResult';
+import type { UploadArtifactReply as _zkfleet_v1_UploadArtifactReply, UploadArtifactReply__Output as _zkfleet_v1_UploadArtifactReply__Output } from './zkfleet/v1/UploadArtifactReply';
+import type { UpsertDnsRecordsRequest as _zkfleet_v1_UpsertDnsRecordsRequest, UpsertDnsRecordsRequest__Output as _zkfleet_v1_UpsertDnsRecordsRequest__Output } from './zkfleet/v1/UpsertDnsRecordsRequest';
+import type { ZooKeeperServer as _zkfleet_v1_ZooKeeperServer, ZooKeeperServer__Output as _zkfleet_v1_ZooKeeperServer__Output } from './zkfleet/v1/ZooKeeperServer';
+import type { ZooKeeperServiceReply as _zkfleet_v1_ZooKeeperServiceReply, ZooKeeperServiceReply__Output as _zkfleet_v1_ZooKeeperServiceReply__Output } from './zkfleet/v1/ZooKeeperServiceReply';
+import type { ZooKeeperServiceRequest as _zkfleet_v1_ZooKeeperServiceRequest, ZooKeeperServiceRequest__Output as _zkfleet_v1_ZooKeeperServiceRequest__Output } from './zkfleet/v1/ZooKeeperServiceRequest';
+import type { ZooKeeperStatus as _zkfleet_v1_ZooKeeperStatus, ZooKeeperStatus__Output as _zkfleet_v1_ZooKeeperStatus__Output } from './zkfleet/v1/ZooKeeperStatus';
+import type { ZooKeeperStatusRequest as _zkfleet_v1_ZooKeeperStatusRequest, ZooKeeperStatusRequest__Output as _zkfleet_v1_ZooKeeperStatusRequest__Output } from './zkfleet/v1/ZooKeeperStatusRequest';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  zkfleet: {
+    v1: {
+      Agent: SubtypeConstructor<typeof grpc.Client, _zkfleet_v1_AgentClient> & { service: _zkfleet_v1_AgentDefinition }
+      ArtifactChunk: MessageTypeDefinition<_zkfleet_v1_ArtifactChunk, _zkfleet_v1_ArtifactChunk__Output>
+      BuildImageEvent: MessageTypeDefinition<_zkfleet_v1_BuildImageEvent, _zkfleet_v1_BuildImageEvent__Output>
+      BuildImageRequest: MessageTypeDefinition<_zkfleet_v1_BuildImageRequest, _zkfleet_v1_BuildImageRequest__Output>
+      BuildImageResult: MessageTypeDefinition<_zkfleet_v1_BuildImageResult, _zkfleet_v1_BuildImageResult__Output>
+      ConfigureZooKeeperRequest: MessageTypeDefinition<_zkfleet_v1_ConfigureZooKeeperRequest, _zkfleet_v1_ConfigureZooKeeperRequest__Output>
+      /**
+       * The coordinator server: agents push health reports to it.
+       */
+      Coordinator: SubtypeConstructor<typeof grpc.Client, _zkfleet_v1_CoordinatorClient> & { service: _zkfleet_v1_CoordinatorDefinition }
+      Disk: MessageTypeDefinition<_zkfleet_v1_Disk, _zkfleet_v1_Disk__Output>
+      DnsRecord: MessageTypeDefinition<_zkfleet_v1_DnsRecord, _zkfleet_v1_DnsRecord__Output>
+      ExecEvent: MessageTypeDefinition<_zkfleet_v1_ExecEvent, _zkfleet_v1_ExecEvent__Output>
+      ExecExit: MessageTypeDefinition<_zkfleet_v1_ExecExit, _zkfleet_v1_ExecExit__Output>
+      ExecRequest: MessageTypeDefinition<_zkfleet_v1_ExecRequest, _zkfleet_v1_ExecRequest__Output>
+      Facts: MessageTypeDefinition<_zkfleet_v1_Facts, _zkfleet_v1_Facts__Output>
+      FactsRequest: MessageTypeDefinition<_zkfleet_v1_FactsRequest, _zkfleet_v1_FactsRequest__Output>
+      HasArtifactReply: MessageTypeDefinition<_zkfleet_v1_HasArtifactReply, _zkfleet_v1_HasArtifactReply__Output>
+      HasArtifactRequest: MessageTypeDefinition<_zkfleet_v1_HasArtifactRequest, _zkfleet_v1_HasArtifactRequest__Output>
+      HealthReport: MessageTypeDefinition<_zkfleet_v1_HealthReport, _zkfleet_v1_HealthReport__Output>
+      InstallRequest: MessageTypeDefinition<_zkfleet_v1_InstallRequest, _zkfleet_v1_InstallRequest__Output>
+      NetInterface: MessageTypeDefinition<_zkfleet_v1_NetInterface, _zkfleet_v1_NetInterface__Output>
+      ReportAck: MessageTypeDefinition<_zkfleet_v1_ReportAck, _zkfleet_v1_ReportAck__Output>
+      Resolution: MessageTypeDefinition<_zkfleet_v1_Resolution, _zkfleet_v1_Resolution__Output>
+      ResolveReply: MessageTypeDefinition<_zkfleet_v1_ResolveReply, _zkfleet_v1_ResolveReply__Output>
+      ResolveRequest: MessageTypeDefinition<_zkfleet_v1_ResolveRequest, _zkfleet_v1_ResolveRequest__Output>
+      StepResult: MessageTypeDefinition<_zkfleet_v1_StepResult, _zkfleet_v1_StepResult__Output>
+      UploadArtifactReply: MessageTypeDefinition<_zkfleet_v1_UploadArtifactReply, _zkfleet_v1_UploadArtifactReply__Output>
+      UpsertDnsRecordsRequest: MessageTypeDefinition<_zkfleet_v1_UpsertDnsRecordsRequest, _zkfleet_v1_UpsertDnsRecordsRequest__Output>
+      ZooKeeperServer: MessageTypeDefinition<_zkfleet_v1_ZooKeeperServer, _zkfleet_v1_ZooKeeperServer__Output>
+      ZooKeeperServiceReply: MessageTypeDefinition<_zkfleet_v1_ZooKeeperServiceReply, _zkfleet_v1_ZooKeeperServiceReply__Output>
+      ZooKeeperServiceRequest: MessageTypeDefinition<_zkfleet_v1_ZooKeeperServiceRequest, _zkfleet_v1_ZooKeeperServiceRequest__Output>
+      ZooKeeperStatus: MessageTypeDefinition<_zkfleet_v1_ZooKeeperStatus, _zkfleet_v1_ZooKeeperStatus__Output>
+      ZooKeeperStatusRequest: MessageTypeDefinition<_zkfleet_v1_ZooKeeperStatusRequest, _zkfleet_v1_ZooKeeperStatusRequest__Output>
+    }
+  }
+}
+

@@ -1,0 +1,44 @@
+// Original file: proto/zkfleet.proto
+
+
+export interface BuildImageRequest {
+  'from'?: (string);
+  'tag'?: (string);
+  'timezone'?: (string);
+  /**
+   * a stored artifact
+   */
+  'jmxAgentSha256'?: (string);
+  /**
+   * jmx_javaagent-0.3.1.jar
+   */
+  'jmxAgentName'?: (string);
+  /**
+   * config.yml content
+   */
+  'jmxConfig'?: (string);
+  'jmxPort'?: (number);
+  'insecure'?: (boolean);
+  'dryRun'?: (boolean);
+}
+
+export interface BuildImageRequest__Output {
+  'from': (string);
+  'tag': (string);
+  'timezone': (string);
+  /**
+   * a stored artifact
+   */
+  'jmxAgentSha256': (string);
+  /**
+   * jmx_javaagent-0.3.1.jar
+   */
+  'jmxAgentName': (string);
+  /**
+   * config.yml content
+   */
+  'jmxConfig': (string);
+  'jmxPort': (number);
+  'insecure': (boolean);
+  'dryRun': (boolean);
+}

@@ -1,0 +1,69 @@
+// Original file: proto/zkfleet.proto
+
+import type { ZooKeeperServer as _zkfleet_v1_ZooKeeperServer, ZooKeeperServer__Output as _zkfleet_v1_ZooKeeperServer__Output } from '../../zkfleet/v1/ZooKeeperServer';
+
+export interface ConfigureZooKeeperRequest {
+  /**
+   * opt: zoo.cfg goes to <install_dir>/zookeeper/conf/zoo.cfg
+   */
+  'installDir'?: (string);
+  'dataDir'?: (string);
+  'dataLogDir'?: (string);
+  'clientPort'?: (number);
+  'clientPortAddress'?: (string);
+  'tickTime'?: (number);
+  'initLimit'?: (number);
+  'syncLimit'?: (number);
+  'servers'?: (_zkfleet_v1_ZooKeeperServer)[];
+  'myid'?: (number);
+  /**
+   * 4lw.commands.whitelist; default "srvr,mntr,ruok"
+   */
+  'fourLetterWords'?: (string);
+  'autopurgeSnapRetainCount'?: (number);
+  'autopurgePurgeInterval'?: (number);
+  /**
+   * empty: AdminServer disabled
+   */
+  'adminServerAddress'?: (string);
+  'adminServerPort'?: (number);
+  'extra'?: ({[key: string]: string});
+  'dryRun'?: (boolean);
+  /**
+   * SERVER_JVMFLAGS for zkServer.sh
+   */
+  'jvmFlags'?: (string);
+}
+
+export interface ConfigureZooKeeperRequest__Output {
+  /**
+   * opt: zoo.cfg goes to <install_dir>/zookeeper/conf/zoo.cfg
+   */
+  'installDir': (string);
+  'dataDir': (string);
+  'dataLogDir': (string);
+  'clientPort': (number);
+  'clientPortAddress': (string);
+  'tickTime': (number);
+  'initLimit': (number);
+  'syncLimit': (number);
+  'servers': (_zkfleet_v1_ZooKeeperServer__Output)[];
+  'myid': (number);
+  /**
+   * 4lw.commands.whitelist; default "srvr,mntr,ruok"
+   */
+  'fourLetterWords': (string);
+  'autopurgeSnapRetainCount': (number);
+  'autopurgePurgeInterval': (number);
+  /**
+   * empty: AdminServer disabled
+   */
+  'adminServerAddress': (string);
+  'adminServerPort': (number);
+  'extra': ({[key: string]: string});
+  'dryRun': (boolean);
+  /**
+   * SERVER_JVMFLAGS for zkServer.sh
+   */
+  'jvmFlags': (string);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/zkfleet.proto
+
+
+export interface ResolveRequest {
+  'names'?: (string)[];
+}
+
+export interface ResolveRequest__Output {
+  'names': (string)[];
+}

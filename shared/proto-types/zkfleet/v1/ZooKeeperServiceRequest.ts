@@ -1,0 +1,33 @@
+// Original file: proto/zkfleet.proto
+
+
+// Original file: proto/zkfleet.proto
+
+export const _zkfleet_v1_ZooKeeperServiceRequest_Action = {
+  STATUS: 'STATUS',
+  START: 'START',
+  STOP: 'STOP',
+  RESTART: 'RESTART',
+} as const;
+
+export type _zkfleet_v1_ZooKeeperServiceRequest_Action =
+  | 'STATUS'
+  | 0
+  | 'START'
+  | 1
+  | 'STOP'
+  | 2
+  | 'RESTART'
+  | 3
+
+export type _zkfleet_v1_ZooKeeperServiceRequest_Action__Output = typeof _zkfleet_v1_ZooKeeperServiceRequest_Action[keyof typeof _zkfleet_v1_ZooKeeperServiceRequest_Action]
+
+export interface ZooKeeperServiceRequest {
+  'action'?: (_zkfleet_v1_ZooKeeperServiceRequest_Action);
+  'dryRun'?: (boolean);
+}
+
+export interface ZooKeeperServiceRequest__Output {
+  'action': (_zkfleet_v1_ZooKeeperServiceRequest_Action__Output);
+  'dryRun': (boolean);
+}
