@@ -78,7 +78,7 @@ async function reload(host: Host, zone: string): Promise<string> {
     }
   }
   if (!namedPidFile) throw new ZkfError('CONFIG_INVALID', 'dns: neither rndc nor namedPidFile is configured: cannot reload the zone');
-  const pid = Number((await fs.readFile(host.path(namedPidFile), 'utf8')).trim());
+  const pid = Number((await fs.readFile(namedPidFile, 'utf8')).trim());
   process.kill(pid, 'SIGHUP');
   return `SIGHUP to named ${pid}`;
 }

@@ -1,0 +1,145 @@
+import * as grpc from '@grpc/grpc-js';
+import { createReadStream } from 'node:fs';
+import { fromServiceError, ZkfError } from '../shared/errors';
+import { zkfleetProto, type AgentClient } from '../shared/proto';
+import type { BuildImageRequest } from '../shared/proto-types/zkfleet/v1/BuildImageRequest';
+import type { BuildImageResult__Output } from '../shared/proto-types/zkfleet/v1/BuildImageResult';
+import type { ConfigureZooKeeperRequest } from '../shared/proto-types/zkfleet/v1/ConfigureZooKeeperRequest';
+import type { ExecExit__Output } from '../shared/proto-types/zkfleet/v1/ExecExit';
+import type { ExecRequest } from '../shared/proto-types/zkfleet/v1/ExecRequest';
+import type { Facts__Output } from '../shared/proto-types/zkfleet/v1/Facts';
+import type { FactsRequest } from '../shared/proto-types/zkfleet/v1/FactsRequest';
+import type { InstallRequest } from '../shared/proto-types/zkfleet/v1/InstallRequest';
+import type { Resolution__Output } from '../shared/proto-types/zkfleet/v1/Resolution';
+import type { StepResult__Output } from '../shared/proto-types/zkfleet/v1/StepResult';
+import type { UpsertDnsRecordsRequest } from '../shared/proto-types/zkfleet/v1/UpsertDnsRecordsRequest';
+import type { ZooKeeperServiceReply__Output } from '../shared/proto-types/zkfleet/v1/ZooKeeperServiceReply';
+import type { ZooKeeperStatus__Output } from '../shared/proto-types/zkfleet/v1/ZooKeeperStatus';
+import { clientCredentials, type TlsMaterial } from '../shared/tls';
+
+export interface CallOptions { signal?: AbortSignal; timeoutMs?: number }
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const CHUNK = 1 << 20;
+
+/**
+ * A typed, promise-based client for one agent. Every call has a deadline and follows an AbortSignal;
+ * errors come back as ZkfError naming the host.
+ */
+export class AgentConnection {
+  readonly client: AgentClient;
+
+  constructor(readonly name: string, readonly address: string, tls: TlsMaterial) {
+    const Agent = zkfleetProto().zkfleet.v1.Agent;
+    this.client = new Agent(address, clientCredentials(tls, { role: 'agent', name }), {
+      'grpc.keepalive_time_ms': 30_000,
+      'grpc.max_send_message_length': 8 << 20,
+      'grpc.initial_reconnect_backoff_ms': 200,
+      'grpc.max_reconnect_backoff_ms': 2000,
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  private opts(o: CallOptions = {}): grpc.CallOptions {
+    return { deadline: Date.now() + (o.timeoutMs ?? DEFAULT_TIMEOUT_MS) };
+  }
+
+  /** Wrap a unary call: deadline, cancellation on abort, error conversion. */
+  private unary<Req, Res>(method: (req: Req, opts: grpc.CallOptions, cb: grpc.requestCallback<Res>) => grpc.ClientUnaryCall, req: Req, o: CallOptions = {}): Promise<Res> {
+    if (o.signal?.aborted) return Promise.reject(new ZkfError('CANCELLED', 'cancelled', { host: this.name }));
+    return new Promise<Res>((resolve, reject) => {
+      const call = method.call(this.client, req, this.opts(o), (err, res) => {
+        o.signal?.removeEventListener('abort', onAbort);
+        if (err) reject(fromServiceError(err, this.name));
+        else resolve(res as Res);
+      });
+      const onAbort = () => call.cancel();
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Wait until the channel is connected (mTLS handshake done), or fail with why. */
+  waitReady(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.client.waitForReady(Date.now() + timeoutMs, (err) => {
+        if (!err) return resolve();
+        reject(new ZkfError('UNAVAILABLE', `agent ${this.name} at ${this.address} is unreachable after ${timeoutMs} ms (is the agent running, is the address right, does its certificate match?)`, { host: this.name, cause: err }));
+      });
+    });
+  }
+
+  facts(req: FactsRequest, o?: CallOptions): Promise<Facts__Output> { return this.unary(this.client.Facts, req, o); }
+  hasArtifact(sha256: string, o?: CallOptions): Promise<{ present: boolean; size: number }> { return this.unary(this.client.HasArtifact, { sha256 }, o); }
+  installJdk(req: InstallRequest, o?: CallOptions): Promise<StepResult__Output> { return this.unary(this.client.InstallJdk, req, { timeoutMs: 300_000, ...o }); }
+  installZooKeeper(req: InstallRequest, o?: CallOptions): Promise<StepResult__Output> { return this.unary(this.client.InstallZooKeeper, req, { timeoutMs: 300_000, ...o }); }
+  configureZooKeeper(req: ConfigureZooKeeperRequest, o?: CallOptions): Promise<StepResult__Output> { return this.unary(this.client.ConfigureZooKeeper, req, o); }
+  zooKeeperService(action: 'STATUS' | 'START' | 'STOP' | 'RESTART', dryRun: boolean, o?: CallOptions): Promise<ZooKeeperServiceReply__Output> {
+    return this.unary(this.client.ZooKeeperService, { action, dryRun }, { timeoutMs: 120_000, ...o });
+  }
+  zooKeeperStatus(logTailLines = 0, o?: CallOptions): Promise<ZooKeeperStatus__Output> { return this.unary(this.client.ZooKeeperStatus, { logTailLines }, { timeoutMs: 5_000, ...o }); }
+  upsertDnsRecords(req: UpsertDnsRecordsRequest, o?: CallOptions): Promise<StepResult__Output> { return this.unary(this.client.UpsertDnsRecords, req, { timeoutMs: 60_000, ...o }); }
+  async resolve(names: string[], o?: CallOptions): Promise<Resolution__Output[]> { return (await this.unary<{ names: string[] }, { results: Resolution__Output[] }>(this.client.Resolve, { names }, o)).results; }
+
+  /** Stream a file in 1 MiB chunks; the agent verifies the digest before keeping it. */
+  upload(file: string, sha256: string, size: number, name: string, onBytes: (n: number) => void, o: CallOptions = {}): Promise<{ changed: boolean }> {
+    return new Promise((resolve, reject) => {
+      const call = this.client.UploadArtifact(this.opts({ timeoutMs: 600_000, ...o }), (err, res) => {
+        o.signal?.removeEventListener('abort', onAbort);
+        if (err) reject(fromServiceError(err, this.name));
+        else resolve({ changed: !!res?.changed });
+      });
+      const onAbort = () => { stream.destroy(); call.cancel(); };
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      const stream = createReadStream(file, { highWaterMark: CHUNK });
+      let first = true;
+      stream.on('data', (data) => {
+        const chunk = first ? { sha256, size, name, data: data as Buffer } : { data: data as Buffer };
+        first = false;
+        onBytes((data as Buffer).length);
+        if (!call.write(chunk)) { stream.pause(); call.once('drain', () => stream.resume()); }
+      });
+      stream.on('end', () => { if (first) call.write({ sha256, size, name, data: Buffer.alloc(0) }); call.end(); });
+      stream.on('error', (err) => { call.cancel(); reject(new ZkfError('NOT_FOUND', `cannot read ${file}: ${err.message}`, { host: this.name, cause: err })); });
+    });
+  }
+
+  /** Run a command; output arrives through the callbacks; resolves with the exit. */
+  exec(req: ExecRequest, out: { stdout(b: Buffer): void; stderr(b: Buffer): void }, o: CallOptions = {}): Promise<ExecExit__Output> {
+    return new Promise((resolve, reject) => {
+      const call = this.client.Exec(req, this.opts({ timeoutMs: (req.timeoutMs ?? 0) + 30_000, ...o }));
+      let exit: ExecExit__Output | undefined;
+      const onAbort = () => call.cancel();
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      call.on('data', (ev) => {
+        if (ev.stdout) out.stdout(ev.stdout);
+        else if (ev.stderr) out.stderr(ev.stderr);
+        else if (ev.exit) exit = ev.exit;
+      });
+      call.on('error', (err) => { o.signal?.removeEventListener('abort', onAbort); reject(fromServiceError(err, this.name)); });
+      call.on('end', () => {
+        o.signal?.removeEventListener('abort', onAbort);
+        if (exit) resolve(exit);
+        else reject(new ZkfError('INTERNAL', 'exec stream ended without an exit status', { host: this.name }));
+      });
+    });
+  }
+
+  buildImage(req: BuildImageRequest, onLog: (line: string) => void, o: CallOptions = {}): Promise<BuildImageResult__Output> {
+    return new Promise((resolve, reject) => {
+      const call = this.client.BuildImage(req, this.opts({ timeoutMs: 900_000, ...o }));
+      let result: BuildImageResult__Output | undefined;
+      const onAbort = () => call.cancel();
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      call.on('data', (ev) => { if (ev.log) onLog(ev.log); else if (ev.result) result = ev.result; });
+      call.on('error', (err) => { o.signal?.removeEventListener('abort', onAbort); reject(fromServiceError(err, this.name)); });
+      call.on('end', () => {
+        o.signal?.removeEventListener('abort', onAbort);
+        if (result) resolve(result);
+        else reject(new ZkfError('INTERNAL', 'image build stream ended without a result', { host: this.name }));
+      });
+    });
+  }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+
+// grpc-js passes the agent's IP as the TLS server name; Node warns on every connection. The certificate
+// check itself is ours (shared/tls.ts), so the warning is noise for an operator.
+process.noDeprecation = true;
+import { registerDeploy } from './cli/deploy';
+import { registerPki } from './cli/pki';
+import { registerStatus } from './cli/status';
+
+const program = new Command('coordinator')
+  .description('zkfleet coordinator: deliver and run a ZooKeeper ensemble from one file')
+  .version((require('../../package.json') as { version: string }).version)
+  .showHelpAfterError('(run with --help for usage)')
+  .addHelpText('after', `
+Getting started:
+  coordinator pki init ./pki                         # CA + coordinator certificate
+  coordinator pki issue hdss7-11 --ip 10.4.7.11      # one per agent host
+  coordinator deploy ensemble.yaml --dry-run         # the plan, nothing touched
+  coordinator deploy ensemble.yaml                   # the runbook, end to end
+  coordinator status ensemble.yaml                   # quorum, leader, modes
+
+Exit codes: 0 success, 1 error, 2 partial (some hosts failed), 64 usage.`);
+
+program.exitOverride((err) => {
+  process.exit(err.exitCode === 0 ? 0 : 64);
+});
+registerPki(program);
+registerDeploy(program);
+registerStatus(program);
+
+program.parseAsync().catch((err) => {
+  process.stderr.write(`error: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { sh } from './sh';
+
+/**
+ * Test tarballs in the upstream layouts, assembled from Debian's packages (no Apache or Oracle download is
+ * reachable here). Built once into the cache directory and reused.
+ */
+export const CACHE_DIR = path.resolve(__dirname, '../../../.cache/artifacts');
+const JDK_SRC = '/usr/lib/jvm/java-17-openjdk-amd64';
+
+export interface Artifact { path: string; sha256: string }
+
+export async function sha256Of(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const c of createReadStream(file, { highWaterMark: 1 << 20 })) h.update(c as Buffer);
+  return h.digest('hex');
+}
+
+async function cached(name: string, build: (out: string, work: string) => Promise<void>): Promise<Artifact> {
+  const out = path.join(CACHE_DIR, name);
+  const digestFile = `${out}.sha256`;
+  if (existsSync(out) && existsSync(digestFile)) return { path: out, sha256: (await fs.readFile(digestFile, 'utf8')).trim() };
+  await fs.mkdir(CACHE_DIR, { recursive: true });
+  const work = await fs.mkdtemp(path.join(CACHE_DIR, '.build-'));
+  try {
+    const tmp = `${out}.tmp`;
+    await build(tmp, work);
+    await fs.rename(tmp, out);
+    const sha = await sha256Of(out);
+    await fs.writeFile(digestFile, `${sha}\n`);
+    return { path: out, sha256: sha };
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
+
+async function pack(parent: string, top: string, out: string): Promise<void> {
+  // gzip -1: these are test artifacts, built once; speed over size.
+  await sh('sh', ['-c', 'tar -C "$1" -cf - "$2" | gzip -1 > "$3"', 'pack', parent, top, out], { timeoutMs: 600_000 });
+}
+
+/** The JDK as a vendor tarball would be: jdk-17/{bin,lib,conf,...}; symlinks resolved, dangling ones dropped. */
+export function jdkTarball(): Promise<Artifact> {
+  return cached('jdk-17-linux-x64.tar.gz', async (out, work) => {
+    const dir = path.join(work, 'jdk-17');
+    // -L resolves the package's links into /etc; dangling ones make cp complain, and are simply not copied.
+    await sh('cp', ['-rL', `${JDK_SRC}/.`, dir], { allowFail: true });
+    await fs.rm(path.join(dir, 'jmods'), { recursive: true, force: true });
+    await fs.rm(path.join(dir, 'lib', 'src.zip'), { force: true });
+    if (!existsSync(path.join(dir, 'bin', 'java'))) throw new Error(`could not assemble the test JDK from ${JDK_SRC}`);
+    await pack(work, 'jdk-17', out);
+  });
+}
+
+const ZK_ENV = `#!/usr/bin/env bash
+# zkEnv.sh for a tarball assembled from Debian's zookeeper package, in the upstream layout.
+ZOOBINDIR="\${ZOOBINDIR:-/usr/bin}"
+ZOOKEEPER_PREFIX="$(cd "\${ZOOBINDIR}/.." && pwd)"
+if [ "x$ZOOCFGDIR" = "x" ]; then ZOOCFGDIR="$ZOOKEEPER_PREFIX/conf"; fi
+if [ -f "$ZOOCFGDIR/java.env" ]; then . "$ZOOCFGDIR/java.env"; fi
+if [ "x$ZOOCFG" = "x" ]; then ZOOCFG="zoo.cfg"; fi
+ZOOCFG="$ZOOCFGDIR/$ZOOCFG"
+if [ "x$ZOO_LOG_DIR" = "x" ]; then ZOO_LOG_DIR="$ZOOKEEPER_PREFIX/logs"; fi
+if [ "x$ZOO_LOG4J_PROP" = "x" ]; then ZOO_LOG4J_PROP="INFO,CONSOLE"; fi
+if [ "x$JAVA_HOME" != "x" ] && [ -x "$JAVA_HOME/bin/java" ]; then JAVA="$JAVA_HOME/bin/java"; else JAVA="$(command -v java)"; fi
+CLASSPATH="$ZOOCFGDIR:$ZOOKEEPER_PREFIX/lib/*:$CLASSPATH"
+JVMFLAGS="$JVMFLAGS -Dzookeeper.root.logger=$ZOO_LOG4J_PROP -Dlog4j.configuration=file:$ZOOCFGDIR/log4j.properties"
+export ZOOCFGDIR ZOOCFG ZOO_LOG_DIR ZOO_LOG4J_PROP JAVA CLASSPATH
+`;
+
+/** ZooKeeper 3.8.0 as zookeeper-3.8.0/{bin,conf,lib}: Debian's scripts and jars, our zkEnv.sh. */
+export function zookeeperTarball(): Promise<Artifact> {
+  return cached('zookeeper-3.8.0.tar.gz', async (out, work) => {
+    const top = path.join(work, 'zookeeper-3.8.0');
+    await fs.mkdir(path.join(top, 'bin'), { recursive: true });
+    await fs.mkdir(path.join(top, 'conf'), { recursive: true });
+    await fs.mkdir(path.join(top, 'lib'), { recursive: true });
+    for (const s of ['zkServer.sh', 'zkCli.sh', 'zkCleanup.sh']) await fs.copyFile(`/usr/share/zookeeper/bin/${s}`, path.join(top, 'bin', s));
+    await fs.writeFile(path.join(top, 'bin', 'zkEnv.sh'), ZK_ENV, { mode: 0o755 });
+    for (const s of ['zkServer.sh', 'zkCli.sh', 'zkCleanup.sh']) await fs.chmod(path.join(top, 'bin', s), 0o755);
+    await fs.copyFile('/etc/zookeeper/conf_example/log4j.properties', path.join(top, 'conf', 'log4j.properties'));
+    await fs.writeFile(path.join(top, 'conf', 'zoo_sample.cfg'), 'tickTime=2000\ninitLimit=10\nsyncLimit=5\ndataDir=/tmp/zookeeper\nclientPort=2181\n');
+    const manifest = (await sh('unzip', ['-p', '/usr/share/java/zookeeper.jar', 'META-INF/MANIFEST.MF'])).stdout;
+    const cp = /Class-Path: ([\s\S]*?)\r?\n[A-Z]/.exec(manifest)?.[1].replace(/\r?\n /g, '').trim().split(/\s+/) ?? [];
+    const jars = ['/usr/share/java/zookeeper.jar', ...cp, '/usr/share/java/log4j-1.2.jar', '/usr/share/java/slf4j-log4j12.jar', '/usr/share/java/servlet-api.jar'];
+    for (const jar of jars) {
+      if (!existsSync(jar)) continue;
+      const real = await fs.realpath(jar);
+      await fs.copyFile(real, path.join(top, 'lib', path.basename(real)));
+    }
+    await pack(work, 'zookeeper-3.8.0', out);
+  });
+}
