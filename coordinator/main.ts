@@ -1,9 +1,5 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-
-// grpc-js passes the agent's IP as the TLS server name; Node warns on every connection. The certificate
-// check itself is ours (shared/tls.ts), so the warning is noise for an operator.
-process.noDeprecation = true;
 import { registerDeploy } from './cli/deploy';
 import { registerPki } from './cli/pki';
 import { registerStatus } from './cli/status';

@@ -49,7 +49,7 @@ export function parseYamlText(text: string, file: string): { value: unknown; loc
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const loc = { doc, lines, file };
   if (doc.errors.length) {
-    throw new ConfigError(file, doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? '?'}: YAML: ${e.message.split('\n')[0]}`));
+    throw new ConfigError(file, doc.errors.map((e) => `${file}:${lines.linePos(e.pos[0]).line}: YAML: ${e.message.split('\n')[0]}`));
   }
   return { value: doc.toJS(), loc };
 }
