@@ -207,13 +207,14 @@ async function start(zk: ZooKeeperState): Promise<boolean> {
 
 export async function zooKeeperService(state: StateFile, action: 'STATUS' | 'START' | 'STOP' | 'RESTART', dryRun: boolean, signal?: AbortSignal): Promise<{ result: StepResult; status: ZooKeeperStatus }> {
   let result: StepResult = { changed: false, description: 'status only' };
-  if (action !== 'STATUS') {
+  if (action !== 'STATUS' && dryRun) {
+    const zk = (await state.read()).zookeeper;
+    const running = !!zk && (await serverPid(zk.dataDir)) > 0;
+    const would = action === 'RESTART' || (action === 'START') !== running;
+    result = { changed: would, description: would ? `would ${action.toLowerCase()}${zk ? '' : ' (once configured)'}` : `already ${running ? 'running' : 'stopped'}` };
+  } else if (action !== 'STATUS') {
     const zk = await requireConfigured(state);
-    const running = (await serverPid(zk.dataDir)) > 0;
-    if (dryRun) {
-      const would = action === 'RESTART' || (action === 'START') !== running;
-      result = { changed: would, description: would ? `would ${action.toLowerCase()}` : `already ${running ? 'running' : 'stopped'}` };
-    } else if (action === 'START') {
+    if (action === 'START') {
       const changed = await start(zk);
       result = { changed, description: changed ? 'started' : 'already running' };
     } else if (action === 'STOP') {

@@ -289,17 +289,19 @@ async function startAndRoll(e: Ensemble, fleet: Fleet, zk: HostSpec[], configure
     for (const h of toRoll) await step(h, 'restart', async () => ({ changed: true, description: 'would restart (rolling, followers first, leader last)' }));
     return;
   }
-  const all = new Set(zk.map((h) => h.name));
-  if (toStart.length) await waitForQuorum(e, fleet, all, e.spec.timeouts.quorumMs, opts);
+  // Servers just started for the first time (a host added to the file) may only join once the others know
+  // them: before rolling, wait for the servers that were already running.
+  const wasRunning = new Set(zk.filter(running).map((h) => h.name));
+  if (toStart.length) await waitForQuorum(e, fleet, wasRunning, e.spec.timeouts.quorumMs, opts);
   const modeOf = (h: HostSpec) => { const s = before.get(h.name); return s instanceof Error ? '' : s?.mode ?? ''; };
   const order = [...toRoll].sort((a, b) => Number(modeOf(a) === 'leader') - Number(modeOf(b) === 'leader'));
   opts.progress.note(`rolling restart: ${order.map((h) => h.name).join(' → ')}`);
   for (const h of order) {
-    const pre = judgeQuorum(e, await statusAll(fleet, zk), all);
+    const pre = judgeQuorum(e, await statusAll(fleet, zk), wasRunning);
     if (!pre.ok) throw new ZkfError('QUORUM_TIMEOUT', `rolling restart stopped before ${h.name}: the ensemble is not fully healthy (${pre.problems.join('; ')}); no further server was restarted`);
     await step(h, 'restart', async () => {
       const r = await fleet.agent(h).zooKeeperService('RESTART', false, { signal: opts.signal });
-      await waitForQuorum(e, fleet, all, e.spec.timeouts.quorumMs, opts);
+      await waitForQuorum(e, fleet, wasRunning, e.spec.timeouts.quorumMs, opts);
       return { changed: true, description: `${r.result!.description}; back and synced` };
     });
     reports.get(h.name)!.restarted = true;

@@ -17,7 +17,7 @@ interface ZkClient {
   close(): void;
 }
 interface ZkCtor {
-  new (o: { connect: string; timeout: number; debug_level: number; host_order_deterministic: boolean }): ZkClient;
+  new (o: { connect: string; timeout: number; debug_level: number; host_order_deterministic: boolean; response_counter_limit: number }): ZkClient;
   constants: Record<string, number>;
 }
 
@@ -26,7 +26,10 @@ export const ZK_CONSTANTS = ZooKeeper.constants;
 /** Connect with a deadline; the client is closed if the deadline passes. */
 export function connectZk(connect: string, timeoutMs = 10_000, sessionTimeoutMs = 10_000): Promise<ZkClient> {
   return new Promise((resolve, reject) => {
-    const client = new ZooKeeper({ connect, timeout: sessionTimeoutMs, debug_level: ZooKeeper.constants.ZOO_LOG_LEVEL_ERROR, host_order_deterministic: false });
+    // response_counter_limit: the npm client closes its own handle as "expired" after that many failed
+    // reads in a row (default 10: a server restart in a rolling change is enough). Keep retrying, as the
+    // Java client does, until the server says the session expired.
+    const client = new ZooKeeper({ connect, timeout: sessionTimeoutMs, debug_level: ZooKeeper.constants.ZOO_LOG_LEVEL_ERROR, host_order_deterministic: false, response_counter_limit: 100_000 });
     const timer = setTimeout(() => {
       client.close();
       reject(new ZkfError('VERIFY_FAILED', `no ZooKeeper session with ${connect} within ${timeoutMs} ms`));
