@@ -15,7 +15,11 @@ export const AgentConfigSchema = z.strictObject({
   coordinator: z.strictObject({
     address: hostPort,
     reportIntervalMs: durationMs.default(10_000),
+    /** Logical paths whose free space is reported (default: the runbook's dataDir and dataLogDir). */
+    watchPaths: z.array(absolutePath).default(['/data/zookeeper/data', '/data/zookeeper/logs']),
   }).optional(),
+  /** Prometheus text format over plain HTTP: the agent's own process figures and the RPCs it served. */
+  metrics: z.strictObject({ listen: hostPort }).optional(),
   dns: z.strictObject({
     server: z.string().default('127.0.0.1'),
     port: z.number().int().min(1).max(65535).default(53),

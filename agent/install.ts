@@ -149,8 +149,11 @@ export function installZooKeeper(host: Host, store: ArtifactStore, req: { sha256
 }
 
 /** Version recorded by the marker of the tree a link points at, or '' when zkfleet did not install it. */
-export async function installedVersion(host: Host, logicalLink: string): Promise<string> {
-  const link = host.path(logicalLink);
+export function installedVersion(host: Host, logicalLink: string): Promise<string> {
+  return installedVersionAt(host.path(logicalLink));
+}
+
+export async function installedVersionAt(link: string): Promise<string> {
   const target = await fs.readlink(link).catch(() => undefined);
   if (!target) return '';
   return (await readMarker(path.resolve(path.dirname(link), target)))?.version ?? '';

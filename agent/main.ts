@@ -6,6 +6,8 @@ import { loadTls } from '../shared/tls';
 import { ArtifactStore } from './artifacts';
 import { loadAgentConfig, type AgentConfig } from './config';
 import { AGENT_VERSION } from './facts';
+import { HealthReporter } from './health-reporter';
+import { serveMetrics } from '../shared/metrics-http';
 import { Host } from './host';
 import { RpcMetrics } from './metrics';
 import { startAgentServer } from './server';
@@ -48,6 +50,9 @@ async function main(): Promise<void> {
   if (swept) log.info('removed partial uploads left by a crash', { count: swept });
   const metrics = new RpcMetrics();
   const { server, port } = await startAgentServer(host, state, store, tls, metrics);
+  const metricsServer = config.metrics ? await serveMetrics(config.metrics.listen, () => metrics.render(host.config.name)) : undefined;
+  let reporter = new HealthReporter(host, state, tls);
+  reporter.start();
   lifecycle = 'RUNNING';
   log.info('agent listening', { name: config.name, listen: config.listen, port, capabilities: config.capabilities, root: config.root, version: AGENT_VERSION });
 
@@ -60,6 +65,8 @@ async function main(): Promise<void> {
     if (lifecycle !== 'RUNNING') return;
     lifecycle = 'STOPPING';
     log.info('draining', { signal });
+    reporter.stop();
+    metricsServer?.close();
     const force = setTimeout(() => server.forceShutdown(), 10_000);
     force.unref();
     server.tryShutdown(() => {
@@ -77,7 +84,10 @@ async function main(): Promise<void> {
         log.warn('listen address or TLS files changed: restart the agent to apply them');
       }
       host.config = next;
-      log.info('config reloaded', { capabilities: next.capabilities });
+      reporter.stop();
+      reporter = new HealthReporter(host, state, tls);
+      reporter.start();
+      log.info('config reloaded', { capabilities: next.capabilities, coordinator: next.coordinator?.address });
     }, (err) => log.error('config reload failed; keeping the old config', { error: asZkfError(err).message }));
   });
 }

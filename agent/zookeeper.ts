@@ -66,7 +66,7 @@ export async function configureZooKeeper(host: Host, state: StateFile, req: Conf
     extra: req.extra ?? {},
     servers: req.servers.map((s) => ({ id: s.id, host: s.host, quorumPort: s.quorumPort || 2888, electionPort: s.electionPort || 3888, observer: s.observer })),
   });
-  const jdkHome = host.path('/usr/java/jdk');
+  const jdkHome = host.path(req.javaHome || '/usr/java/jdk');
   const logDir = host.config.zookeeper.logDir ? host.path(host.config.zookeeper.logDir) : path.join(home, 'logs');
   // java.env is sourced by zkEnv.sh: an operator's own `zkServer.sh start` gets the same settings.
   const javaEnv = `# Managed by zkfleet\nexport JAVA_HOME=${jdkHome}\nexport ZOO_LOG_DIR=${logDir}\nexport SERVER_JVMFLAGS="${jvmFlags}"\n`;

@@ -258,7 +258,7 @@ export function configureRequest(e: Ensemble, h: HostSpec, zk: HostSpec[], myids
     myid: myids[h.name], fourLetterWords: z.fourLetterWords,
     autopurgeSnapRetainCount: z.autopurge.snapRetainCount, autopurgePurgeInterval: z.autopurge.purgeInterval,
     adminServerAddress: z.adminServer.enabled ? (z.bindClientAddress ? h.address : '0.0.0.0') : '', adminServerPort: z.adminServer.port,
-    extra: z.extra, jvmFlags: z.jvmFlags, dryRun,
+    extra: z.extra, jvmFlags: z.jvmFlags, javaHome: path.posix.join(e.spec.jdk.installDir, 'jdk'), dryRun,
   };
 }
 

@@ -1,11 +1,35 @@
+import { certPaths, pkiPaths } from '../shared/pki';
+import { zkfleetProto } from '../shared/proto';
 import type { Disk__Output } from '../shared/proto-types/zkfleet/v1/Disk';
+import type { Event__Output } from '../shared/proto-types/zkfleet/v1/Event';
+import type { View__Output } from '../shared/proto-types/zkfleet/v1/View';
 import type { ZooKeeperStatus__Output } from '../shared/proto-types/zkfleet/v1/ZooKeeperStatus';
+import { clientCredentials, loadTls } from '../shared/tls';
 import type { Ensemble } from './ensemble';
 
 export interface HostView { receivedAt: number; stale: boolean; zookeeper: ZooKeeperStatus__Output; drift: string[]; disks: Disk__Output[] }
-export interface ServerView { hosts: Record<string, HostView> }
+export interface ServerView { hosts: Record<string, HostView>; events: Event__Output[] }
 
-/** The coordinator server's latest reports, when the ensemble file names one and it answers. */
-export async function fetchServerView(_e: Ensemble): Promise<ServerView | undefined> {
-  return undefined;
+/** The coordinator server's latest reports, when the ensemble file names one and it answers in time. */
+export async function fetchServerView(e: Ensemble, timeoutMs = 1500): Promise<ServerView | undefined> {
+  const address = e.spec.coordinator?.address;
+  if (!address) return undefined;
+  const tls = await loadTls({ ca: pkiPaths(e.pkiDir).caCert, ...certPaths(e.pkiDir, 'coordinator') });
+  const Coordinator = zkfleetProto().zkfleet.v1.Coordinator;
+  const client = new Coordinator(address, clientCredentials(tls, { role: 'coordinator' }));
+  try {
+    const v = await new Promise<View__Output>((resolve, reject) => {
+      client.GetView({ maxEvents: 50 }, { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(err) : resolve(res!)));
+    });
+    // The server's clock is the reference for ages: shift to ours.
+    const skew = Date.now() - Number(v.nowMs);
+    return {
+      events: v.events,
+      hosts: Object.fromEntries(v.hosts.map((h) => [h.name, {
+        receivedAt: Number(h.receivedAtMs) + skew, stale: h.stale, zookeeper: h.report!.zookeeper!, drift: h.report!.drift, disks: h.report!.disks,
+      }])),
+    };
+  } finally {
+    client.close();
+  }
 }

@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { registerDeploy } from './cli/deploy';
 import { registerPki } from './cli/pki';
 import { registerStatus } from './cli/status';
+import { registerExec } from './cli/exec';
+import { registerServe } from './cli/serve';
 
 const program = new Command('coordinator')
   .description('zkfleet coordinator: deliver and run a ZooKeeper ensemble from one file')
@@ -15,6 +17,8 @@ Getting started:
   coordinator deploy ensemble.yaml --dry-run         # the plan, nothing touched
   coordinator deploy ensemble.yaml                   # the runbook, end to end
   coordinator status ensemble.yaml                   # quorum, leader, modes
+  coordinator exec ensemble.yaml -- uptime           # ad-hoc, audited, on every host
+  coordinator serve --config coordinator.yaml        # health reports from the agents
 
 Exit codes: 0 success, 1 error, 2 partial (some hosts failed), 64 usage.`);
 
@@ -24,6 +28,8 @@ program.exitOverride((err) => {
 registerPki(program);
 registerDeploy(program);
 registerStatus(program);
+registerExec(program);
+registerServe(program);
 
 program.parseAsync().catch((err) => {
   process.stderr.write(`error: ${(err as Error).message}\n`);

@@ -10,6 +10,7 @@ import type { ConfigureZooKeeperRequest as _zkfleet_v1_ConfigureZooKeeperRequest
 import type { CoordinatorClient as _zkfleet_v1_CoordinatorClient, CoordinatorDefinition as _zkfleet_v1_CoordinatorDefinition } from './zkfleet/v1/Coordinator';
 import type { Disk as _zkfleet_v1_Disk, Disk__Output as _zkfleet_v1_Disk__Output } from './zkfleet/v1/Disk';
 import type { DnsRecord as _zkfleet_v1_DnsRecord, DnsRecord__Output as _zkfleet_v1_DnsRecord__Output } from './zkfleet/v1/DnsRecord';
+import type { Event as _zkfleet_v1_Event, Event__Output as _zkfleet_v1_Event__Output } from './zkfleet/v1/Event';
 import type { ExecEvent as _zkfleet_v1_ExecEvent, ExecEvent__Output as _zkfleet_v1_ExecEvent__Output } from './zkfleet/v1/ExecEvent';
 import type { ExecExit as _zkfleet_v1_ExecExit, ExecExit__Output as _zkfleet_v1_ExecExit__Output } from './zkfleet/v1/ExecExit';
 import type { ExecRequest as _zkfleet_v1_ExecRequest, ExecRequest__Output as _zkfleet_v1_ExecRequest__Output } from './zkfleet/v1/ExecRequest';
@@ -18,6 +19,7 @@ import type { FactsRequest as _zkfleet_v1_FactsRequest, FactsRequest__Output as 
 import type { HasArtifactReply as _zkfleet_v1_HasArtifactReply, HasArtifactReply__Output as _zkfleet_v1_HasArtifactReply__Output } from './zkfleet/v1/HasArtifactReply';
 import type { HasArtifactRequest as _zkfleet_v1_HasArtifactRequest, HasArtifactRequest__Output as _zkfleet_v1_HasArtifactRequest__Output } from './zkfleet/v1/HasArtifactRequest';
 import type { HealthReport as _zkfleet_v1_HealthReport, HealthReport__Output as _zkfleet_v1_HealthReport__Output } from './zkfleet/v1/HealthReport';
+import type { HostView as _zkfleet_v1_HostView, HostView__Output as _zkfleet_v1_HostView__Output } from './zkfleet/v1/HostView';
 import type { InstallRequest as _zkfleet_v1_InstallRequest, InstallRequest__Output as _zkfleet_v1_InstallRequest__Output } from './zkfleet/v1/InstallRequest';
 import type { NetInterface as _zkfleet_v1_NetInterface, NetInterface__Output as _zkfleet_v1_NetInterface__Output } from './zkfleet/v1/NetInterface';
 import type { ReportAck as _zkfleet_v1_ReportAck, ReportAck__Output as _zkfleet_v1_ReportAck__Output } from './zkfleet/v1/ReportAck';
@@ -27,6 +29,8 @@ import type { ResolveRequest as _zkfleet_v1_ResolveRequest, ResolveRequest__Outp
 import type { StepResult as _zkfleet_v1_StepResult, StepResult__Output as _zkfleet_v1_StepResult__Output } from './zkfleet/v1/StepResult';
 import type { UploadArtifactReply as _zkfleet_v1_UploadArtifactReply, UploadArtifactReply__Output as _zkfleet_v1_UploadArtifactReply__Output } from './zkfleet/v1/UploadArtifactReply';
 import type { UpsertDnsRecordsRequest as _zkfleet_v1_UpsertDnsRecordsRequest, UpsertDnsRecordsRequest__Output as _zkfleet_v1_UpsertDnsRecordsRequest__Output } from './zkfleet/v1/UpsertDnsRecordsRequest';
+import type { View as _zkfleet_v1_View, View__Output as _zkfleet_v1_View__Output } from './zkfleet/v1/View';
+import type { ViewRequest as _zkfleet_v1_ViewRequest, ViewRequest__Output as _zkfleet_v1_ViewRequest__Output } from './zkfleet/v1/ViewRequest';
 import type { ZooKeeperServer as _zkfleet_v1_ZooKeeperServer, ZooKeeperServer__Output as _zkfleet_v1_ZooKeeperServer__Output } from './zkfleet/v1/ZooKeeperServer';
 import type { ZooKeeperServiceReply as _zkfleet_v1_ZooKeeperServiceReply, ZooKeeperServiceReply__Output as _zkfleet_v1_ZooKeeperServiceReply__Output } from './zkfleet/v1/ZooKeeperServiceReply';
 import type { ZooKeeperServiceRequest as _zkfleet_v1_ZooKeeperServiceRequest, ZooKeeperServiceRequest__Output as _zkfleet_v1_ZooKeeperServiceRequest__Output } from './zkfleet/v1/ZooKeeperServiceRequest';
@@ -47,11 +51,13 @@ export interface ProtoGrpcType {
       BuildImageResult: MessageTypeDefinition<_zkfleet_v1_BuildImageResult, _zkfleet_v1_BuildImageResult__Output>
       ConfigureZooKeeperRequest: MessageTypeDefinition<_zkfleet_v1_ConfigureZooKeeperRequest, _zkfleet_v1_ConfigureZooKeeperRequest__Output>
       /**
-       * The coordinator server: agents push health reports to it.
+       * The coordinator server: agents push health reports to it (agent certificates only, each for its own
+       * name); the coordinator CLI reads the latest view (coordinator certificate only).
        */
       Coordinator: SubtypeConstructor<typeof grpc.Client, _zkfleet_v1_CoordinatorClient> & { service: _zkfleet_v1_CoordinatorDefinition }
       Disk: MessageTypeDefinition<_zkfleet_v1_Disk, _zkfleet_v1_Disk__Output>
       DnsRecord: MessageTypeDefinition<_zkfleet_v1_DnsRecord, _zkfleet_v1_DnsRecord__Output>
+      Event: MessageTypeDefinition<_zkfleet_v1_Event, _zkfleet_v1_Event__Output>
       ExecEvent: MessageTypeDefinition<_zkfleet_v1_ExecEvent, _zkfleet_v1_ExecEvent__Output>
       ExecExit: MessageTypeDefinition<_zkfleet_v1_ExecExit, _zkfleet_v1_ExecExit__Output>
       ExecRequest: MessageTypeDefinition<_zkfleet_v1_ExecRequest, _zkfleet_v1_ExecRequest__Output>
@@ -60,6 +66,7 @@ export interface ProtoGrpcType {
       HasArtifactReply: MessageTypeDefinition<_zkfleet_v1_HasArtifactReply, _zkfleet_v1_HasArtifactReply__Output>
       HasArtifactRequest: MessageTypeDefinition<_zkfleet_v1_HasArtifactRequest, _zkfleet_v1_HasArtifactRequest__Output>
       HealthReport: MessageTypeDefinition<_zkfleet_v1_HealthReport, _zkfleet_v1_HealthReport__Output>
+      HostView: MessageTypeDefinition<_zkfleet_v1_HostView, _zkfleet_v1_HostView__Output>
       InstallRequest: MessageTypeDefinition<_zkfleet_v1_InstallRequest, _zkfleet_v1_InstallRequest__Output>
       NetInterface: MessageTypeDefinition<_zkfleet_v1_NetInterface, _zkfleet_v1_NetInterface__Output>
       ReportAck: MessageTypeDefinition<_zkfleet_v1_ReportAck, _zkfleet_v1_ReportAck__Output>
@@ -69,6 +76,8 @@ export interface ProtoGrpcType {
       StepResult: MessageTypeDefinition<_zkfleet_v1_StepResult, _zkfleet_v1_StepResult__Output>
       UploadArtifactReply: MessageTypeDefinition<_zkfleet_v1_UploadArtifactReply, _zkfleet_v1_UploadArtifactReply__Output>
       UpsertDnsRecordsRequest: MessageTypeDefinition<_zkfleet_v1_UpsertDnsRecordsRequest, _zkfleet_v1_UpsertDnsRecordsRequest__Output>
+      View: MessageTypeDefinition<_zkfleet_v1_View, _zkfleet_v1_View__Output>
+      ViewRequest: MessageTypeDefinition<_zkfleet_v1_ViewRequest, _zkfleet_v1_ViewRequest__Output>
       ZooKeeperServer: MessageTypeDefinition<_zkfleet_v1_ZooKeeperServer, _zkfleet_v1_ZooKeeperServer__Output>
       ZooKeeperServiceReply: MessageTypeDefinition<_zkfleet_v1_ZooKeeperServiceReply, _zkfleet_v1_ZooKeeperServiceReply__Output>
       ZooKeeperServiceRequest: MessageTypeDefinition<_zkfleet_v1_ZooKeeperServiceRequest, _zkfleet_v1_ZooKeeperServiceRequest__Output>

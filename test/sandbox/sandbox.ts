@@ -44,6 +44,7 @@ export interface SandboxState {
   pkiDir: string;
   artifacts: { jdk: Artifact; zookeeper: Artifact };
   coordinatorAddress: string;
+  serveConfig: string;
 }
 
 const ZONE = 'zq.com';
@@ -96,7 +97,7 @@ export async function sandboxUp(o: SandboxOptions): Promise<SandboxState> {
 
   const state: SandboxState = {
     dir, prefix, subnet, bridge, gateway, hosts: [], ensembleFile: path.join(dir, 'ensemble.yaml'), pkiDir,
-    artifacts: { jdk, zookeeper }, coordinatorAddress: `${gateway}:${o.coordinatorPort ?? 7400}`,
+    artifacts: { jdk, zookeeper }, coordinatorAddress: `${gateway}:${o.coordinatorPort ?? 7400}`, serveConfig: path.join(dir, 'serve.yaml'),
   };
   const save = () => fs.writeFile(path.join(dir, 'sandbox.json'), JSON.stringify(state, null, 2) + '\n');
 
@@ -184,6 +185,7 @@ zone "${ZONE}" IN { type master; file "${zoneFile}"; };
       `stateDir: ${h.stateDir}`,
       `capabilities: [${[...new Set(caps)].join(', ')}]`,
       `coordinator: { address: ${state.coordinatorAddress}, reportIntervalMs: ${o.reportIntervalMs ?? 2000} }`,
+      `metrics: { listen: ${h.address}:9100 }`,
     ];
     if (h.roles.includes('dns') && state.named) {
       lines.push(`dns: { server: ${h.address}, rndc: [rndc, -c, ${state.named.rndcConf}], namedPidFile: ${state.named.pidFile} }`);
@@ -196,6 +198,8 @@ zone "${ZONE}" IN { type master; file "${zoneFile}"; };
   log(`agents up: ${state.hosts.map((h) => `${h.name}@${h.agent}`).join(' ')}`);
 
   await fs.writeFile(state.ensembleFile, ensembleYaml(state));
+  // For `coordinator serve --config <dir>/serve.yaml`: where the agents send their health reports.
+  await fs.writeFile(state.serveConfig, `listen: ${state.coordinatorAddress}\npki: ${pkiDir}\nstateDir: ${path.join(dir, 'coordinator-state')}\nmetrics: { listen: ${gateway}:9400 }\n`);
   await save();
   return state;
 }

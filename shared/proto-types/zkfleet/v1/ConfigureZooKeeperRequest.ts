@@ -33,6 +33,10 @@ export interface ConfigureZooKeeperRequest {
    * SERVER_JVMFLAGS for zkServer.sh
    */
   'jvmFlags'?: (string);
+  /**
+   * logical path of the JDK link; default /usr/java/jdk
+   */
+  'javaHome'?: (string);
 }
 
 export interface ConfigureZooKeeperRequest__Output {
@@ -66,4 +70,8 @@ export interface ConfigureZooKeeperRequest__Output {
    * SERVER_JVMFLAGS for zkServer.sh
    */
   'jvmFlags': (string);
+  /**
+   * logical path of the JDK link; default /usr/java/jdk
+   */
+  'javaHome': (string);
 }

@@ -1,0 +1,101 @@
+import * as grpc from '@grpc/grpc-js';
+import type http from 'node:http';
+import { toServiceError, ZkfError } from '../../shared/errors';
+import type { Logger } from '../../shared/logger';
+import { serveMetrics } from '../../shared/metrics-http';
+import { certPaths, pkiPaths } from '../../shared/pki';
+import { zkfleetProto } from '../../shared/proto';
+import type { HealthReport__Output } from '../../shared/proto-types/zkfleet/v1/HealthReport';
+import { loadTls, requireRole, serverCredentials } from '../../shared/tls';
+import type { ServeConfig } from './config';
+import { HealthStore, lowDisk } from './health-store';
+
+type Lifecycle = 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED';
+
+/** The coordinator server: accepts health reports over mTLS and serves the fleet's view and /metrics. */
+export class CoordinatorServer {
+  state: Lifecycle = 'STARTING';
+  private readonly grpcServer = new grpc.Server();
+  private metricsServer: http.Server | undefined;
+  readonly store: HealthStore;
+  port = 0;
+
+  constructor(private readonly config: ServeConfig, private readonly log: Logger) {
+    this.store = new HealthStore(config.stateDir, log);
+  }
+
+  async start(): Promise<void> {
+    await this.store.open();
+    const tls = await loadTls({ ca: pkiPaths(this.config.pki).caCert, ...certPaths(this.config.pki, 'coordinator') });
+    this.grpcServer.addService(zkfleetProto().zkfleet.v1.Coordinator.service, {
+      Report: (call: grpc.ServerUnaryCall<HealthReport__Output, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+        try {
+          const peer = requireRole(call, 'agent');
+          if (peer.name !== call.request.name) {
+            throw new ZkfError('PERMISSION_DENIED', `the certificate of "${peer.name}" cannot report for "${call.request.name}"`);
+          }
+          cb(null, { receivedAtMs: this.store.accept(call.request) });
+        } catch (err) {
+          this.log.warn('report refused', { peer: call.getPeer(), error: (err as Error).message });
+          cb(toServiceError(err));
+        }
+      },
+      GetView: (call: grpc.ServerUnaryCall<{ maxEvents: number }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+        try {
+          requireRole(call, 'coordinator');
+          const v = this.store.view(call.request.maxEvents || 100);
+          cb(null, { nowMs: Date.now(), events: v.events, hosts: v.hosts.map((h) => ({ name: h.name, receivedAtMs: h.receivedAtMs, stale: h.stale, report: h.report })) });
+        } catch (err) {
+          cb(toServiceError(err));
+        }
+      },
+    });
+    this.port = await new Promise<number>((resolve, reject) => {
+      this.grpcServer.bindAsync(this.config.listen, serverCredentials(tls), (err, port) => (err ? reject(new ZkfError('UNAVAILABLE', `cannot listen on ${this.config.listen}: ${err.message}`)) : resolve(port)));
+    });
+    if (this.config.metrics) this.metricsServer = await serveMetrics(this.config.metrics.listen, () => this.metrics());
+    this.state = 'RUNNING';
+    this.log.info('coordinator server listening', { listen: this.config.listen, metrics: this.config.metrics?.listen, stateDir: this.config.stateDir });
+  }
+
+  metrics(): string {
+    const now = Date.now();
+    const { hosts } = this.store.view(0);
+    const modes = ['leader', 'follower', 'observer', 'standalone', 'not_serving', 'down', 'not_configured'];
+    const zxidNum = (z: string) => (/^0x[0-9a-f]+$/i.test(z) ? Number(BigInt(z)) : 0);
+    const lines = [
+      '# HELP zkfleet_host_up 1 while the host reports within its TTL.', '# TYPE zkfleet_host_up gauge',
+      ...hosts.map((h) => `zkfleet_host_up{host="${h.name}"} ${h.stale ? 0 : 1}`),
+      '# HELP zkfleet_report_age_seconds Age of the latest health report.', '# TYPE zkfleet_report_age_seconds gauge',
+      ...hosts.map((h) => `zkfleet_report_age_seconds{host="${h.name}"} ${((now - h.receivedAtMs) / 1000).toFixed(3)}`),
+      '# HELP zkfleet_zookeeper_mode The server mode (1 for the current one).', '# TYPE zkfleet_zookeeper_mode gauge',
+      ...hosts.flatMap((h) => modes.map((m) => `zkfleet_zookeeper_mode{host="${h.name}",mode="${m}"} ${h.report.zookeeper?.mode === m ? 1 : 0}`)),
+      '# TYPE zkfleet_zookeeper_zxid gauge', ...hosts.map((h) => `zkfleet_zookeeper_zxid{host="${h.name}"} ${zxidNum(h.report.zookeeper?.zxid ?? '')}`),
+      '# TYPE zkfleet_zookeeper_latency_avg_ms gauge', ...hosts.map((h) => `zkfleet_zookeeper_latency_avg_ms{host="${h.name}"} ${h.report.zookeeper?.latencyAvg ?? 0}`),
+      '# TYPE zkfleet_zookeeper_outstanding_requests gauge', ...hosts.map((h) => `zkfleet_zookeeper_outstanding_requests{host="${h.name}"} ${h.report.zookeeper?.outstanding ?? 0}`),
+      '# TYPE zkfleet_zookeeper_connections gauge', ...hosts.map((h) => `zkfleet_zookeeper_connections{host="${h.name}"} ${h.report.zookeeper?.connections ?? 0}`),
+      '# TYPE zkfleet_drift gauge', ...hosts.map((h) => `zkfleet_drift{host="${h.name}"} ${h.report.drift.length ? 1 : 0}`),
+      '# TYPE zkfleet_disk_low gauge', ...hosts.map((h) => `zkfleet_disk_low{host="${h.name}"} ${lowDisk(h.report) ? 1 : 0}`),
+      '# TYPE zkfleet_disk_free_bytes gauge', ...hosts.flatMap((h) => h.report.disks.map((d) => `zkfleet_disk_free_bytes{host="${h.name}",path="${d.path}"} ${d.freeBytes}`)),
+      '# TYPE zkfleet_reports_total counter', `zkfleet_reports_total ${this.store.reportsTotal}`,
+      '# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${process.memoryUsage().rss}`,
+    ];
+    return lines.join('\n') + '\n';
+  }
+
+  /** Drain: stop taking reports, finish the ones in flight, write the state. Safe to call twice. */
+  async stop(force = false): Promise<void> {
+    if (this.state === 'STOPPING' || this.state === 'STOPPED') {
+      if (force) this.grpcServer.forceShutdown();
+      return;
+    }
+    this.state = 'STOPPING';
+    this.metricsServer?.close();
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => { this.grpcServer.forceShutdown(); resolve(); }, 5000);
+      this.grpcServer.tryShutdown(() => { clearTimeout(t); resolve(); });
+    });
+    await this.store.close();
+    this.state = 'STOPPED';
+  }
+}
