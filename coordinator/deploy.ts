@@ -90,6 +90,7 @@ export async function deploy(e: Ensemble, opts: DeployOptions): Promise<DeployRe
     }
   };
   const failed = (h: HostSpec) => !!reports.get(h.name)!.error;
+  let imageRun: Promise<ImageReport | undefined> | undefined;
 
   try {
     for (const w of e.warnings) opts.progress.note(`warning: ${w}`);
@@ -119,8 +120,12 @@ export async function deploy(e: Ensemble, opts: DeployOptions): Promise<DeployRe
     }
     const factsOf = new Map(touched.map((h, i) => [h.name, facts[i]!.facts]));
 
-    const imageRun = opts.only !== 'zookeeper' && e.spec.image
-      ? phase('image', () => deployImage(e, fleet, { dryRun: opts.dryRun, progress: opts.progress, signal: opts.signal, step }))
+    // The image builds alongside the ensemble: neither waits on the other.
+    imageRun = opts.only !== 'zookeeper' && e.spec.image
+      ? phase('image', () => deployImage(e, fleet, { dryRun: opts.dryRun, progress: opts.progress, signal: opts.signal, step })).catch((err) => {
+        if (err instanceof HostFailed) return undefined;
+        throw err;
+      })
       : undefined;
 
     let myids: Record<string, number> = {};
@@ -214,7 +219,7 @@ export async function deploy(e: Ensemble, opts: DeployOptions): Promise<DeployRe
         }
       }
     }
-    if (imageRun) result.image = await imageRun.catch((err) => { if (err instanceof HostFailed) return undefined; throw err; });
+    if (imageRun) result.image = await imageRun;
     const anyFailed = [...reports.values()].some((r) => r.error);
     result.changed = [...reports.values()].some((r) => r.changed);
     result.ok = !anyFailed;
@@ -227,6 +232,7 @@ export async function deploy(e: Ensemble, opts: DeployOptions): Promise<DeployRe
     const ze = asZkfError(err instanceof HostFailed ? err.cause : err);
     result.error = { code: ze.code, message: ze.message };
     result.exitCode = 1;
+    if (imageRun) result.image = await imageRun.catch(() => undefined);
     result.changed = [...reports.values()].some((r) => r.changed);
   } finally {
     fleet.close();

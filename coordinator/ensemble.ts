@@ -68,7 +68,7 @@ export const EnsembleSchema = z.strictObject({
     timezone: z.string().regex(/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/, 'must be a tz name such as Asia/Shanghai').default('Asia/Shanghai'),
     jmxPort: port.default(12346),
     jmxConfig: z.string().default("---\nrules:\n - pattern: '.*'\n"),
-    registryAuth: z.string().optional(),
+    registryAuth: logicalPath.optional(),
     insecure: z.boolean().default(false),
   }).optional(),
   timeouts: z.strictObject({

@@ -8,6 +8,8 @@ export interface Progress {
   start(host: string, step: string, detail?: string): void;
   done(host: string, step: string, outcome: { changed: boolean; description: string; ms: number }): void;
   fail(host: string, step: string, message: string, ms: number): void;
+  /** A line of output from inside a long step (a build log). */
+  detail(host: string, step: string, line: string): void;
   note(message: string): void;
   close(): void;
 }
@@ -23,6 +25,7 @@ export class LineProgress implements Progress {
     this.line(host, `${step} ${o.changed ? 'changed' : 'ok'} (${secs(o.ms)}): ${o.description}`);
   }
   fail(host: string, step: string, message: string, ms: number) { this.line(host, `${step} FAILED (${secs(ms)}): ${message.split('\n')[0]}`); }
+  detail(host: string, step: string, line: string) { this.line(host, `${step} | ${line}`); }
   note(message: string) { this.out.write(`${ts()} ${message}\n`); }
   close() { /* nothing buffered */ }
 }
@@ -42,6 +45,10 @@ export class TtyProgress implements Progress {
   start(host: string, step: string, detail?: string) { this.set(host, step, 'run', detail ?? ''); }
   done(host: string, step: string, r: { changed: boolean; description: string; ms: number }) { this.set(host, step, r.changed ? 'changed' : 'ok', r.description); }
   fail(host: string, step: string, message: string) { this.set(host, step, 'failed', message.split('\n')[0]); }
+  detail(host: string, step: string, line: string) {
+    const r = this.rows.get(host);
+    if (r && r.step === step && r.state === 'run') r.text = line.trim();
+  }
   note(message: string) {
     this.clear();
     this.out.write(`${message}\n`);

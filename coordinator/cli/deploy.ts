@@ -6,12 +6,12 @@ import { progressFor } from '../progress';
 import { fail, interruptSignal, writeJson } from './common';
 
 export function renderDeploySummary(r: DeployResult): string {
-  const rows = r.hosts.map((h) => [
+  const rows = r.hosts.filter((h) => h.steps.length).map((h) => [
     h.name, h.myid ? String(h.myid) : '-', h.dnsName ?? '-', h.mode ?? '-', h.zxid ?? '-',
-    h.error ? `FAILED: ${h.error.split('\n')[0]}` : h.changed ? h.steps.filter((s) => s.changed).map((s) => `${s.step}: ${s.description}`).join('; ') : 'unchanged',
+    h.error ? `FAILED: ${h.error.split('\n')[0].slice(0, 160)}` : h.changed ? h.steps.filter((s) => s.changed).map((s) => s.step).join(', ') : 'unchanged',
   ]);
   let out = table(['HOST', 'MYID', 'DNS NAME', 'MODE', 'ZXID', 'CHANGED'], rows);
-  if (r.image) out += `\nimage   ${r.image.tag} ${r.image.changed ? 'built and pushed' : 'unchanged'} (${r.image.builder}) ${r.image.digest}\n`;
+  if (r.image) out += `\nimage     ${r.image.tag} ${r.image.changed ? (r.dryRun ? 'would be built and pushed' : `built with ${r.image.builder} and pushed`) : 'unchanged'}${r.image.digest ? ` ${r.image.digest}` : ''}\n`;
   if (r.registry) out += `\nregistry  ${r.registry}\n`;
   const verdict = r.dryRun ? (r.changed ? 'dry run: the changes above would be made; nothing was touched' : 'dry run: nothing would change')
     : r.error ? `deploy FAILED: ${r.error.message}` : r.exitCode === 2 ? 'deploy finished with failed hosts (see above)'

@@ -93,3 +93,19 @@ export function zookeeperTarball(): Promise<Artifact> {
     await pack(work, 'zookeeper-3.8.0', out);
   });
 }
+
+/**
+ * A stand-in for jmx_prometheus_javaagent-0.3.1.jar (Maven Central is out of reach): a real javaagent jar
+ * with a Premain-Class, compiled here with the JDK.
+ */
+export function jmxAgentJar(): Promise<Artifact> {
+  return cached('jmx_javaagent-0.3.1.jar', async (out, work) => {
+    const src = path.join(work, 'io/zkfleet/test');
+    await fs.mkdir(src, { recursive: true });
+    await fs.writeFile(path.join(src, 'Agent.java'), 'package io.zkfleet.test;\npublic class Agent {\n  public static void premain(String args) { System.err.println("javaagent stand-in: " + args); }\n}\n');
+    await fs.writeFile(path.join(work, 'MANIFEST.MF'), 'Premain-Class: io.zkfleet.test.Agent\n');
+    const jdk = '/usr/lib/jvm/java-17-openjdk-amd64/bin';
+    await sh(`${jdk}/javac`, ['--release', '8', '-d', path.join(work, 'classes'), path.join(src, 'Agent.java')]);
+    await sh(`${jdk}/jar`, ['cfm', out, path.join(work, 'MANIFEST.MF'), '-C', path.join(work, 'classes'), '.']);
+  });
+}

@@ -3,7 +3,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { initCa, issueCertificate, certPaths, pkiPaths } from '../../shared/pki';
-import { jdkTarball, zookeeperTarball, type Artifact } from './artifacts';
+import { jdkTarball, jmxAgentJar, zookeeperTarball, type Artifact } from './artifacts';
+import { randomBytes } from 'node:crypto';
 import { ensurePrereqs } from './prereqs';
 import { daemon, sh } from './sh';
 
@@ -31,6 +32,9 @@ export const RUNBOOK_HOSTS: SandboxHost[] = [
   { name: 'hdss7-21', octet: 21, roles: ['zookeeper'] },
 ];
 
+/** The ops host of the runbook's section 3: registry and image builds. */
+export const OPS_HOST: SandboxHost = { name: 'hdss7-200', octet: 200, roles: ['image'] };
+
 export interface SandboxState {
   dir: string;
   prefix: string;
@@ -42,7 +46,8 @@ export interface SandboxState {
   named?: { conf: string; rndcConf: string; pidFile: string; log: string };
   ensembleFile: string;
   pkiDir: string;
-  artifacts: { jdk: Artifact; zookeeper: Artifact };
+  artifacts: { jdk: Artifact; zookeeper: Artifact; jmxAgent?: Artifact };
+  image?: { registry: string; registryPid?: number; from: string; tag: string; authFile: string; username: string; password: string; hostAuthFile: string; env: Record<string, string> };
   coordinatorAddress: string;
   serveConfig: string;
 }
@@ -51,7 +56,7 @@ const ZONE = 'zq.com';
 
 export function nsName(prefix: string, host: string): string { return `${prefix}-${host}`; }
 
-function initialZone(dnsAddress: string, gateway: string): string {
+function initialZone(dnsAddress: string, gateway: string, harbor: string): string {
   // The runbook's zone as an operator keeps it: comments, other records, a serial in YYYYMMDDnn form.
   return `$ORIGIN ${ZONE}.
 $TTL 600    ; 10 minutes
@@ -65,7 +70,7 @@ $TTL 600    ; 10 minutes
             NS   dns.${ZONE}.
 $TTL 60 ; 1 minute
 dns                A    ${dnsAddress}
-harbor             A    ${gateway}   ; the private registry
+harbor             A    ${harbor}   ; the private registry
 k8s-yaml           A    ${gateway}
 ; zk records below are managed by zkfleet
 `;
@@ -145,7 +150,8 @@ export async function sandboxUp(o: SandboxOptions): Promise<SandboxState> {
     await fs.mkdir(namedDir, { recursive: true });
     const zoneFile = path.join(h.root, 'var', 'named', `${ZONE}.zone`);
     await fs.mkdir(path.dirname(zoneFile), { recursive: true });
-    await fs.writeFile(zoneFile, initialZone(dnsAddress, gateway));
+    const ops = hostsSpec.find((x) => x.roles.includes('image'));
+    await fs.writeFile(zoneFile, initialZone(dnsAddress, gateway, ops ? `${base}.${ops.octet}` : gateway));
     const keyFile = path.join(namedDir, 'rndc.key');
     await sh('rndc-confgen', ['-a', '-k', `${prefix}-rndc`, '-c', keyFile]);
     const named = { conf: path.join(namedDir, 'named.conf'), rndcConf: path.join(namedDir, 'rndc.conf'), pidFile: path.join(namedDir, 'named.pid'), log: path.join(namedDir, 'named.log') };
@@ -173,6 +179,9 @@ zone "${ZONE}" IN { type master; file "${zoneFile}"; };
     log(`named serving ${ZONE} on ${dnsAddress}`);
   }
 
+  const opsHost = state.hosts.find((h) => h.roles.includes('image'));
+  if (opsHost) await opsUp(state, opsHost, log, save);
+
   const agentMain = path.resolve(__dirname, '../../agent/main.js');
   for (const h of state.hosts) {
     const tls = certPaths(pkiDir, h.name);
@@ -187,6 +196,9 @@ zone "${ZONE}" IN { type master; file "${zoneFile}"; };
       `coordinator: { address: ${state.coordinatorAddress}, reportIntervalMs: ${o.reportIntervalMs ?? 2000} }`,
       `metrics: { listen: ${h.address}:9100 }`,
     ];
+    if (h.roles.includes('image') && state.image) {
+      lines.push(`image: { registryAuth: ${state.image.hostAuthFile}, workDir: /data/dockerfile, env: ${JSON.stringify(state.image.env)} }`);
+    }
     if (h.roles.includes('dns') && state.named) {
       lines.push(`dns: { server: ${h.address}, rndc: [rndc, -c, ${state.named.rndcConf}], namedPidFile: ${state.named.pidFile} }`);
     }
@@ -219,7 +231,7 @@ coordinator: { address: ${state.coordinatorAddress} }
 artifacts:
   jdk:       { path: ${state.artifacts.jdk.path}, sha256: ${state.artifacts.jdk.sha256} }
   zookeeper: { path: ${state.artifacts.zookeeper.path}, sha256: ${state.artifacts.zookeeper.sha256} }
-hosts:
+${state.artifacts.jmxAgent ? `  jmxAgent:  { path: ${state.artifacts.jmxAgent.path}, sha256: ${state.artifacts.jmxAgent.sha256} }\n` : ''}hosts:
 ${hosts}
 jdk: { installDir: /usr/java }
 zookeeper:
@@ -233,7 +245,84 @@ zookeeper:
   serverName: "zk{myid}"
   myids: {}
   extra: {}
-${dns ? `dns: { host: ${dns.name}, zone: ${ZONE}, zoneFile: /var/named/${ZONE}.zone }\n` : ''}${extra}`;
+${dns ? `dns: { host: ${dns.name}, zone: ${ZONE}, zoneFile: /var/named/${ZONE}.zone }\n` : ''}${imageSection(state)}${extra}`;
+}
+
+function imageSection(state: SandboxState): string {
+  const ops = state.hosts.find((h) => h.roles.includes('image'));
+  if (!ops || !state.image) return '';
+  return `image:
+  host: ${ops.name}
+  from: ${state.image.from}
+  tag: ${state.image.tag}
+  timezone: Asia/Shanghai
+  jmxPort: 12346
+  registryAuth: /etc/zkfleet/registry-auth.json
+  insecure: true
+`;
+}
+
+/**
+ * The ops host: a real registry (CNCF distribution, htpasswd auth) in its namespace, buildah configured for
+ * it, and the runbook's FROM image (public/jre:8u112) made here and pushed, since none can be pulled.
+ */
+async function opsUp(state: SandboxState, h: SandboxState['hosts'][number], log: (s: string) => void, save: () => Promise<void>): Promise<void> {
+  const dir = path.join(state.dir, 'hosts', h.name);
+  const reg = path.join(dir, 'registry');
+  await fs.mkdir(path.join(reg, 'data'), { recursive: true });
+  const username = 'zkfleet';
+  const password = randomBytes(12).toString('hex');
+  const htpasswd = (await sh('htpasswd', ['-Bbn', username, password])).stdout.trim();
+  await fs.writeFile(path.join(reg, 'htpasswd'), htpasswd + '\n', { mode: 0o600 });
+  await fs.writeFile(path.join(reg, 'config.yml'), `version: 0.1
+log: { level: warn }
+storage: { filesystem: { rootdirectory: ${path.join(reg, 'data')} }, delete: { enabled: true } }
+http: { addr: "${h.address}:5000" }
+auth: { htpasswd: { realm: zkfleet-sandbox, path: ${path.join(reg, 'htpasswd')} } }
+`);
+  const registry = `harbor.${ZONE}:5000`;
+  const containers = path.join(dir, 'containers');
+  await fs.mkdir(containers, { recursive: true });
+  await fs.writeFile(path.join(containers, 'storage.conf'), `[storage]\ndriver = "vfs"\ngraphroot = "${path.join(containers, 'storage')}"\nrunroot = "${path.join(containers, 'run')}"\n`);
+  await fs.writeFile(path.join(containers, 'registries.conf'), `unqualified-search-registries = []\n[[registry]]\nlocation = "${registry}"\ninsecure = true\n`);
+  const env = { CONTAINERS_STORAGE_CONF: path.join(containers, 'storage.conf'), CONTAINERS_REGISTRIES_CONF: path.join(containers, 'registries.conf'), TMPDIR: path.join(containers, 'tmp') };
+  await fs.mkdir(env.TMPDIR, { recursive: true });
+  const hostAuthFile = '/etc/zkfleet/registry-auth.json';
+  await fs.mkdir(path.join(h.root, 'etc/zkfleet'), { recursive: true });
+  await fs.writeFile(path.join(h.root, hostAuthFile), JSON.stringify({ username, password }), { mode: 0o600 });
+  const authFile = path.join(dir, 'auth.json');
+  await fs.writeFile(authFile, JSON.stringify({ auths: { [registry]: { auth: Buffer.from(`${username}:${password}`).toString('base64') } } }), { mode: 0o600 });
+  state.image = { registry, from: `${registry}/public/jre:8u112`, tag: `${registry}/base/jre8:8u112`, authFile, username, password, hostAuthFile, env };
+  state.image.registryPid = daemon('ip', ['netns', 'exec', h.ns, 'docker-registry', 'serve', path.join(reg, 'config.yml')], path.join(reg, 'registry.log'));
+  await save();
+  await waitFor(() => tcpOpen(h.address, 5000), 15_000, `the registry on ${h.name} did not listen`);
+  state.artifacts.jmxAgent = await jmxAgentJar();
+
+  // The FROM image: busybox-static + Asia/Shanghai + a stub java that records its argv.
+  const rootfs = path.join(dir, 'from-rootfs');
+  await fs.rm(rootfs, { recursive: true, force: true });
+  for (const d of ['bin', 'usr/bin', 'usr/share/zoneinfo/Asia', 'etc', 'tmp']) await fs.mkdir(path.join(rootfs, d), { recursive: true });
+  await fs.copyFile('/bin/busybox', path.join(rootfs, 'bin/busybox'));
+  await fs.chmod(path.join(rootfs, 'bin/busybox'), 0o755);
+  for (const applet of (await sh('/bin/busybox', ['--list'])).stdout.split('\n').filter((a) => a && a !== 'busybox')) {
+    await fs.symlink('busybox', path.join(rootfs, 'bin', applet)).catch(() => undefined);
+  }
+  for (const tz of ['Asia/Shanghai', 'Asia/Tokyo']) await fs.copyFile(`/usr/share/zoneinfo/${tz}`, path.join(rootfs, 'usr/share/zoneinfo', tz));
+  await fs.writeFile(path.join(rootfs, 'usr/bin/java'), '#!/bin/sh\n# stand-in JRE: records how it was started\necho "$$ $*" > /tmp/java-argv\necho "java $*"\n', { mode: 0o755 });
+  const inNs = async (cmd: string, args: string[]): Promise<string> => (await onOpsHost(state, cmd, args)).stdout.trim();
+  const cid = await inNs('buildah', ['from', 'scratch']);
+  await inNs('buildah', ['copy', cid, rootfs, '/']);
+  await inNs('buildah', ['config', '--env', 'PATH=/usr/bin:/bin', '--cmd', 'sh', cid]);
+  await inNs('buildah', ['commit', '--format', 'docker', cid, state.image.from]);
+  await inNs('buildah', ['rm', cid]);
+  await inNs('buildah', ['push', '--tls-verify=false', '--authfile', authFile, state.image.from, `docker://${state.image.from}`]);
+  log(`registry on ${h.name} (${registry}, htpasswd) holds ${state.image.from}`);
+}
+
+/** Run a command on the ops host as its agent would: in its namespace, with its containers config. */
+export async function onOpsHost(state: SandboxState, cmd: string, args: string[], allowFail = false): Promise<{ stdout: string; stderr: string; code: number }> {
+  const h = state.hosts.find((x) => x.roles.includes('image'))!;
+  return sh('ip', ['netns', 'exec', h.ns, 'env', ...Object.entries(state.image!.env).map(([k, v]) => `${k}=${v}`), cmd, ...args], { timeoutMs: 300_000, allowFail });
 }
 
 export async function readSandbox(dir: string): Promise<SandboxState | undefined> {

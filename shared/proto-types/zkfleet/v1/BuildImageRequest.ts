@@ -20,6 +20,10 @@ export interface BuildImageRequest {
   'jmxPort'?: (number);
   'insecure'?: (boolean);
   'dryRun'?: (boolean);
+  /**
+   * credentials file on the ops host (0600 JSON: username, password)
+   */
+  'registryAuth'?: (string);
 }
 
 export interface BuildImageRequest__Output {
@@ -41,4 +45,8 @@ export interface BuildImageRequest__Output {
   'jmxPort': (number);
   'insecure': (boolean);
   'dryRun': (boolean);
+  /**
+   * credentials file on the ops host (0600 JSON: username, password)
+   */
+  'registryAuth': (string);
 }
