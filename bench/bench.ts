@@ -1,0 +1,254 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as grpc from '@grpc/grpc-js';
+import { AgentConnection } from '../coordinator/agent-client';
+import type { DeployResult } from '../coordinator/deploy';
+import { certPaths, issueCertificate, pkiPaths } from '../shared/pki';
+import { zkfleetProto } from '../shared/proto';
+import { clientCredentials, loadTls } from '../shared/tls';
+import { AGENT, cli, COORDINATOR, REPO } from '../test/helpers';
+import { ensembleYaml, readSandbox, RUNBOOK_HOSTS, sandboxDown, sandboxUp, tcpOpen, waitFor, type SandboxState } from '../test/sandbox/sandbox';
+import type { CoordinatorClient } from '../shared/proto';
+import { sh } from '../test/sandbox/sh';
+import { fmt, percentile, stat, type Stat } from './stats';
+
+/**
+ * `npm run bench`: the figures in the README, measured in the sandbox on this machine. Not part of the test
+ * suite's pass/fail. Options (env): BENCH_RUNS (default 3), BENCH_QUICK=1 (fewer runs, shorter windows).
+ */
+const RUNS = Number(process.env.BENCH_RUNS ?? (process.env.BENCH_QUICK ? 2 : 3));
+const PREFIX = 'zkb';
+const SUBNET = 75;
+const DIR = path.join(os.tmpdir(), 'zkf-bench');
+const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+
+interface Results {
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; kernel: string; node: string; date: string };
+  coldDeploy: Stat & { phases: Record<string, Stat>; steps: Record<string, Stat> };
+  noopDeploy: Stat & { cli: Stat };
+  rollingRestart: Stat;
+  execFanout3: Stat & { cli: Stat };
+  execFanout50: Stat;
+  healthIngestion: { reportsPerSecond: number; p50Ms: number; p99Ms: number; reporters: number; seconds: number; coordinatorRssMB: number };
+  agentFootprint: { rssMB: number; cpuPercent: number; seconds: number };
+  upload: Stat;
+}
+
+async function deployJson(file: string, ...args: string[]): Promise<{ wall: number; result: DeployResult }> {
+  const t = Date.now();
+  const r = await cli(['deploy', file, '--json', '--quiet', ...args], { timeoutMs: 600_000 });
+  const wall = Date.now() - t;
+  const result = JSON.parse(r.stdout) as DeployResult;
+  if (r.code !== 0) throw new Error(`deploy failed (${r.code}): ${result.error?.message ?? r.stderr.slice(-2000)}`);
+  return { wall, result };
+}
+
+async function freshSandbox(): Promise<SandboxState> {
+  return sandboxUp({ dir: DIR, prefix: PREFIX, subnet: SUBNET, hosts: RUNBOOK_HOSTS, reportIntervalMs: 10_000, log: () => undefined });
+}
+
+async function coldDeploys(): Promise<Results['coldDeploy']> {
+  const walls: number[] = [];
+  const phases: Record<string, number[]> = {};
+  const steps: Record<string, number[]> = {};
+  for (let i = 0; i < RUNS; i++) {
+    const sb = await freshSandbox();
+    const { wall, result } = await deployJson(sb.ensembleFile);
+    walls.push(wall);
+    for (const [k, v] of Object.entries(result.timings)) (phases[k] ??= []).push(v);
+    for (const h of result.hosts) for (const s of h.steps) (steps[s.step] ??= []).push(s.ms);
+    log(`cold deploy ${i + 1}/${RUNS}: ${(wall / 1000).toFixed(1)} s`);
+  }
+  return { ...stat(walls), phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, stat(v)])), steps: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, stat(v)])) };
+}
+
+async function execInProcess(sb: { hosts: Array<{ name: string; agent: string }> }, tlsDir: string, argv: string[]): Promise<number> {
+  const tls = await loadTls({ ca: pkiPaths(tlsDir).caCert, ...certPaths(tlsDir, 'coordinator') });
+  const t = Date.now();
+  const conns = sb.hosts.map((h) => new AgentConnection(h.name, h.agent, tls));
+  try {
+    const exits = await Promise.all(conns.map((c) => c.exec({ argv }, { stdout: () => undefined, stderr: () => undefined })));
+    if (exits.some((e) => e.code !== 0)) throw new Error('exec failed on some host');
+    return Date.now() - t;
+  } finally {
+    conns.forEach((c) => c.close());
+  }
+}
+
+/** Extra agents on loopback ports (exec only) for the 50-agent fan-out. */
+async function extraAgents(pki: string, count: number): Promise<{ procs: ChildProcess[]; hosts: Array<{ name: string; agent: string }> }> {
+  const base = path.join(DIR, 'extra');
+  await fs.mkdir(base, { recursive: true });
+  const hosts: Array<{ name: string; agent: string }> = [];
+  const procs: ChildProcess[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = `bench-${i}`;
+    const port = 17100 + i;
+    const tls = await issueCertificate(pki, { name, role: 'agent', ips: ['127.0.0.1'] });
+    const dir = path.join(base, name);
+    await fs.mkdir(dir, { recursive: true });
+    const conf = path.join(dir, 'agent.yaml');
+    await fs.writeFile(conf, `name: ${name}\nlisten: 127.0.0.1:${port}\ntls: { ca: ${pkiPaths(pki).caCert}, cert: ${tls.cert}, key: ${tls.key} }\nroot: ${dir}\nstateDir: ${dir}/state\ncapabilities: [exec]\n`);
+    procs.push(spawn(process.execPath, [AGENT, '--config', conf], { stdio: 'ignore' }));
+    hosts.push({ name, agent: `127.0.0.1:${port}` });
+  }
+  await Promise.all(hosts.map((h) => waitFor(() => tcpOpen('127.0.0.1', Number(h.agent.split(':')[1])), 60_000, `${h.name} listening`)));
+  return { procs, hosts };
+}
+
+async function rss(pid: number): Promise<number> {
+  const s = await fs.readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(s)![1]) * 1024;
+}
+async function cpuTicks(pid: number): Promise<number> {
+  const f = (await fs.readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+
+async function ingestion(sb: SandboxState): Promise<Results['healthIngestion']> {
+  const reporters = 64;
+  const seconds = process.env.BENCH_QUICK ? 5 : 10;
+  const serve = spawn(process.execPath, [COORDINATOR, 'serve', '--config', sb.serveConfig], { stdio: 'ignore' });
+  try {
+    await waitFor(() => tcpOpen(sb.gateway, 7400), 10_000, 'coordinator serve');
+    const Coordinator = zkfleetProto().zkfleet.v1.Coordinator;
+    const clients: Array<{ name: string; c: CoordinatorClient }> = [];
+    for (let i = 0; i < reporters; i++) {
+      const name = `reporter-${i}`;
+      await issueCertificate(sb.pkiDir, { name, role: 'agent', ips: ['127.0.0.1'] });
+      const tls = await loadTls({ ca: pkiPaths(sb.pkiDir).caCert, ...certPaths(sb.pkiDir, name) });
+      clients.push({ name, c: new Coordinator(sb.coordinatorAddress, clientCredentials(tls, { role: 'coordinator' }), { 'grpc.use_local_subchannel_pool': 1 }) });
+    }
+    const report = (name: string) => ({ name, sentAtMs: Date.now(), ttlMs: 30_000, drift: [], disks: [{ path: '/data/zookeeper/data', mount: '/', totalBytes: 1e11, freeBytes: 5e10 }], zookeeper: { mode: 'follower', zxid: '0x100000001', latencyAvg: 0.5, connections: 3 }, facts: { name, cpus: 2, load1: 0.1 } });
+    const send = (x: (typeof clients)[number]) => new Promise<number>((resolve, reject) => {
+      const t = performance.now();
+      x.c.Report(report(x.name), { deadline: Date.now() + 5000 }, (err: grpc.ServiceError | null) => (err ? reject(err) : resolve(performance.now() - t)));
+    });
+    await Promise.all(clients.map(send)); // handshakes
+    const latencies: number[] = [];
+    const end = Date.now() + seconds * 1000;
+    await Promise.all(clients.map(async (x) => { while (Date.now() < end) latencies.push(await send(x)); }));
+    const coordinatorRss = await rss(serve.pid!);
+    clients.forEach((x) => x.c.close());
+    return { reportsPerSecond: Math.round(latencies.length / seconds), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), reporters, seconds, coordinatorRssMB: coordinatorRss / 1e6 };
+  } finally {
+    serve.kill('SIGTERM');
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const cpu = os.cpus();
+  const results: Partial<Results> = {
+    machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? '?', memoryGiB: Math.round(os.totalmem() / 2 ** 30), kernel: os.release(), node: process.version, date: new Date().toISOString() },
+  };
+  try {
+    log(`cold deploys (${RUNS}, each on fresh sandbox hosts)`);
+    results.coldDeploy = await coldDeploys();
+    const state = (await readSandbox(DIR))!;
+    const file = state.ensembleFile;
+
+    log('no-op deploys');
+    const noop: number[] = [];
+    const noopInternal: number[] = [];
+    for (let i = 0; i < RUNS + 2; i++) {
+      const { wall, result } = await deployJson(file);
+      if (result.changed) throw new Error('the no-op deploy changed something');
+      noop.push(wall);
+      noopInternal.push(result.durationMs);
+    }
+    results.noopDeploy = { ...stat(noopInternal), cli: stat(noop) };
+
+    log('rolling restarts (tickTime change)');
+    const rolls: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      await fs.writeFile(file, ensembleYaml(state).replace('tickTime: 2000', `tickTime: ${i % 2 ? 2000 : 2200}`));
+      const { wall, result } = await deployJson(file);
+      if (result.hosts.filter((h) => h.restarted).length !== 3) throw new Error('expected 3 restarts');
+      rolls.push(wall);
+    }
+
+    log('exec fan-out, 3 agents');
+    const ex3: number[] = [];
+    const ex3cli: number[] = [];
+    for (let i = 0; i < RUNS * 3; i++) ex3.push(await execInProcess(state, state.pkiDir, ['true']));
+    for (let i = 0; i < RUNS; i++) { const t = Date.now(); const r = await cli(['exec', file, '--', 'true']); if (r.code) throw new Error(r.stderr); ex3cli.push(Date.now() - t); }
+    results.execFanout3 = { ...stat(ex3), cli: stat(ex3cli) };
+    results.rollingRestart = stat(rolls);
+
+    log('exec fan-out, 50 agents (47 extra agent processes on loopback)');
+    const extra = await extraAgents(state.pkiDir, 47);
+    try {
+      const fleet50 = { hosts: [...state.hosts, ...extra.hosts] };
+      const ex50: number[] = [];
+      for (let i = 0; i < RUNS * 3; i++) ex50.push(await execInProcess(fleet50, state.pkiDir, ['true']));
+      results.execFanout50 = stat(ex50);
+    } finally {
+      extra.procs.forEach((p) => p.kill('SIGKILL'));
+    }
+
+    log('artifact upload (JDK tarball, one agent, fresh store each run)');
+    const tls = await loadTls({ ca: pkiPaths(state.pkiDir).caCert, ...certPaths(state.pkiDir, 'coordinator') });
+    const h = state.hosts[1];
+    const a = new AgentConnection(h.name, h.agent, tls);
+    const jdk = state.artifacts.jdk;
+    const size = (await fs.stat(jdk.path)).size;
+    const up: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      await fs.rm(path.join(h.stateDir, 'artifacts', jdk.sha256), { force: true });
+      const t = performance.now();
+      await a.upload(jdk.path, jdk.sha256, size, 'jdk', () => undefined);
+      up.push(size / 1e6 / ((performance.now() - t) / 1000));
+    }
+    a.close();
+    results.upload = stat(up);
+
+    log('health ingestion');
+    results.healthIngestion = await ingestion(state);
+
+    const seconds = process.env.BENCH_QUICK ? 20 : 60;
+    log(`agent footprint: one agent idle for ${seconds} s (reporting health every 10 s)`);
+    const agentPid = state.hosts[1].agentPid!;
+    const t0 = await cpuTicks(agentPid);
+    await sleep(seconds * 1000);
+    const t1 = await cpuTicks(agentPid);
+    const hz = Number((await sh('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
+    results.agentFootprint = { rssMB: (await rss(agentPid)) / 1e6, cpuPercent: ((t1 - t0) / hz / seconds) * 100, seconds };
+  } finally {
+    await sandboxDown({ dir: DIR, prefix: PREFIX });
+  }
+  const r = results as Results;
+  const out = path.join(REPO, 'bench', 'results', `bench-${new Date().toISOString().slice(0, 10)}.json`);
+  await fs.mkdir(path.dirname(out), { recursive: true });
+  await fs.writeFile(out, JSON.stringify(r, null, 2) + '\n');
+  const row = (what: string, value: string, target: string) => `| ${what} | ${value} | ${target} |`;
+  const phase = (k: string) => r.coldDeploy.phases[k] ? `${k} ${(r.coldDeploy.phases[k].median / 1000).toFixed(1)} s` : '';
+  process.stdout.write([
+    `Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Linux ${r.machine.kernel}, Node ${r.machine.node}; ${r.machine.date.slice(0, 10)}`,
+    '',
+    '| measure | result (median, min–max, runs) | target |',
+    '|---|---|---|',
+    row('cold deploy, 3 ZooKeeper + DNS, to verified quorum', fmt({ ...r.coldDeploy, median: r.coldDeploy.median / 1000, min: r.coldDeploy.min / 1000, max: r.coldDeploy.max / 1000 }, 's', 1), '≤ 20 s'),
+    row('  where the time goes (wall, median)', ['connect', 'dns', 'resolve', 'install', 'start', 'quorum', 'verify'].map(phase).filter(Boolean).join(', '), ''),
+    row('no-op deploy (in the CLI / whole CLI process)', `${fmt(r.noopDeploy, 'ms')} / ${fmt(r.noopDeploy.cli, 'ms')}`, '≤ 1.5 s'),
+    row('rolling restart of 3 servers (tickTime change)', fmt({ ...r.rollingRestart, median: r.rollingRestart.median / 1000, min: r.rollingRestart.min / 1000, max: r.rollingRestart.max / 1000 }, 's', 1), '—'),
+    row('exec fan-out `true`, 3 agents (new mTLS connections / whole CLI)', `${fmt(r.execFanout3, 'ms')} / ${fmt(r.execFanout3.cli, 'ms')}`, '≤ 150 ms'),
+    row('exec fan-out `true`, 50 agents', fmt(r.execFanout50, 'ms'), '≤ 1 s'),
+    row('health ingestion, one `coordinator serve`', `${r.healthIngestion.reportsPerSecond} reports/s from ${r.healthIngestion.reporters} reporters, p50 ${r.healthIngestion.p50Ms.toFixed(1)} ms, p99 ${r.healthIngestion.p99Ms.toFixed(1)} ms`, '≥ 2,000/s, p99 < 1 s'),
+    row('agent idle footprint', `${r.agentFootprint.rssMB.toFixed(0)} MB RSS, ${r.agentFootprint.cpuPercent.toFixed(2)} % CPU over ${r.agentFootprint.seconds} s`, '≤ 70 MB, ≤ 1 %'),
+    row('coordinator server RSS (after ingestion)', `${r.healthIngestion.coordinatorRssMB.toFixed(0)} MB`, '—'),
+    row('artifact upload, JDK tarball over mTLS', fmt(r.upload, 'MB/s'), '≥ 200 MB/s'),
+    '',
+    `JSON: ${path.relative(REPO, out)}; total bench time ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    '',
+  ].join('\n'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench: ${(err as Error).stack ?? err}\n`);
+  sandboxDown({ dir: DIR, prefix: PREFIX }).finally(() => process.exit(1));
+});
+
