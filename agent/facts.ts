@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import si from 'systeminformation';
+import type si from 'systeminformation';
 import type { Disk } from '../shared/proto-types/zkfleet/v1/Disk';
 import type { Facts } from '../shared/proto-types/zkfleet/v1/Facts';
 import type { FactsRequest__Output } from '../shared/proto-types/zkfleet/v1/FactsRequest';
@@ -31,7 +31,9 @@ export async function diskOf(real: string, shownAs: string): Promise<Disk> {
 }
 
 export async function gatherFacts(host: Host, state: StateFile, req: FactsRequest__Output): Promise<Facts> {
-  osInfo ??= si.osInfo();
+  // Loaded on first use: an idle agent does not carry systeminformation.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  osInfo ??= (require('systeminformation') as typeof si).osInfo();
   const dataDir = req.dataDir || '/data/zookeeper/data';
   const dataLogDir = req.dataLogDir || '/data/zookeeper/logs';
   const [info, status, jdk, zk, myid, hasData, disks] = await Promise.all([

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { toServiceError, ZkfError } from '../shared/errors';
+import { widenServerFlowControl } from '../shared/grpc-tuning';
 import { zkfleetProto, type AgentHandlers } from '../shared/proto';
 import type { ArtifactChunk__Output } from '../shared/proto-types/zkfleet/v1/ArtifactChunk';
 import type { BuildImageEvent } from '../shared/proto-types/zkfleet/v1/BuildImageEvent';
@@ -65,6 +66,8 @@ export function agentHandlers(host: Host, state: StateFile, store: ArtifactStore
           for (let n = await iterator.next(); !n.done; n = await iterator.next()) yield n.value.data;
         }
         const res = await store.put(expected, chunks());
+        // A large upload leaves the heap grown; give it back now rather than whenever V8 decides.
+        (globalThis as { gc?: () => void }).gc?.();
         host.log.info('artifact', { sha256: expected.sha256, name: first.value.name, size: res.size, changed: res.changed });
         return { changed: res.changed, size: res.size, sha256: expected.sha256 };
       }).then((r) => cb(null, r), (e: grpc.ServiceError) => cb(e));
@@ -97,10 +100,11 @@ export function agentHandlers(host: Host, state: StateFile, store: ArtifactStore
 }
 
 export async function startAgentServer(host: Host, state: StateFile, store: ArtifactStore, tls: TlsMaterial, metrics: RpcCounter): Promise<{ server: grpc.Server; port: number }> {
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': 8 << 20, 'grpc.keepalive_permit_without_calls': 1 });
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': 16 << 20, 'grpc.keepalive_permit_without_calls': 1 });
   server.addService(zkfleetProto().zkfleet.v1.Agent.service, agentHandlers(host, state, store, metrics));
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(host.config.listen, serverCredentials(tls), (err, p) => (err ? reject(new ZkfError('UNAVAILABLE', `cannot listen on ${host.config.listen}: ${err.message}`, { cause: err })) : resolve(p)));
   });
+  widenServerFlowControl(server, (msg) => host.log.warn(msg));
   return { server, port };
 }

@@ -38,7 +38,10 @@ export class AgentConnection {
     const Agent = zkfleetProto().zkfleet.v1.Agent;
     this.client = new Agent(address, clientCredentials(tls, { role: 'agent', name }), {
       'grpc.keepalive_time_ms': 30_000,
-      'grpc.max_send_message_length': 8 << 20,
+      'grpc.max_send_message_length': 16 << 20,
+      'grpc-node.flow_control_window': 16 << 20,
+      // Retries would buffer every message of a client stream (an upload) for a possible replay.
+      'grpc.enable_retries': 0,
       'grpc.initial_reconnect_backoff_ms': 200,
       'grpc.max_reconnect_backoff_ms': 2000,
     });

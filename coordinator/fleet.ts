@@ -1,5 +1,5 @@
 import { loadTls, type TlsMaterial } from '../shared/tls';
-import { certPaths, pkiPaths } from '../shared/pki';
+import { certPaths, pkiPaths } from '../shared/pki-paths';
 import { AgentConnection } from './agent-client';
 import type { Ensemble, HostSpec } from './ensemble';
 

@@ -1,4 +1,4 @@
-import { certPaths, pkiPaths } from '../shared/pki';
+import { certPaths, pkiPaths } from '../shared/pki-paths';
 import { zkfleetProto } from '../shared/proto';
 import type { Disk__Output } from '../shared/proto-types/zkfleet/v1/Disk';
 import type { Event__Output } from '../shared/proto-types/zkfleet/v1/Event';

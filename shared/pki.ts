@@ -3,16 +3,19 @@ import { promises as fs } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import forge from 'node-forge';
+import { certPaths, pkiPaths } from './pki-paths';
+
+export { certPaths, pkiPaths } from './pki-paths';
 import { ZkfError } from './errors';
 import { writeFileAtomic } from './fs-atomic';
 
+import { ROLE_OU, type Role } from './roles';
+
 /**
- * The fleet's PKI: one CA owned by the coordinator. The role of a certificate (coordinator or agent) is
- * its OU; its name (the host name of an agent) is its CN. Agents accept only the coordinator's
- * certificate; the coordinator server accepts reports only from agents, each only for its own name.
+ * The fleet's PKI: one CA owned by the coordinator (roles: shared/roles.ts). Agents accept only the
+ * coordinator's certificate; the coordinator server accepts reports only from agents, each for its own name.
  */
-export type Role = 'coordinator' | 'agent';
-export const ROLE_OU: Record<Role, string> = { coordinator: 'zkfleet-coordinator', agent: 'zkfleet-agent' };
+export { ROLE_OU, type Role };
 
 export interface IssueOptions {
   name: string;
@@ -22,17 +25,6 @@ export interface IssueOptions {
   days?: number;
   /** For tests of expiry: shift the validity window into the past. */
   notBefore?: Date;
-}
-
-export interface PkiPaths { dir: string; caCert: string; caKey: string }
-
-export function pkiPaths(dir: string): PkiPaths {
-  return { dir, caCert: path.join(dir, 'ca.crt'), caKey: path.join(dir, 'ca.key') };
-}
-
-export function certPaths(dir: string, name: string): { cert: string; key: string } {
-  const base = name === 'coordinator' ? dir : path.join(dir, 'agents');
-  return { cert: path.join(base, `${name}.crt`), key: path.join(base, `${name}.key`) };
 }
 
 function newKeyPair(): { privatePem: string; forgeKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey } {

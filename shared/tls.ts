@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { promises as fs } from 'node:fs';
 import tls from 'node:tls';
 import { ZkfError } from './errors';
-import { ROLE_OU, type Role } from './pki';
+import { ROLE_OU, type Role } from './roles';
 
 export interface TlsFiles { ca: string; cert: string; key: string }
 export interface TlsMaterial { ca: Buffer; cert: Buffer; key: Buffer }

@@ -3,7 +3,7 @@ import type http from 'node:http';
 import { toServiceError, ZkfError } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
 import { serveMetrics } from '../../shared/metrics-http';
-import { certPaths, pkiPaths } from '../../shared/pki';
+import { certPaths, pkiPaths } from '../../shared/pki-paths';
 import { zkfleetProto } from '../../shared/proto';
 import type { HealthReport__Output } from '../../shared/proto-types/zkfleet/v1/HealthReport';
 import { loadTls, requireRole, serverCredentials } from '../../shared/tls';

@@ -216,9 +216,17 @@ zone "${ZONE}" IN { type master; file "${zoneFile}"; };
   return state;
 }
 
+/**
+ * How the agent runs in production too (systemd/zkfleet-agent.service): a small young generation, two
+ * malloc arenas and a fixed mmap threshold (large buffers go back to the kernel when freed) keep an idle
+ * agent small after it has streamed a JDK upload.
+ */
+export const AGENT_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=96', '--expose-gc'];
+export const AGENT_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' };
+
 export function startAgent(state: SandboxState, name: string, agentMain = path.resolve(__dirname, '../../agent/main.js')): number {
   const h = state.hosts.find((x) => x.name === name)!;
-  return daemon('ip', ['netns', 'exec', h.ns, process.execPath, agentMain, '--config', h.agentConfig], path.join(state.dir, 'hosts', name, 'agent.log'), { ...process.env, ZKF_LOG_FORMAT: 'json' });
+  return daemon('ip', ['netns', 'exec', h.ns, process.execPath, ...AGENT_NODE_FLAGS, agentMain, '--config', h.agentConfig], path.join(state.dir, 'hosts', name, 'agent.log'), { ...process.env, ...AGENT_ENV, ZKF_LOG_FORMAT: 'json' });
 }
 
 export function ensembleYaml(state: SandboxState, extra = '', only?: (h: SandboxState['hosts'][number]) => boolean): string {
