@@ -3,6 +3,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ZkfError } from '../shared/errors';
 import { syncDir, tempPathFor } from '../shared/fs-atomic';
+import { killPoint } from '../shared/fault';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
@@ -53,6 +54,7 @@ export class ArtifactStore {
         hash.update(chunk);
         size += chunk.length;
         await fh.write(chunk);
+        if (size > expected.size / 2) killPoint('upload.mid');
       }
       const actual = hash.digest('hex');
       if (actual !== digest || (expected.size && size !== expected.size)) {

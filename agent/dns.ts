@@ -5,7 +5,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { ZkfError } from '../shared/errors';
-import { tempPathFor } from '../shared/fs-atomic';
+import { killPoint } from '../shared/fault';
+import { sweepTemps, tempPathFor } from '../shared/fs-atomic';
 import type { StepResult } from '../shared/proto-types/zkfleet/v1/StepResult';
 import type { UpsertDnsRecordsRequest__Output } from '../shared/proto-types/zkfleet/v1/UpsertDnsRecordsRequest';
 import { upsertARecords } from '../shared/zone-file';
@@ -34,6 +35,7 @@ export async function upsertDnsRecords(host: Host, req: UpsertDnsRecordsRequest_
   if (!edit.changed) return { changed: false, description: `${req.zone}: records already present, serial ${edit.oldSerial} unchanged`, path: req.zoneFile };
   if (req.dryRun) return { changed: true, description: `would change ${req.zone}: ${edit.changes.join(', ')}`, path: req.zoneFile };
 
+  await sweepTemps(path.dirname(file));
   const st = await fs.stat(file);
   const tmp = tempPathFor(file);
   await fs.writeFile(tmp, edit.text, { mode: st.mode & 0o7777, flag: 'wx' });
@@ -45,6 +47,7 @@ export async function upsertDnsRecords(host: Host, req: UpsertDnsRecordsRequest_
     const bakTmp = tempPathFor(bak);
     await promisify(copyFile)(file, bakTmp);
     await fs.rename(bakTmp, bak);
+    killPoint('dns.before-rename');
     await fs.rename(tmp, file);
   } catch (err) {
     await fs.rm(tmp, { force: true });

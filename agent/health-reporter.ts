@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileOr } from '../shared/fs-atomic';
 import { zkfleetProto, type CoordinatorClient } from '../shared/proto';
 import type { HealthReport } from '../shared/proto-types/zkfleet/v1/HealthReport';
-import { clientCredentials, type TlsMaterial } from '../shared/tls';
+import { clientCredentials, diagnoseTls, type TlsMaterial } from '../shared/tls';
 import { diskOf, AGENT_VERSION } from './facts';
 import type { Host } from './host';
 import { installedVersionAt } from './install';
@@ -88,7 +88,10 @@ export class HealthReporter {
       this.failures = 0;
     } catch (err) {
       // Log the first failure and then every 30th, not every interval.
-      if (this.failures++ % 30 === 0) this.host.log.warn('health report failed', { coordinator: c.address, error: (err as Error).message });
+      if (this.failures++ % 30 === 0) {
+        const why = (err as { code?: number }).code === 14 ? await diagnoseTls(c.address, this.tls, { role: 'coordinator' }) : (err as Error).message;
+        this.host.log.warn('health report failed', { coordinator: c.address, error: why });
+      }
     }
     const jitter = c.reportIntervalMs * (0.9 + Math.random() * 0.2);
     this.schedule(jitter);

@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ZkfError } from '../shared/errors';
+import { killPoint } from '../shared/fault';
 import { flipSymlink, readFileOr, syncDir, writeFileAtomic } from '../shared/fs-atomic';
 import type { StepResult } from '../shared/proto-types/zkfleet/v1/StepResult';
 import type { ArtifactStore } from './artifacts';
@@ -57,6 +58,7 @@ async function installTarball(host: Host, store: ArtifactStore, product: Product
   }
   await sweepLeftovers(installDir);
   const { tmp, top } = await extractToTemp(archive, installDir);
+  killPoint(`install-${product.what.toLowerCase()}.extracted`);
   try {
     const unpacked = path.join(tmp, top);
     const version = await product.version(unpacked, top);
@@ -78,6 +80,7 @@ async function installTarball(host: Host, store: ArtifactStore, product: Product
       await fs.rename(unpacked, target);
     }
     await syncDir(installDir);
+    killPoint(`install-${product.what.toLowerCase()}.renamed`);
     await fs.rm(tmp, { recursive: true, force: true });
     await flipSymlink(name, linkPath);
     const extra = product.after ? await product.after(host, linkPath, false) : undefined;

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { asZkfError } from '../shared/errors';
 import { createLogger } from '../shared/logger';
-import { loadTls } from '../shared/tls';
+import { checkOwnCertificate, loadTls } from '../shared/tls';
 import { ArtifactStore } from './artifacts';
 import { loadAgentConfig, type AgentConfig } from './config';
 import { AGENT_VERSION } from './facts';
@@ -34,6 +34,8 @@ async function main(): Promise<void> {
   try {
     config = await loadAgentConfig(opts.config);
     tls = await loadTls(config.tls);
+    const own = checkOwnCertificate(tls);
+    if (own.name !== config.name) throw new Error(`the certificate ${config.tls.cert} is for "${own.name}", but this agent is "${config.name}"`);
   } catch (err) {
     process.stderr.write(`agent: ${asZkfError(err).message}\n`);
     process.exit(2);

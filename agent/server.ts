@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { toServiceError, ZkfError } from '../shared/errors';
-import { widenServerFlowControl } from '../shared/grpc-tuning';
+import { tuneServer } from '../shared/grpc-tuning';
 import { zkfleetProto, type AgentHandlers } from '../shared/proto';
 import type { ArtifactChunk__Output } from '../shared/proto-types/zkfleet/v1/ArtifactChunk';
 import type { BuildImageEvent } from '../shared/proto-types/zkfleet/v1/BuildImageEvent';
@@ -105,6 +105,6 @@ export async function startAgentServer(host: Host, state: StateFile, store: Arti
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(host.config.listen, serverCredentials(tls), (err, p) => (err ? reject(new ZkfError('UNAVAILABLE', `cannot listen on ${host.config.listen}: ${err.message}`, { cause: err })) : resolve(p)));
   });
-  widenServerFlowControl(server, (msg) => host.log.warn(msg));
+  tuneServer(server, host.log);
   return { server, port };
 }

@@ -17,6 +17,8 @@ export interface ZooKeeperState {
   myidSha256: string;
   logDir: string;            // real: where zkServer.sh writes its .out file
   jdkHome: string;           // real JAVA_HOME
+  /** sha256 of zoo.cfg + java.env + myid when zkfleet last started the server: a restart is due while it differs. */
+  startedWith?: string;
 }
 
 export interface AgentState { zookeeper?: ZooKeeperState }

@@ -4,7 +4,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ZkfError } from '../shared/errors';
-import { readFileOr, writeFileAtomic } from '../shared/fs-atomic';
+import { killPoint } from '../shared/fault';
+import { readFileOr, sweepTemps, writeFileAtomic } from '../shared/fs-atomic';
 import type { ConfigureZooKeeperRequest__Output } from '../shared/proto-types/zkfleet/v1/ConfigureZooKeeperRequest';
 import type { StepResult } from '../shared/proto-types/zkfleet/v1/StepResult';
 import type { ZooKeeperStatus } from '../shared/proto-types/zkfleet/v1/ZooKeeperStatus';
@@ -14,6 +15,13 @@ import type { Host } from './host';
 import type { StateFile, ZooKeeperState } from './state';
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const configHash = (cfg: string, javaEnv: string, myid: string) => sha256(`${cfg}\0${javaEnv}\0${myid}`);
+
+/** Record which files a server (re)started with, for restartNeeded after an interrupted deploy. */
+async function recordStart(state: StateFile, zk: ZooKeeperState): Promise<void> {
+  const [cfg, env, myid] = await Promise.all([readFileOr(zk.cfgFile), readFileOr(zk.javaEnvFile), readFileOr(path.join(zk.dataDir, 'myid'))]);
+  await state.update({ zookeeper: { ...zk, startedWith: configHash(cfg ?? '', env ?? '', myid ?? '') } });
+}
 
 /** A dataDir "holds data" once ZooKeeper wrote snapshots or transaction logs (version-2/). */
 export async function holdsData(...dirs: string[]): Promise<boolean> {
@@ -87,21 +95,28 @@ export async function configureZooKeeper(host: Host, state: StateFile, req: Conf
   const running = (await serverPid(dataDir)) > 0;
 
   if (!req.dryRun) {
+    await Promise.all([sweepTemps(path.dirname(cfgFile)), sweepTemps(dataDir)]);
     await fs.mkdir(dataDir, { recursive: true, mode: 0o750 });
     await fs.mkdir(dataLogDir, { recursive: true, mode: 0o750 });
     await fs.mkdir(logDir, { recursive: true });
     if (oldCfg !== cfg) await writeFileAtomic(cfgFile, cfg, { mode: 0o644 });
+    killPoint('configure.cfg-written');
     if (oldEnv !== javaEnv) await writeFileAtomic(javaEnvFile, javaEnv, { mode: 0o644 });
     if (oldMyid !== req.myid) await writeFileAtomic(path.join(dataDir, 'myid'), myidText, { mode: 0o644 });
     const clientHost = req.clientPortAddress || '127.0.0.1';
+    const prev = (await state.read()).zookeeper;
     await state.update({
       zookeeper: {
+        startedWith: prev?.startedWith,
         installDir, home, cfgFile, javaEnvFile, dataDir, dataLogDir, clientHost, clientPort: req.clientPort || 2181,
         myid: req.myid, cfgSha256: sha256(cfg), myidSha256: sha256(myidText), logDir, jdkHome,
       },
     });
   }
-  const restartNeeded = running && (oldCfg !== cfg || oldEnv !== javaEnv || oldMyid !== req.myid);
+  // Due when the running server was started with other files than these, also when the change itself was
+  // written by an earlier, interrupted deploy (the coordinator died before the restart).
+  const startedWith = (await state.read()).zookeeper?.startedWith;
+  const restartNeeded = running && (oldCfg !== cfg || oldEnv !== javaEnv || oldMyid !== req.myid || (startedWith !== undefined && startedWith !== configHash(cfg, javaEnv, myidText)));
   return {
     changed: changes.length > 0,
     description: changes.length ? (req.dryRun ? 'would change: ' : '') + changes.join('; ') : 'zoo.cfg, java.env and myid unchanged',
@@ -195,10 +210,12 @@ async function stop(zk: ZooKeeperState, signal?: AbortSignal): Promise<boolean> 
   return true;
 }
 
-async function start(zk: ZooKeeperState): Promise<boolean> {
+async function start(state: StateFile, zk: ZooKeeperState): Promise<boolean> {
   if (await serverPid(zk.dataDir)) return false;
+  await recordStart(state, zk);
   await fs.mkdir(zk.logDir, { recursive: true });
   await zkServerSh(zk, 'start');
+  killPoint('start.after-script');
   if (!(await serverPid(zk.dataDir))) {
     throw new ZkfError('COMMAND_FAILED', `zkServer.sh start returned but no server is running; log tail:\n${await logTail(zk, 20)}`);
   }
@@ -215,14 +232,14 @@ export async function zooKeeperService(state: StateFile, action: 'STATUS' | 'STA
   } else if (action !== 'STATUS') {
     const zk = await requireConfigured(state);
     if (action === 'START') {
-      const changed = await start(zk);
+      const changed = await start(state, zk);
       result = { changed, description: changed ? 'started' : 'already running' };
     } else if (action === 'STOP') {
       const changed = await stop(zk, signal);
       result = { changed, description: changed ? 'stopped' : 'already stopped' };
     } else {
       const wasRunning = await stop(zk, signal);
-      await start(zk);
+      await start(state, zk);
       result = { changed: true, description: wasRunning ? 'restarted' : 'started' };
     }
   }

@@ -15,7 +15,7 @@ import type { StepResult__Output } from '../shared/proto-types/zkfleet/v1/StepRe
 import type { UpsertDnsRecordsRequest } from '../shared/proto-types/zkfleet/v1/UpsertDnsRecordsRequest';
 import type { ZooKeeperServiceReply__Output } from '../shared/proto-types/zkfleet/v1/ZooKeeperServiceReply';
 import type { ZooKeeperStatus__Output } from '../shared/proto-types/zkfleet/v1/ZooKeeperStatus';
-import { clientCredentials, type TlsMaterial } from '../shared/tls';
+import { clientCredentials, diagnoseTls, type TlsMaterial } from '../shared/tls';
 
 export interface CallOptions { signal?: AbortSignal; timeoutMs?: number }
 
@@ -34,7 +34,7 @@ const CHUNK = 1 << 20;
 export class AgentConnection {
   readonly client: AgentClient;
 
-  constructor(readonly name: string, readonly address: string, tls: TlsMaterial) {
+  constructor(readonly name: string, readonly address: string, private readonly tls: TlsMaterial) {
     const Agent = zkfleetProto().zkfleet.v1.Agent;
     this.client = new Agent(address, clientCredentials(tls, { role: 'agent', name }), {
       'grpc.keepalive_time_ms': 30_000,
@@ -74,7 +74,9 @@ export class AgentConnection {
     return new Promise((resolve, reject) => {
       this.client.waitForReady(Date.now() + timeoutMs, (err) => {
         if (!err) return resolve();
-        reject(new ZkfError('UNAVAILABLE', `agent ${this.name} at ${this.address} is unreachable after ${timeoutMs} ms (is the agent running, is the address right, does its certificate match?)`, { host: this.name, cause: err }));
+        diagnoseTls(this.address, this.tls, { role: 'agent', name: this.name }).then((why) => {
+          reject(new ZkfError('UNAVAILABLE', `cannot reach agent ${this.name}: ${why}`, { host: this.name, cause: err }));
+        }, reject);
       });
     });
   }
@@ -85,7 +87,7 @@ export class AgentConnection {
   installZooKeeper(req: InstallRequest, o?: CallOptions): Promise<StepResult__Output> { return this.unary(this.client.InstallZooKeeper, req, { timeoutMs: 300_000, ...o }); }
   configureZooKeeper(req: ConfigureZooKeeperRequest, o?: CallOptions): Promise<StepResult__Output> { return this.unary(this.client.ConfigureZooKeeper, req, o); }
   zooKeeperService(action: 'STATUS' | 'START' | 'STOP' | 'RESTART', dryRun: boolean, o?: CallOptions): Promise<ZooKeeperServiceReply__Output> {
-    return this.unary(this.client.ZooKeeperService, { action, dryRun }, { timeoutMs: 120_000, ...o });
+    return this.unary(this.client.ZooKeeperService, { action, dryRun }, { timeoutMs: 60_000, ...o });
   }
   zooKeeperStatus(logTailLines = 0, o?: CallOptions): Promise<ZooKeeperStatus__Output> { return this.unary(this.client.ZooKeeperStatus, { logTailLines }, { timeoutMs: 5_000, ...o }); }
   upsertDnsRecords(req: UpsertDnsRecordsRequest, o?: CallOptions): Promise<StepResult__Output> { return this.unary(this.client.UpsertDnsRecords, req, { timeoutMs: 60_000, ...o }); }

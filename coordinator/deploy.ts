@@ -10,7 +10,7 @@ import { Fleet } from './fleet';
 import { deployImage, type ImageReport } from './image';
 import type { Progress } from './progress';
 import { assignMyids, readState, writeState } from './state';
-import { judgeQuorum, registryAddress, serverName, SERVING } from './topology';
+import { judgeQuorum, registryAddress, serverName, SERVING, type QuorumVerdict } from './topology';
 import { verifyEnsemble } from './zk-client';
 
 export interface DeployOptions {
@@ -105,6 +105,9 @@ export async function deploy(e: Ensemble, opts: DeployOptions): Promise<DeployRe
           await a.waitReady(e.spec.timeouts.connectMs);
           const f = await a.facts({ dataDir: e.spec.zookeeper.dataDir, dataLogDir: e.spec.zookeeper.dataLogDir, zookeeperInstallDir: e.spec.zookeeper.installDir, jdkInstallDir: e.spec.jdk.installDir }, { signal: opts.signal });
           if (f.name !== h.name) throw new ZkfError('PERMISSION_DENIED', `the agent at ${h.agent} is "${f.name}", not "${h.name}"`);
+          const minFree = e.spec.zookeeper.minFreeMB * 1e6;
+          const full = h.roles.includes('zookeeper') ? f.disks.find((d) => d.totalBytes && d.freeBytes < minFree) : undefined;
+          if (full) throw new ZkfError('DISK_FULL', `disk full under ${full.path} (${full.mount}): ${(full.freeBytes / 1e6).toFixed(0)} MB free, a deploy needs ${e.spec.zookeeper.minFreeMB} MB (zookeeper.minFreeMB); ZooKeeper stops serving when it cannot write its transaction log. Free space first`);
           const missing = h.roles.filter((r) => !f.capabilities.includes(r));
           if (missing.length) throw new ZkfError('CAPABILITY_DISABLED', `role ${missing.join(', ')} needs capability ${missing.join(', ')} in the agent's config`);
           return { changed: false, description: `${f.os}, ${f.cpus} CPU, JDK ${f.jdkVersion || '-'}, ZooKeeper ${f.zookeeperVersion || '-'} (${f.zookeeperMode})`, facts: f };
@@ -116,7 +119,7 @@ export async function deploy(e: Ensemble, opts: DeployOptions): Promise<DeployRe
     })));
     const unreachable = touched.filter((h, i) => !facts[i]);
     if (unreachable.length) {
-      throw new ZkfError('UNAVAILABLE', `cannot deploy: ${unreachable.map((h) => `${h.name} (${reports.get(h.name)!.error})`).join('; ')}. Nothing was changed.`);
+      throw new ZkfError(unreachable.every((h) => /disk full/.test(reports.get(h.name)!.error ?? '')) ? 'DISK_FULL' : 'UNAVAILABLE', `cannot deploy: ${unreachable.map((h) => `${h.name} (${reports.get(h.name)!.error})`).join('; ')}. Nothing was changed.`);
     }
     const factsOf = new Map(touched.map((h, i) => [h.name, facts[i]!.facts]));
 
@@ -303,14 +306,47 @@ async function startAndRoll(e: Ensemble, fleet: Fleet, zk: HostSpec[], configure
   const order = [...toRoll].sort((a, b) => Number(modeOf(a) === 'leader') - Number(modeOf(b) === 'leader'));
   opts.progress.note(`rolling restart: ${order.map((h) => h.name).join(' → ')}`);
   for (const h of order) {
-    const pre = judgeQuorum(e, await statusAll(fleet, zk), wasRunning);
-    if (!pre.ok) throw new ZkfError('QUORUM_TIMEOUT', `rolling restart stopped before ${h.name}: the ensemble is not fully healthy (${pre.problems.join('; ')}); no further server was restarted`);
+    // Only take a server down when the rest keep a quorum without it; a server that is not running (it
+    // crashed) can only help by being started. If that does not become true in time, the roll stops here.
+    const now = (await statusAll(fleet, [h])).get(h.name);
+    if (now instanceof Error) throw new ZkfError('UNAVAILABLE', `rolling restart stopped before ${h.name}: it is unreachable (${now.message}); no further server was restarted`, { host: h.name });
+    await waitUntil(e, fleet, zk, e.spec.timeouts.quorumMs, opts, (v, statuses) => {
+      const self = statuses.get(h.name);
+      if (self instanceof Error) return `${h.name} became unreachable (${self.message})`;
+      const selfServing = !(self instanceof Error) && !!self && (self.mode === 'leader' || self.mode === 'follower');
+      const quorum = Math.floor(v.voters / 2) + 1;
+      if (!v.leader) return 'no leader';
+      if (v.serving - (selfServing && !h.observer ? 1 : 0) < quorum) return `restarting ${h.name} now would leave ${v.serving - 1} of ${v.voters} voters serving (quorum ${quorum})`;
+      return undefined;
+    }).catch((err: Error) => {
+      throw new ZkfError('QUORUM_TIMEOUT', `rolling restart stopped before ${h.name}: ${err.message}; no further server was restarted`);
+    });
     await step(h, 'restart', async () => {
       const r = await fleet.agent(h).zooKeeperService('RESTART', false, { signal: opts.signal });
-      await waitForQuorum(e, fleet, wasRunning, e.spec.timeouts.quorumMs, opts);
+      // Back: the server serves again and the leader counts every serving follower as synced.
+      await waitUntil(e, fleet, zk, e.spec.timeouts.quorumMs, opts, (v, statuses) => {
+        const self = statuses.get(h.name);
+        if (self instanceof Error || !self || !SERVING.has(self.mode)) return `${h.name} is ${self instanceof Error ? 'unreachable' : self?.mode ?? 'unknown'}`;
+        const leader = v.leader ? statuses.get(v.leader) : undefined;
+        if (!leader || leader instanceof Error) return 'no leader';
+        if (leader.syncedFollowers < v.serving - 1) return `leader ${v.leader} has ${leader.syncedFollowers} synced followers of ${v.serving - 1} serving`;
+        return undefined;
+      });
       return { changed: true, description: `${r.result!.description}; back and synced` };
     });
     reports.get(h.name)!.restarted = true;
+  }
+}
+
+/** Poll the statuses until `why` finds nothing wrong, or fail after timeoutMs saying what was still wrong. */
+async function waitUntil(e: Ensemble, fleet: Fleet, zk: HostSpec[], timeoutMs: number, opts: { signal: AbortSignal }, why: (v: QuorumVerdict, s: Map<string, ZooKeeperStatus__Output | Error>) => string | undefined): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const statuses = await statusAll(fleet, zk);
+    const problem = why(judgeQuorum(e, statuses), statuses);
+    if (!problem) return;
+    if (Date.now() > deadline) throw new ZkfError('QUORUM_TIMEOUT', `${problem} after ${Math.round(timeoutMs / 1000)} s`);
+    await sleep(200, undefined, { signal: opts.signal });
   }
 }
 

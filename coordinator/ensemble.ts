@@ -54,6 +54,8 @@ export const EnsembleSchema = z.strictObject({
     autopurge: z.strictObject({ snapRetainCount: z.number().int().min(3).default(3), purgeInterval: z.number().int().min(0).default(24) }).prefault({}),
     adminServer: z.strictObject({ enabled: z.boolean().default(false), port: port.default(8080) }).prefault({}),
     jvmFlags: z.string().default(''),
+    /** A deploy refuses to write to a host whose dataDir or dataLogDir has less free space than this. */
+    minFreeMB: z.number().int().min(0).default(256),
     extra: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
   }).prefault({}),
   dns: z.strictObject({

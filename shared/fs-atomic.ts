@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { killPoint } from './fault';
 
 /** A sibling temp name: same directory (same filesystem, so rename is atomic), never a digest-like name. */
 export function tempPathFor(target: string): string {
@@ -25,6 +26,7 @@ export async function writeFileAtomic(target: string, data: string | Buffer, opt
     throw err;
   }
   await fh.close();
+  killPoint('atomic.before-rename');
   try {
     await fs.rename(tmp, target);
   } catch (err) {
@@ -52,6 +54,14 @@ export async function flipSymlink(target: string, link: string): Promise<boolean
   await fs.rename(tmp, link);
   await syncDir(path.dirname(link));
   return true;
+}
+
+/** Temp files of atomic writes that a crash interrupted (never a file under its final name). */
+export async function sweepTemps(dir: string): Promise<number> {
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  const stale = names.filter((n) => n.includes('.zkf-tmp-'));
+  await Promise.all(stale.map((n) => fs.rm(path.join(dir, n), { force: true })));
+  return stale.length;
 }
 
 export async function readFileOr(file: string, fallback: string | undefined = undefined): Promise<string | undefined> {

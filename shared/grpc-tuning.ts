@@ -9,7 +9,28 @@ const WINDOW = 4 << 20;
  * WINDOW_UPDATE every 64 KiB and tops out near 40 MB/s here. The hook uses grpc-js's internal map of
  * http2 servers; if a grpc-js upgrade removes it, uploads only get slower, and a warning says so.
  */
-export function widenServerFlowControl(server: grpc.Server, warn: (msg: string) => void): void {
+export function tuneServer(server: grpc.Server, log: { warn(msg: string, meta?: object): void; debug(msg: string, meta?: object): void }): void {
+  widenServerFlowControl(server, (msg) => log.warn(msg));
+  // grpc-js drops TLS handshake failures silently; an operator needs to see who was refused and why.
+  const servers = (server as unknown as { http2Servers?: Map<http2.Http2SecureServer, unknown> }).http2Servers;
+  for (const h2 of servers?.keys() ?? []) {
+    h2.on('tlsClientError', (err: Error & { code?: string }, socket: { remoteAddress?: string; _peer?: string }) => {
+      // A port probe (connect, then close) is not a refusal worth a warning.
+      if (err.code === 'ECONNRESET' || /socket hang up/.test(err.message)) return log.debug('client left during the TLS handshake', { peer: socket.remoteAddress });
+      log.warn('TLS handshake refused', { peer: socket.remoteAddress, reason: tlsReason(err) });
+    });
+  }
+}
+
+function tlsReason(err: Error & { code?: string }): string {
+  if (/alert (unknown ca|bad certificate|certificate unknown|decrypt error)/i.test(err.message)) return 'the client does not trust this server\'s certificate (it holds another CA): ' + err.message;
+  if (/certificate has expired|CERT_HAS_EXPIRED/i.test(`${err.code} ${err.message}`)) return 'the client certificate has expired';
+  if (/unknown ca|unable to get (local )?issuer|self.signed|signature failure|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|SELF_SIGNED|CERT_SIGNATURE/i.test(`${err.code} ${err.message}`)) return 'the client certificate is not signed by this fleet\'s CA';
+  if (/peer did not return a certificate|certificate required|wrong version number|http request|unknown protocol/i.test(err.message)) return `not an mTLS client (${err.message})`;
+  return err.message;
+}
+
+function widenServerFlowControl(server: grpc.Server, warn: (msg: string) => void): void {
   const servers = (server as unknown as { http2Servers?: Map<http2.Http2SecureServer, unknown> }).http2Servers;
   if (!(servers instanceof Map) || !servers.size) {
     warn('cannot widen the HTTP/2 window (grpc-js internals changed): uploads run at the default window');

@@ -49,7 +49,8 @@ export async function initCa(dir: string, options: { force?: boolean; coordinato
   cert.serialNumber = serial();
   cert.validity.notBefore = new Date(Date.now() - 5 * 60_000);
   cert.validity.notAfter = new Date(Date.now() + 10 * 365 * 86_400_000);
-  const attrs = [{ name: 'commonName', value: 'zkfleet CA' }, { name: 'organizationName', value: 'zkfleet' }];
+  // A distinct name per CA: two fleets' CAs are never mistaken for one another.
+  const attrs = [{ name: 'commonName', value: `zkfleet CA ${randomBytes(4).toString('hex')}` }, { name: 'organizationName', value: 'zkfleet' }];
   cert.setSubject(attrs);
   cert.setIssuer(attrs);
   cert.setExtensions([

@@ -1,5 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { promises as fs } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
 import tls from 'node:tls';
 import { ZkfError } from './errors';
 import { ROLE_OU, type Role } from './roles';
@@ -58,4 +60,71 @@ export function clientCredentials(m: TlsMaterial, expect: { role: Role; name?: s
       return undefined;
     },
   });
+}
+
+const VERIFY_REASONS: Record<string, string> = {
+  CERT_HAS_EXPIRED: 'its certificate has expired',
+  CERT_NOT_YET_VALID: 'its certificate is not valid yet (check the clocks)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its certificate is not signed by this fleet\'s CA (unknown or replaced CA)',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its certificate is not signed by this fleet\'s CA (unknown or replaced CA)',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its certificate chains to another CA (unknown or replaced CA)',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'it presents a self-signed certificate',
+  CERT_SIGNATURE_FAILURE: 'its certificate is not signed by this fleet\'s CA (another CA of the same name?)',
+  ECONNREFUSED: 'nothing listens there (is the daemon running?)',
+  EHOSTUNREACH: 'the host is unreachable (network down?)',
+  ENETUNREACH: 'the network is unreachable',
+  ETIMEDOUT: 'the connection timed out (host down or filtered?)',
+};
+
+/**
+ * Why an mTLS connection to `address` fails, in words an operator can act on. gRPC only says "failed to
+ * connect"; this makes one plain TLS handshake with the same material and reads the real reason: our
+ * verification of the peer, or the peer's alert refusing our certificate.
+ */
+export function diagnoseTls(address: string, m: TlsMaterial, expect: { role: Role; name?: string }, timeoutMs = 3000): Promise<string> {
+  const i = address.lastIndexOf(':');
+  const host = address.slice(0, i).replace(/^\[|\]$/g, '');
+  const port = Number(address.slice(i + 1));
+  const who = `${expect.name ?? expect.role} at ${address}`;
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (s: string) => { if (!settled) { settled = true; socket.destroy(); resolve(s); } };
+    const socket = tls.connect({
+      host, port, ca: m.ca, cert: m.cert, key: m.key, ALPNProtocols: ['h2'],
+      ...(isIP(host) ? {} : { servername: host }),
+      checkServerIdentity: (hostname, cert) => {
+        const id = identityOf(cert);
+        if (id?.role !== expect.role) return new Error(`it presents a ${id?.role ?? 'non-zkfleet'} certificate "${id?.name}", not a ${expect.role} certificate`);
+        if (expect.name && id.name !== expect.name) return new Error(`it presents the certificate of "${id.name}": a certificate for another host`);
+        return tls.checkServerIdentity(hostname, cert);
+      },
+    });
+    socket.setTimeout(timeoutMs, () => done(`${who}: ${VERIFY_REASONS.ETIMEDOUT}`));
+    // TLS 1.3: the server checks our certificate after the handshake. A server that accepted it speaks
+    // first (HTTP/2 SETTINGS); one that refused it sends an alert or just closes.
+    socket.on('secureConnect', () => {
+      setTimeout(() => done(`${who}: the TLS handshake succeeds, but the gRPC service did not answer`), 1000);
+    });
+    socket.on('data', () => done(`${who}: TLS and mTLS succeed; the gRPC call itself failed (see the agent's log)`));
+    socket.on('close', () => done(`${who} refused this side's certificate (it closed the connection after the handshake: another CA, expired, or not a ${expect.role === 'agent' ? 'coordinator' : 'agent'} certificate; its log says which)`));
+    socket.on('error', (err: NodeJS.ErrnoException & { reason?: string }) => {
+      const alert = /alert (certificate expired|unknown ca|bad certificate|certificate unknown|certificate required|certificate revoked)/i.exec(err.message);
+      if (alert) return done(`${who} refused this side's certificate (TLS alert: ${alert[1]})`);
+      const reason = (err.code && VERIFY_REASONS[err.code]) || err.message;
+      done(`${who}: ${reason}`);
+    });
+  });
+}
+
+/** A daemon's own certificate: refuse to start with a certificate that is expired or not yet valid. */
+export function checkOwnCertificate(m: TlsMaterial): { name: string; role: Role | undefined; validTo: Date } {
+  const x = new X509Certificate(m.cert);
+  const validTo = new Date(x.validTo);
+  const validFrom = new Date(x.validFrom);
+  const cn = /CN=([^\n,]+)/.exec(x.subject)?.[1] ?? '';
+  const ou = /OU=([^\n,]+)/.exec(x.subject)?.[1] ?? '';
+  const role = (Object.keys(ROLE_OU) as Role[]).find((r) => ROLE_OU[r] === ou);
+  if (validTo.getTime() < Date.now()) throw new ZkfError('CONFIG_INVALID', `the certificate of "${cn}" expired on ${validTo.toISOString()}: issue a new one with \`coordinator pki issue ${cn}\``);
+  if (validFrom.getTime() > Date.now()) throw new ZkfError('CONFIG_INVALID', `the certificate of "${cn}" is not valid before ${validFrom.toISOString()} (check the clock)`);
+  return { name: cn, role, validTo };
 }

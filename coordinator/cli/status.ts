@@ -7,6 +7,7 @@ import { fetchServerView, type ServerView } from '../health-view';
 import { readState } from '../state';
 import { judgeQuorum, registryAddress, serverName } from '../topology';
 import { EXIT, fail, writeJson } from './common';
+import type { Disk__Output } from '../../shared/proto-types/zkfleet/v1/Disk';
 
 export interface StatusResult {
   ensemble: string;
@@ -27,6 +28,7 @@ export async function collectStatus(e: Ensemble, opts: { live?: boolean } = {}):
   const zk = zkHosts(e);
   const view: ServerView | undefined = opts.live ? undefined : await fetchServerView(e).catch(() => undefined);
   const statuses = new Map<string, import('../../shared/proto-types/zkfleet/v1/ZooKeeperStatus').ZooKeeperStatus__Output | Error>();
+  const liveDisks = new Map<string, Disk__Output[]>();
   if (view) {
     for (const h of zk) {
       const r = view.hosts[h.name];
@@ -36,7 +38,12 @@ export async function collectStatus(e: Ensemble, opts: { live?: boolean } = {}):
   } else {
     const fleet = await Fleet.open(e);
     try {
-      for (const [k, v] of await statusAll(fleet, zk)) statuses.set(k, v);
+      const [st, facts] = await Promise.all([
+        statusAll(fleet, zk),
+        Promise.all(zk.map((h) => fleet.agent(h).facts({ dataDir: e.spec.zookeeper.dataDir, dataLogDir: e.spec.zookeeper.dataLogDir }, { timeoutMs: 5000 }).catch(() => undefined))),
+      ]);
+      for (const [k, v] of st) statuses.set(k, v);
+      zk.forEach((h, i) => { if (facts[i]) liveDisks.set(h.name, facts[i]!.disks); });
     } finally {
       fleet.close();
     }
@@ -46,8 +53,9 @@ export async function collectStatus(e: Ensemble, opts: { live?: boolean } = {}):
     const s = statuses.get(h.name);
     const myid = state.myids[h.name];
     const r = view?.hosts[h.name];
-    const dataDisk = r?.disks?.[0];
-    const low = dataDisk && dataDisk.totalBytes ? dataDisk.freeBytes / dataDisk.totalBytes < 0.05 || dataDisk.freeBytes < 256 * 1024 * 1024 : false;
+    const disks = r?.disks ?? liveDisks.get(h.name) ?? [];
+    const dataDisk = disks.find((d) => d.totalBytes && (d.freeBytes / d.totalBytes < 0.05 || d.freeBytes < e.spec.zookeeper.minFreeMB * 1e6)) ?? disks[0];
+    const low = !!dataDisk && !!dataDisk.totalBytes && (dataDisk.freeBytes / dataDisk.totalBytes < 0.05 || dataDisk.freeBytes < e.spec.zookeeper.minFreeMB * 1e6);
     return {
       name: h.name, myid, dnsName: myid ? serverName(e, h, myid) : '-',
       mode: s instanceof Error ? 'unreachable' : s?.mode ?? 'unknown', zxid: s instanceof Error ? '' : s?.zxid ?? '',

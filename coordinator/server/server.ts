@@ -1,12 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
 import type http from 'node:http';
 import { toServiceError, ZkfError } from '../../shared/errors';
+import { tuneServer } from '../../shared/grpc-tuning';
 import type { Logger } from '../../shared/logger';
 import { serveMetrics } from '../../shared/metrics-http';
 import { certPaths, pkiPaths } from '../../shared/pki-paths';
 import { zkfleetProto } from '../../shared/proto';
 import type { HealthReport__Output } from '../../shared/proto-types/zkfleet/v1/HealthReport';
-import { loadTls, requireRole, serverCredentials } from '../../shared/tls';
+import { checkOwnCertificate, loadTls, requireRole, serverCredentials } from '../../shared/tls';
 import type { ServeConfig } from './config';
 import { HealthStore, lowDisk } from './health-store';
 
@@ -27,6 +28,7 @@ export class CoordinatorServer {
   async start(): Promise<void> {
     await this.store.open();
     const tls = await loadTls({ ca: pkiPaths(this.config.pki).caCert, ...certPaths(this.config.pki, 'coordinator') });
+    checkOwnCertificate(tls);
     this.grpcServer.addService(zkfleetProto().zkfleet.v1.Coordinator.service, {
       Report: (call: grpc.ServerUnaryCall<HealthReport__Output, unknown>, cb: grpc.sendUnaryData<unknown>) => {
         try {
@@ -53,6 +55,7 @@ export class CoordinatorServer {
     this.port = await new Promise<number>((resolve, reject) => {
       this.grpcServer.bindAsync(this.config.listen, serverCredentials(tls), (err, port) => (err ? reject(new ZkfError('UNAVAILABLE', `cannot listen on ${this.config.listen}: ${err.message}`)) : resolve(port)));
     });
+    tuneServer(this.grpcServer, this.log);
     if (this.config.metrics) this.metricsServer = await serveMetrics(this.config.metrics.listen, () => this.metrics());
     this.state = 'RUNNING';
     this.log.info('coordinator server listening', { listen: this.config.listen, metrics: this.config.metrics?.listen, stateDir: this.config.stateDir });

@@ -203,7 +203,7 @@ zone "${ZONE}" IN { type master; file "${zoneFile}"; };
       lines.push(`dns: { server: ${h.address}, rndc: [rndc, -c, ${state.named.rndcConf}], namedPidFile: ${state.named.pidFile} }`);
     }
     await fs.writeFile(h.agentConfig, lines.join('\n') + '\n');
-    h.agentPid = startAgent(state, h.name, agentMain);
+    h.agentPid = startAgent(state, h.name, {}, agentMain);
     await save();
   }
   await Promise.all(state.hosts.map((h) => waitFor(() => tcpOpen(h.address, agentPort), 15_000, `agent ${h.name} did not listen on ${h.agent} (see ${path.join(dir, 'hosts', h.name, 'agent.log')})`)));
@@ -224,9 +224,9 @@ zone "${ZONE}" IN { type master; file "${zoneFile}"; };
 export const AGENT_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=96', '--expose-gc'];
 export const AGENT_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' };
 
-export function startAgent(state: SandboxState, name: string, agentMain = path.resolve(__dirname, '../../agent/main.js')): number {
+export function startAgent(state: SandboxState, name: string, env: Record<string, string> = {}, agentMain = path.resolve(__dirname, '../../agent/main.js')): number {
   const h = state.hosts.find((x) => x.name === name)!;
-  return daemon('ip', ['netns', 'exec', h.ns, process.execPath, ...AGENT_NODE_FLAGS, agentMain, '--config', h.agentConfig], path.join(state.dir, 'hosts', name, 'agent.log'), { ...process.env, ...AGENT_ENV, ZKF_LOG_FORMAT: 'json' });
+  return daemon('ip', ['netns', 'exec', h.ns, process.execPath, ...AGENT_NODE_FLAGS, agentMain, '--config', h.agentConfig], path.join(state.dir, 'hosts', name, 'agent.log'), { ...process.env, ...AGENT_ENV, ZKF_LOG_FORMAT: 'json', ...env });
 }
 
 export function ensembleYaml(state: SandboxState, extra = '', only?: (h: SandboxState['hosts'][number]) => boolean): string {
@@ -357,6 +357,10 @@ export async function sandboxDown(o: { dir: string; prefix?: string; log?: (s: s
   for (const l of links) await sh('ip', ['link', 'del', l], { allowFail: true });
   await sh('iptables', ['-D', 'FORWARD', '-i', `${prefix}0`, '-o', `${prefix}0`, '-j', 'ACCEPT'], { allowFail: true }).catch(() => undefined);
   if (namespaces.length || links.length) o.log?.(`removed ${namespaces.length} namespaces, ${links.length} links`);
+  // Filesystems a test mounted inside the sandbox (a small tmpfs for disk-full faults).
+  const root = path.resolve(o.dir) + '/';
+  const mounts = (await fs.readFile('/proc/mounts', 'utf8')).split('\n').map((l) => l.split(' ')[1]).filter((m) => m && m.startsWith(root));
+  for (const m of mounts.sort((a, b) => b.length - a.length)) await sh('umount', ['-l', m], { allowFail: true });
   if (!o.keepDir && existsSync(o.dir)) await fs.rm(o.dir, { recursive: true, force: true });
 }
 
