@@ -14,10 +14,17 @@ export function tuneServer(server: grpc.Server, log: { warn(msg: string, meta?: 
   // grpc-js drops TLS handshake failures silently; an operator needs to see who was refused and why.
   const servers = (server as unknown as { http2Servers?: Map<http2.Http2SecureServer, unknown> }).http2Servers;
   for (const h2 of servers?.keys() ?? []) {
-    h2.on('tlsClientError', (err: Error & { code?: string }, socket: { remoteAddress?: string; _peer?: string }) => {
+    const refused = (err: Error & { code?: string }, peer: string | undefined) => {
       // A port probe (connect, then close) is not a refusal worth a warning.
-      if (err.code === 'ECONNRESET' || /socket hang up/.test(err.message)) return log.debug('client left during the TLS handshake', { peer: socket.remoteAddress });
-      log.warn('TLS handshake refused', { peer: socket.remoteAddress, reason: tlsReason(err) });
+      if (err.code === 'ECONNRESET' || /socket hang up/.test(err.message)) return log.debug('client left during the TLS handshake', { peer });
+      log.warn('TLS handshake refused', { peer, reason: tlsReason(err) });
+    };
+    h2.on('tlsClientError', (err: Error & { code?: string }, socket: { remoteAddress?: string }) => refused(err, socket.remoteAddress));
+    // With TLS 1.3 the client's certificate is checked after the server's side of the handshake is done:
+    // its refusal is an error on the established socket.
+    h2.on('secureConnection', (socket: import('node:tls').TLSSocket) => {
+      const peer = socket.remoteAddress;
+      socket.on('error', (err: Error & { code?: string }) => refused(err, peer));
     });
   }
 }

@@ -106,7 +106,7 @@ export function diagnoseTls(address: string, m: TlsMaterial, expect: { role: Rol
       setTimeout(() => done(`${who}: the TLS handshake succeeds, but the gRPC service did not answer`), 1000);
     });
     socket.on('data', () => done(`${who}: TLS and mTLS succeed; the gRPC call itself failed (see the agent's log)`));
-    socket.on('close', () => done(`${who} refused this side's certificate (it closed the connection after the handshake: another CA, expired, or not a ${expect.role === 'agent' ? 'coordinator' : 'agent'} certificate; its log says which)`));
+    socket.on('close', () => done(`${who} refused this side's certificate: ${ownCertificateProblem(m, expect.role === 'agent' ? 'coordinator' : 'agent') ?? 'it closed the connection after the handshake'}`));
     socket.on('error', (err: NodeJS.ErrnoException & { reason?: string }) => {
       const alert = /alert (certificate expired|unknown ca|bad certificate|certificate unknown|certificate required|certificate revoked)/i.exec(err.message);
       if (alert) return done(`${who} refused this side's certificate (TLS alert: ${alert[1]})`);
@@ -114,6 +114,16 @@ export function diagnoseTls(address: string, m: TlsMaterial, expect: { role: Rol
       done(`${who}: ${reason}`);
     });
   });
+}
+
+/** What is wrong with our own certificate, seen from here (the peer does not say why it closed). */
+function ownCertificateProblem(m: TlsMaterial, role: Role): string | undefined {
+  const own = new X509Certificate(m.cert);
+  const ca = new X509Certificate(m.ca);
+  if (new Date(own.validTo).getTime() < Date.now()) return `this side's certificate expired on ${new Date(own.validTo).toISOString()}`;
+  if (!own.verify(ca.publicKey)) return 'this side\'s certificate is not signed by the CA it trusts (another or a replaced CA: the peer trusts only its own)';
+  if (!own.subject.includes(`OU=${ROLE_OU[role]}`)) return `this side's certificate is not a ${role} certificate`;
+  return undefined;
 }
 
 /** A daemon's own certificate: refuse to start with a certificate that is expired or not yet valid. */

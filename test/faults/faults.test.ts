@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, readdirSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -334,14 +335,19 @@ test('faults: killed agents and coordinator, dropped hosts, a killed leader, a f
     await fs.writeFile(foreignFile, (await fs.readFile(file, 'utf8')).replace(/^pki: .*$/m, `pki: ${foreign}`).replace(/^name: .*$/m, 'name: foreign-ca'));
     const fr = await cli(['deploy', foreignFile, '--json', '--dry-run']);
     assert.equal(fr.code, 1);
-    assert.match((JSON.parse(fr.stdout) as DeployResult).error!.message, /not signed by this fleet's CA|chains to another CA|refused this side's certificate/);
-    // And a client that trusts our CA but holds a foreign certificate: the agent refuses it.
+    assert.match((JSON.parse(fr.stdout) as DeployResult).error!.message, /its certificate chains to another CA|not signed by this fleet's CA/);
+    // A client that trusts our CA but holds a foreign certificate: the agent refuses it, and the client
+    // says why (Node's TLS server drops such a connection without an event the agent could log).
     const foreignClient = await loadTls({ ca: pkiPaths(sb.pkiDir).caCert, ...certPaths(foreign, 'coordinator') });
-    assert.match(await diagnoseTls(h11.agent, foreignClient, { role: 'agent', name: 'hdss7-11' }), /refused this side's certificate/);
-    await sleep(200);
-    const agentLog = await fs.readFile(path.join(sb.dir, 'hosts/hdss7-11/agent.log'), 'utf8');
-    assert.match(agentLog, /"message":"TLS handshake refused".*"reason":"the client does not trust this server's certificate/);
-    assert.match(agentLog, /"message":"TLS handshake refused".*"reason":"the client certificate is not signed by this fleet's CA/);
+    assert.match(await diagnoseTls(h11.agent, foreignClient, { role: 'agent', name: 'hdss7-11' }), /refused this side's certificate: this side's certificate is not signed by the CA it trusts/);
+    // A coordinator whose own certificate expired: refused, and it says so.
+    const expiredCoordinator = await issueCertificate(sameCa, { name: 'coordinator', role: 'coordinator', notBefore: new Date(Date.now() - 10 * 86_400_000), days: 1 });
+    const expiredClient = await loadTls({ ca: pkiPaths(sb.pkiDir).caCert, ...expiredCoordinator });
+    assert.match(await diagnoseTls(h11.agent, expiredClient, { role: 'agent', name: 'hdss7-11' }), /refused this side's certificate: this side's certificate expired on/);
+    // A plain-TCP client is refused and the agent's log says so.
+    await new Promise<void>((resolve) => { const s = net.connect(7443, h11.address, () => s.end('GET / HTTP/1.1\r\n\r\n')); s.on('close', () => resolve()); s.on('error', () => resolve()); });
+    await sleep(300);
+    assert.match(await fs.readFile(path.join(sb.dir, 'hosts/hdss7-11/agent.log'), 'utf8'), /"message":"TLS handshake refused".*"reason":"not an mTLS client/);
   });
 
   t.diagnostic(`kill points tried: ${tally.killPoints.length} (${tally.killPoints.join(', ')}); writes acknowledged ${tally.writesAcked}, found ${tally.writesFound}; rolls interrupted ${tally.rollsInterrupted}`);
