@@ -117,7 +117,7 @@ export async function deploy(e: Ensemble, opts: DeployOptions): Promise<DeployRe
         throw err;
       }
     })));
-    const unreachable = touched.filter((h, i) => !facts[i]);
+    const unreachable = touched.filter((_h, i) => !facts[i]);
     if (unreachable.length) {
       throw new ZkfError(unreachable.every((h) => /disk full/.test(reports.get(h.name)!.error ?? '')) ? 'DISK_FULL' : 'UNAVAILABLE', `cannot deploy: ${unreachable.map((h) => `${h.name} (${reports.get(h.name)!.error})`).join('; ')}. Nothing was changed.`);
     }

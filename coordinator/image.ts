@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { AgentConnection } from './agent-client';
 import type { Ensemble, HostSpec } from './ensemble';
@@ -20,7 +21,7 @@ export async function deployImage(e: Ensemble, fleet: Fleet, opts: { dryRun: boo
   await opts.step(host, 'upload-jmx-agent', async () => {
     if (present) return { changed: false, description: `${path.basename(file)} already there` };
     if (opts.dryRun) return { changed: true, description: `would upload ${path.basename(file)}` };
-    const { size } = await import('node:fs').then((fs) => fs.promises.stat(file));
+    const { size } = await fs.stat(file);
     await a.upload(file, sha, size, path.basename(file), () => undefined, { signal: opts.signal });
     return { changed: true, description: `uploaded ${path.basename(file)}` };
   });

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 # Whatever happens, no test sandbox outlives the run.
-cleanup() { for p in zka zkd zkh zki zkf7; do node dist/test/sandbox/cli.js down --prefix "$p" --dir "/tmp/zkf-sandbox-$p" >/dev/null 2>&1 || true; done; }
+cleanup() { for p in zka zkd zkh zki zkx zkb; do node dist/test/sandbox/cli.js down --prefix "$p" --dir "/tmp/zkf-sandbox-$p" >/dev/null 2>&1 || true; done; }
 trap cleanup EXIT
 cleanup
 

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { asZkfError, ZkfError } from '../../shared/errors';
+import { asZkfError } from '../../shared/errors';
 import { ConfigError } from '../../shared/config-file';
 
 /** Exit codes shared by every subcommand (README, "Exit codes"). */
@@ -14,7 +14,7 @@ export function fail(err: unknown, json: boolean): number {
   const e = asZkfError(err);
   if (json) writeJson({ ok: false, error: { code: e.code, message: e.message, host: e.host, problems: e instanceof ConfigError ? e.problems : undefined } });
   process.stderr.write(`error: ${e.host ? `${e.host}: ` : ''}${e.message}\n`);
-  return e instanceof ZkfError && e.code === 'CONFIG_INVALID' ? EXIT.ERROR : EXIT.ERROR;
+  return EXIT.ERROR;
 }
 
 /** An AbortSignal that fires on the first SIGINT/SIGTERM; a second one exits at once. */

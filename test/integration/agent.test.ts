@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentConnection } from '../../coordinator/agent-client';
 import { certPaths, initCa, pkiPaths } from '../../shared/pki';
 import { zkfleetProto } from '../../shared/proto';
-import { loadTls, type TlsMaterial } from '../../shared/tls';
+import { loadTls } from '../../shared/tls';
 import { tmpDir, withSandbox } from '../helpers';
 import { sh } from '../sandbox/sh';
 
