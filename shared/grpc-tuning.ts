@@ -14,6 +14,9 @@ export function tuneServer(server: grpc.Server, log: { warn(msg: string, meta?: 
   // grpc-js drops TLS handshake failures silently; an operator needs to see who was refused and why.
   const servers = (server as unknown as { http2Servers?: Map<http2.Http2SecureServer, unknown> }).http2Servers;
   for (const h2 of servers?.keys() ?? []) {
+    // grpc-js sets TCP_NODELAY on its client sockets but not on the server's: without it each small
+    // response waits on Nagle's algorithm (3-10 ms per call here).
+    h2.on('connection', (socket: import('node:net').Socket) => socket.setNoDelay(true));
     const refused = (err: Error & { code?: string }, peer: string | undefined) => {
       // A port probe (connect, then close) is not a refusal worth a warning.
       if (err.code === 'ECONNRESET' || /socket hang up/.test(err.message)) return log.debug('client left during the TLS handshake', { peer });
