@@ -115,6 +115,7 @@ async function ingestion(sb: SandboxState): Promise<Results['healthIngestion']> 
     const names = Array.from({ length: reporters }, (_, i) => `reporter-${i}`);
     for (const name of names) await issueCertificate(sb.pkiDir, { name, role: 'agent', ips: ['127.0.0.1'] });
     // The load comes from separate processes, so the server's process does only the server's work.
+    const ticks0 = await cpuTicks(serve.pid!);
     const outs = await Promise.all(Array.from({ length: generators }, (_, g) => new Promise<number[]>((resolve, reject) => {
       const mine = names.filter((_, i) => i % generators === g);
       const p = spawn(process.execPath, [path.join(__dirname, 'ingest-load.js'), sb.coordinatorAddress, sb.pkiDir, String(seconds), ...mine], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -125,7 +126,7 @@ async function ingestion(sb: SandboxState): Promise<Results['healthIngestion']> 
     const latencies = outs.flat();
     const coordinatorRss = await rss(serve.pid!);
     const hz = Number((await sh('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
-    const serverCpuS = (await cpuTicks(serve.pid!)) / hz;
+    const serverCpuS = ((await cpuTicks(serve.pid!)) - ticks0) / hz;
     // The server's own CPU per report gives its capacity apart from the load generator sharing the cores.
     return { reportsPerSecond: Math.round(latencies.length / seconds), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), reporters, seconds, coordinatorRssMB: coordinatorRss / 1e6, serverCpuUsPerReport: (serverCpuS / latencies.length) * 1e6 };
   } finally {
