@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ZkfError } from '../shared/errors';
@@ -125,8 +125,15 @@ export async function configureZooKeeper(host: Host, state: StateFile, req: Conf
   };
 }
 
+/** Alive and not a zombie: a killed server whose parent has not reaped it yet is gone for our purposes. */
 function pidAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+  try { process.kill(pid, 0); } catch (err) { if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false; }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 /** The server's pid from zkServer.sh's pid file, 0 when it is not running. */
@@ -212,6 +219,9 @@ async function stop(zk: ZooKeeperState, signal?: AbortSignal): Promise<boolean> 
 
 async function start(state: StateFile, zk: ZooKeeperState): Promise<boolean> {
   if (await serverPid(zk.dataDir)) return false;
+  // zkServer.sh trusts `kill -0` on the pid file: a killed server not yet reaped (a zombie) or a recycled
+  // pid makes it say "already running" and start nothing. The pid file is ours to judge: remove it.
+  await fs.rm(path.join(zk.dataDir, 'zookeeper_server.pid'), { force: true });
   await recordStart(state, zk);
   await fs.mkdir(zk.logDir, { recursive: true });
   await zkServerSh(zk, 'start');

@@ -33,6 +33,7 @@ export interface HostReport {
   restarted: boolean;
   steps: StepReport[];
   error?: string;
+  errorCode?: string;
 }
 export interface DeployResult {
   ensemble: string;
@@ -85,6 +86,7 @@ export async function deploy(e: Ensemble, opts: DeployOptions): Promise<DeployRe
       const ms = Date.now() - t;
       r.steps.push({ step: name, changed: false, description: '', ms, error: ze.message });
       r.error ??= `${name}: ${ze.message}`;
+      r.errorCode ??= ze.code;
       opts.progress.fail(host.name, name, ze.message, ms);
       throw new HostFailed(ze.message, { cause: ze });
     }
@@ -119,7 +121,7 @@ export async function deploy(e: Ensemble, opts: DeployOptions): Promise<DeployRe
     })));
     const unreachable = touched.filter((_h, i) => !facts[i]);
     if (unreachable.length) {
-      throw new ZkfError(unreachable.every((h) => /disk full/.test(reports.get(h.name)!.error ?? '')) ? 'DISK_FULL' : 'UNAVAILABLE', `cannot deploy: ${unreachable.map((h) => `${h.name} (${reports.get(h.name)!.error})`).join('; ')}. Nothing was changed.`);
+      throw new ZkfError(unreachable.every((h) => reports.get(h.name)!.errorCode === 'DISK_FULL') ? 'DISK_FULL' : 'UNAVAILABLE', `cannot deploy: ${unreachable.map((h) => `${h.name} (${reports.get(h.name)!.error})`).join('; ')}. Nothing was changed.`);
     }
     const factsOf = new Map(touched.map((h, i) => [h.name, facts[i]!.facts]));
 

@@ -10,7 +10,7 @@ PACKAGES=(
   openjdk-17-jdk-headless:/usr/lib/jvm/java-17-openjdk-amd64/bin/java
   bind9:/usr/sbin/named
   bind9-dnsutils:/usr/bin/dig
-  bind9-utils:/usr/sbin/named-checkzone
+  bind9-utils:/usr/bin/named-checkzone
   iproute2:/usr/sbin/ip
   procps:/usr/bin/pgrep
   unzip:/usr/bin/unzip
