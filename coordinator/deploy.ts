@@ -307,18 +307,40 @@ async function startAndRoll(e: Ensemble, fleet: Fleet, zk: HostSpec[], configure
   const modeOf = (h: HostSpec) => { const s = before.get(h.name); return s instanceof Error ? '' : s?.mode ?? ''; };
   const order = [...toRoll].sort((a, b) => Number(modeOf(a) === 'leader') - Number(modeOf(b) === 'leader'));
   opts.progress.note(`rolling restart: ${order.map((h) => h.name).join(' → ')}`);
+  // A server that crashes during the roll (its agent answers, its process is gone) is started again at
+  // once, with the files already written: waiting for it would only wait out the timeout.
+  const done = new Set<string>();
+  const reviving = new Set<string>();
+  const revive = (statuses: Map<string, ZooKeeperStatus__Output | Error>) => {
+    for (const x of zk) {
+      const s = statuses.get(x.name);
+      if (s instanceof Error || !s || s.mode !== 'down' || reviving.has(x.name)) continue;
+      reviving.add(x.name);
+      void step(x, 'start', async () => {
+        const r = await fleet.agent(x).zooKeeperService('START', false, { signal: opts.signal });
+        if (configured.get(x.name)?.restartNeeded) { done.add(x.name); reports.get(x.name)!.restarted = true; }
+        return { changed: r.result!.changed, description: `${r.result!.description} (it had stopped during the roll)` };
+      }).catch(() => undefined).finally(() => reviving.delete(x.name));
+    }
+  };
+  const notServing = (statuses: Map<string, ZooKeeperStatus__Output | Error>) => zk.map((x) => {
+    const s = statuses.get(x.name);
+    return s instanceof Error ? `${x.name} unreachable` : !s || !SERVING.has(s.mode) ? `${x.name} ${s?.mode ?? 'unknown'}` : '';
+  }).filter(Boolean).join(', ');
   for (const h of order) {
+    if (done.has(h.name)) continue;
     // Only take a server down when the rest keep a quorum without it; a server that is not running (it
     // crashed) can only help by being started. If that does not become true in time, the roll stops here.
     const now = (await statusAll(fleet, [h])).get(h.name);
     if (now instanceof Error) throw new ZkfError('UNAVAILABLE', `rolling restart stopped before ${h.name}: it is unreachable (${now.message}); no further server was restarted`, { host: h.name });
     await waitUntil(e, fleet, zk, e.spec.timeouts.quorumMs, opts, (v, statuses) => {
+      revive(statuses);
       const self = statuses.get(h.name);
       if (self instanceof Error) return `${h.name} became unreachable (${self.message})`;
       const selfServing = !(self instanceof Error) && !!self && (self.mode === 'leader' || self.mode === 'follower');
       const quorum = Math.floor(v.voters / 2) + 1;
-      if (!v.leader) return 'no leader';
-      if (v.serving - (selfServing && !h.observer ? 1 : 0) < quorum) return `restarting ${h.name} now would leave ${v.serving - 1} of ${v.voters} voters serving (quorum ${quorum})`;
+      if (!v.leader) return `no leader (not serving: ${notServing(statuses) || 'none'})`;
+      if (v.serving - (selfServing && !h.observer ? 1 : 0) < quorum) return `restarting ${h.name} now would leave ${v.serving - 1} of ${v.voters} voters serving (quorum ${quorum}; not serving: ${notServing(statuses)})`;
       return undefined;
     }).catch((err: Error) => {
       throw new ZkfError('QUORUM_TIMEOUT', `rolling restart stopped before ${h.name}: ${err.message}; no further server was restarted`);
@@ -327,8 +349,9 @@ async function startAndRoll(e: Ensemble, fleet: Fleet, zk: HostSpec[], configure
       const r = await fleet.agent(h).zooKeeperService('RESTART', false, { signal: opts.signal });
       // Back: the server serves again and the leader counts every serving follower as synced.
       await waitUntil(e, fleet, zk, e.spec.timeouts.quorumMs, opts, (v, statuses) => {
+        revive(statuses);
         const self = statuses.get(h.name);
-        if (self instanceof Error || !self || !SERVING.has(self.mode)) return `${h.name} is ${self instanceof Error ? 'unreachable' : self?.mode ?? 'unknown'}`;
+        if (self instanceof Error || !self || !SERVING.has(self.mode)) return `${h.name} is ${self instanceof Error ? 'unreachable' : self?.mode ?? 'unknown'} (not serving: ${notServing(statuses)})`;
         const leader = v.leader ? statuses.get(v.leader) : undefined;
         if (!leader || leader instanceof Error) return 'no leader';
         if (leader.syncedFollowers < v.serving - 1) return `leader ${v.leader} has ${leader.syncedFollowers} synced followers of ${v.serving - 1} serving`;
@@ -337,6 +360,7 @@ async function startAndRoll(e: Ensemble, fleet: Fleet, zk: HostSpec[], configure
       return { changed: true, description: `${r.result!.description}; back and synced` };
     });
     reports.get(h.name)!.restarted = true;
+    done.add(h.name);
   }
 }
 
