@@ -4,28 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# package:file-that-proves-it-is-installed
-PACKAGES=(
-  zookeeper:/usr/share/zookeeper/bin/zkServer.sh
-  openjdk-17-jdk-headless:/usr/lib/jvm/java-17-openjdk-amd64/bin/java
-  bind9:/usr/sbin/named
-  bind9-dnsutils:/usr/bin/dig
-  bind9-utils:/usr/bin/named-checkzone
-  iproute2:/usr/sbin/ip
-  procps:/usr/bin/pgrep
-  unzip:/usr/bin/unzip
-  buildah:/usr/bin/buildah
-  docker-registry:/usr/bin/docker-registry
-  busybox-static:/bin/busybox
-  apache2-utils:/usr/bin/htpasswd
-  tzdata:/usr/share/zoneinfo/Asia/Shanghai
-  skopeo:/usr/bin/skopeo
-  systemd:/usr/bin/systemd-analyze
-)
-missing=()
-for p in "${PACKAGES[@]}"; do
-  [ -e "${p#*:}" ] || missing+=("${p%%:*}")
-done
+# The Debian packages the sandbox and the tests use, each with the file that proves it is installed
+# (one list, also read by test/sandbox/prereqs.ts).
+mapfile -t missing < <(node -e '
+  const fs = require("fs");
+  for (const p of require("./scripts/debian-packages.json")) if (!fs.existsSync(p.proof)) console.log(p.pkg);
+')
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then echo "setup: need root to apt-get install ${missing[*]}" >&2; exit 1; fi
   echo "setup: apt-get install ${missing[*]}" >&2

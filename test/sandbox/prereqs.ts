@@ -1,34 +1,17 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { has, sh } from './sh';
 
-/** What the sandbox needs from Debian, by the file that proves it is there. */
-const NEEDS: Array<{ pkg: string; proof: string }> = [
-  { pkg: 'zookeeper', proof: '/usr/share/zookeeper/bin/zkServer.sh' },
-  { pkg: 'openjdk-17-jdk-headless', proof: '/usr/lib/jvm/java-17-openjdk-amd64/bin/java' },
-  { pkg: 'bind9', proof: '/usr/sbin/named' },
-  { pkg: 'bind9-dnsutils', proof: '/usr/bin/dig' },
-  { pkg: 'bind9-utils', proof: '/usr/bin/named-checkzone' },
-  { pkg: 'iproute2', proof: '/usr/sbin/ip' },
-  { pkg: 'procps', proof: '/usr/bin/pgrep' },
-  { pkg: 'unzip', proof: '/usr/bin/unzip' },
-];
-const IMAGE_NEEDS: Array<{ pkg: string; proof: string }> = [
-  { pkg: 'buildah', proof: '/usr/bin/buildah' },
-  { pkg: 'docker-registry', proof: '/usr/bin/docker-registry' },
-  { pkg: 'busybox-static', proof: '/bin/busybox' },
-  { pkg: 'apache2-utils', proof: '/usr/bin/htpasswd' },
-  { pkg: 'tzdata', proof: '/usr/share/zoneinfo/Asia/Shanghai' },
-  { pkg: 'skopeo', proof: '/usr/bin/skopeo' },
-];
+/** The one list of Debian packages (scripts/setup.sh reads it too), each with the file that proves it. */
+const NEEDS = require(path.resolve(__dirname, '../../../scripts/debian-packages.json')) as Array<{ pkg: string; proof: string }>;
 
 /**
- * Install what is missing with apt-get (we run as root, as CI does). In CI a missing package that cannot be
- * installed is an error naming it, never a skipped test.
+ * Install what is missing with apt-get (we run as root, as CI does). A package that cannot be installed is
+ * an error naming it, never a skipped test.
  */
-export async function ensurePrereqs(options: { image?: boolean; log?: (s: string) => void } = {}): Promise<void> {
+export async function ensurePrereqs(options: { log?: (s: string) => void } = {}): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('the sandbox needs root (network namespaces, bind mounts): run as root');
-  const needs = [...NEEDS, ...(options.image ? IMAGE_NEEDS : [])];
-  const missing = needs.filter((n) => !existsSync(n.proof));
+  const missing = NEEDS.filter((n) => !existsSync(n.proof));
   if (!missing.length) return;
   if (!(await has('apt-get'))) throw new Error(`missing ${missing.map((m) => m.pkg).join(', ')} and no apt-get to install them`);
   options.log?.(`installing ${missing.map((m) => m.pkg).join(' ')} (apt-get)`);

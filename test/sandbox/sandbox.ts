@@ -84,7 +84,7 @@ export async function sandboxUp(o: SandboxOptions): Promise<SandboxState> {
   const dir = path.resolve(o.dir);
   const agentPort = o.agentPort ?? 7443;
   if (!/^[a-z][a-z0-9]{0,4}$/.test(prefix)) throw new Error(`sandbox prefix "${prefix}" must be 1-5 lower-case letters/digits`);
-  await ensurePrereqs({ image: hostsSpec.some((h) => h.roles.includes('image')), log });
+  await ensurePrereqs({ log });
   // Start from bare hosts: a previous sandbox of the same prefix is removed first (up is safe to repeat).
   await sandboxDown({ dir, prefix, log });
   await fs.mkdir(dir, { recursive: true });
