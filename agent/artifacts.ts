@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ZkfError } from '../shared/errors';
 import { syncDir, tempPathFor } from '../shared/fs-atomic';
@@ -83,10 +83,4 @@ export class ArtifactStore {
     await Promise.all(stale.map((n) => fs.rm(path.join(this.dir, n), { force: true })));
     return stale.length;
   }
-}
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }

@@ -86,7 +86,7 @@ async function reload(host: Host, zone: string): Promise<string> {
   return `SIGHUP to named ${pid}`;
 }
 
-export function resolverFor(server: string, port: number): dnsp.Resolver {
+function resolverFor(server: string, port: number): dnsp.Resolver {
   const r = new dnsp.Resolver({ timeout: 500, tries: 1 });
   r.setServers([server.includes(':') ? `[${server}]:${port}` : `${server}:${port}`]);
   return r;

@@ -1,6 +1,6 @@
 import os from 'node:os';
-import { createHash } from 'node:crypto';
 import { readFileOr } from '../shared/fs-atomic';
+import { sha256 } from '../shared/hash';
 import { zkfleetProto, type CoordinatorClient } from '../shared/proto';
 import type { HealthReport } from '../shared/proto-types/zkfleet/v1/HealthReport';
 import { clientCredentials, diagnoseTls, type TlsMaterial } from '../shared/tls';
@@ -10,7 +10,6 @@ import { installedVersionAt } from './install';
 import type { StateFile } from './state';
 import { zooKeeperStatus } from './zookeeper';
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Files zkfleet wrote that someone changed by hand since. */
 export async function driftOf(state: StateFile): Promise<string[]> {

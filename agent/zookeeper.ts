@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { sha256 } from '../shared/hash';
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +14,6 @@ import { fourLetterWord, parseMntr, parseSrvr } from './four-letter';
 import type { Host } from './host';
 import type { StateFile, ZooKeeperState } from './state';
 
-export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const configHash = (cfg: string, javaEnv: string, myid: string) => sha256(`${cfg}\0${javaEnv}\0${myid}`);
 
 /** Record which files a server (re)started with, for restartNeeded after an interrupted deploy. */

@@ -19,11 +19,6 @@ import { clientCredentials, diagnoseTls, type TlsMaterial } from '../shared/tls'
 
 export interface CallOptions { signal?: AbortSignal; timeoutMs?: number }
 
-// grpc-js passes an agent's IP address as the TLS server name and Node warns (DEP0123) on every
-// connection. The identity check is ours (shared/tls.ts: IP SAN, role and host name), so the warning is
-// noise for an operator.
-process.noDeprecation = true;
-
 const DEFAULT_TIMEOUT_MS = 30_000;
 const CHUNK = 1 << 20;
 

@@ -1,16 +1,15 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asZkfError, ZkfError } from '../shared/errors';
 import type { StepResult__Output } from '../shared/proto-types/zkfleet/v1/StepResult';
 import type { ZooKeeperStatus__Output } from '../shared/proto-types/zkfleet/v1/ZooKeeperStatus';
-import type { AgentConnection } from './agent-client';
 import { zkHosts, type Ensemble, type HostSpec } from './ensemble';
 import { Fleet } from './fleet';
 import { deployImage, type ImageReport } from './image';
 import type { Progress } from './progress';
 import { assignMyids, readState, writeState } from './state';
 import { judgeQuorum, registryAddress, serverName, SERVING, type QuorumVerdict } from './topology';
+import { uploadArtifact } from './upload';
 import { verifyEnsemble } from './zk-client';
 
 export interface DeployOptions {
@@ -181,14 +180,14 @@ export async function deploy(e: Ensemble, opts: DeployOptions): Promise<DeployRe
       await phase('install', () => Promise.all(zk.filter((h) => !failed(h)).map(async (h) => {
         const a = fleet.agent(h);
         try {
+          const pending = { jdk: false, zookeeper: false };
           for (const kind of ['jdk', 'zookeeper'] as const) {
-            await phase(`upload`, () => step(h, `upload-${kind}`, () => upload(e, a, kind, opts)));
+            pending[kind] = (await phase('upload', () => step(h, `upload-${kind}`, () => uploadArtifact(e, a, kind, opts)))).pending;
           }
-          const present = (await Promise.all([a.hasArtifact(e.spec.artifacts.jdk.sha256.toLowerCase()), a.hasArtifact(e.spec.artifacts.zookeeper.sha256.toLowerCase())])).every((x) => x.present);
-          const wouldInstall = (what: string) => async (): Promise<{ changed: boolean; description: string }> => ({ changed: true, description: `would unpack ${what} after the upload` });
+          const planned = (what: string) => async (): Promise<{ changed: boolean; description: string }> => ({ changed: true, description: `would unpack ${what} after the upload` });
           await phase('unpack', async () => {
-            await step(h, 'install-jdk', present || !opts.dryRun ? () => a.installJdk({ sha256: e.spec.artifacts.jdk.sha256.toLowerCase(), installDir: e.spec.jdk.installDir, linkName: 'jdk', dryRun: opts.dryRun }, { signal: opts.signal }) : wouldInstall('the JDK'));
-            await step(h, 'install-zookeeper', present || !opts.dryRun ? () => a.installZooKeeper({ sha256: e.spec.artifacts.zookeeper.sha256.toLowerCase(), installDir: e.spec.zookeeper.installDir, linkName: 'zookeeper', dryRun: opts.dryRun }, { signal: opts.signal }) : wouldInstall('ZooKeeper'));
+            await step(h, 'install-jdk', pending.jdk ? planned('the JDK') : () => a.installJdk({ sha256: e.spec.artifacts.jdk.sha256.toLowerCase(), installDir: e.spec.jdk.installDir, linkName: 'jdk', dryRun: opts.dryRun }, { signal: opts.signal }));
+            await step(h, 'install-zookeeper', pending.zookeeper ? planned('ZooKeeper') : () => a.installZooKeeper({ sha256: e.spec.artifacts.zookeeper.sha256.toLowerCase(), installDir: e.spec.zookeeper.installDir, linkName: 'zookeeper', dryRun: opts.dryRun }, { signal: opts.signal }));
           });
           const fresh = !factsOf.get(h.name)!.zookeeperVersion && opts.dryRun;
           await phase('configure', async () => {
@@ -244,19 +243,6 @@ export async function deploy(e: Ensemble, opts: DeployOptions): Promise<DeployRe
     result.durationMs = Date.now() - started;
   }
   return result;
-}
-
-async function upload(e: Ensemble, a: AgentConnection, kind: 'jdk' | 'zookeeper' | 'jmxAgent', opts: DeployOptions): Promise<{ changed: boolean; description: string }> {
-  const art = e.spec.artifacts[kind]!;
-  const sha = art.sha256.toLowerCase();
-  const file = e.artifactPaths[kind]!;
-  if ((await a.hasArtifact(sha, { signal: opts.signal })).present) return { changed: false, description: `${path.basename(file)} already there` };
-  const size = (await fs.stat(file)).size;
-  if (opts.dryRun) return { changed: true, description: `would upload ${path.basename(file)} (${(size / 1e6).toFixed(0)} MB)` };
-  const t = Date.now();
-  await a.upload(file, sha, size, path.basename(file), () => undefined, { signal: opts.signal });
-  const s = (Date.now() - t) / 1000;
-  return { changed: true, description: `uploaded ${path.basename(file)} (${(size / 1e6).toFixed(0)} MB, ${(size / 1e6 / Math.max(s, 0.001)).toFixed(0)} MB/s)` };
 }
 
 export function configureRequest(e: Ensemble, h: HostSpec, zk: HostSpec[], myids: Record<string, number>, dryRun: boolean) {

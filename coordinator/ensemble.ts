@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, deepFreeze, hostPort, parseYamlText, problem, zodProblems, type Located } from '../shared/config-file';
 import { ZkfError } from '../shared/errors';
 import { readFileOr, writeFileAtomic } from '../shared/fs-atomic';
+import { sha256File } from '../shared/hash';
 import { extraKeyProblem } from '../shared/zoo-cfg';
 
 const artifact = z.strictObject({
@@ -207,9 +207,7 @@ class DigestCache {
     const key = `${st.size}:${st.mtimeMs}:${st.ino}`;
     const hit = this.entries[p];
     if (hit?.key === key) return hit.sha256;
-    const hash = createHash('sha256');
-    for await (const c of createReadStream(p, { highWaterMark: 1 << 20 })) hash.update(c as Buffer);
-    const sha256 = hash.digest('hex');
+    const sha256 = await sha256File(p);
     this.entries[p] = { key, sha256 };
     this.dirty = true;
     return sha256;

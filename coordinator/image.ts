@@ -1,9 +1,9 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { AgentConnection } from './agent-client';
 import type { Ensemble, HostSpec } from './ensemble';
 import type { Fleet } from './fleet';
 import type { Progress } from './progress';
+import { uploadArtifact } from './upload';
 
 export interface ImageReport { host: string; tag: string; changed: boolean; builder: string; digest: string; description: string }
 
@@ -17,16 +17,9 @@ export async function deployImage(e: Ensemble, fleet: Fleet, opts: { dryRun: boo
   const file = e.artifactPaths.jmxAgent!;
   const a: AgentConnection = fleet.agent(host);
   const sha = jmx.sha256.toLowerCase();
-  const present = (await a.hasArtifact(sha, { signal: opts.signal })).present;
-  await opts.step(host, 'upload-jmx-agent', async () => {
-    if (present) return { changed: false, description: `${path.basename(file)} already there` };
-    if (opts.dryRun) return { changed: true, description: `would upload ${path.basename(file)}` };
-    const { size } = await fs.stat(file);
-    await a.upload(file, sha, size, path.basename(file), () => undefined, { signal: opts.signal });
-    return { changed: true, description: `uploaded ${path.basename(file)}` };
-  });
+  const { pending } = await opts.step(host, 'upload-jmx-agent', () => uploadArtifact(e, a, 'jmxAgent', opts));
   const r = await opts.step(host, 'image', async () => {
-    if (opts.dryRun && !present) return { changed: true, description: `would build and push ${img.tag}`, builder: '', digest: '' };
+    if (pending) return { changed: true, description: `would build and push ${img.tag}`, builder: '', digest: '' };
     return a.buildImage({
       from: img.from, tag: img.tag, timezone: img.timezone, jmxAgentSha256: sha, jmxAgentName: path.basename(file),
       jmxConfig: img.jmxConfig, jmxPort: img.jmxPort, insecure: img.insecure, registryAuth: img.registryAuth ?? '', dryRun: opts.dryRun,

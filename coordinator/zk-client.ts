@@ -21,8 +21,6 @@ interface ZkCtor {
   constants: Record<string, number>;
 }
 
-export const ZK_CONSTANTS = ZooKeeper.constants;
-
 /** Connect with a deadline; the client is closed if the deadline passes. */
 export function connectZk(connect: string, timeoutMs = 10_000, sessionTimeoutMs = 10_000): Promise<ZkClient> {
   return new Promise((resolve, reject) => {

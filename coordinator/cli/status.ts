@@ -8,6 +8,7 @@ import { readState } from '../state';
 import { judgeQuorum, registryAddress, serverName } from '../topology';
 import { EXIT, fail, writeJson } from './common';
 import type { Disk__Output } from '../../shared/proto-types/zkfleet/v1/Disk';
+import type { ZooKeeperStatus__Output } from '../../shared/proto-types/zkfleet/v1/ZooKeeperStatus';
 
 export interface StatusResult {
   ensemble: string;
@@ -27,7 +28,7 @@ export async function collectStatus(e: Ensemble, opts: { live?: boolean } = {}):
   const state = await readState(e.stateDir);
   const zk = zkHosts(e);
   const view: ServerView | undefined = opts.live ? undefined : await fetchServerView(e).catch(() => undefined);
-  const statuses = new Map<string, import('../../shared/proto-types/zkfleet/v1/ZooKeeperStatus').ZooKeeperStatus__Output | Error>();
+  const statuses = new Map<string, ZooKeeperStatus__Output | Error>();
   const liveDisks = new Map<string, Disk__Output[]>();
   if (view) {
     for (const h of zk) {

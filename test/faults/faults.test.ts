@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { AgentConnection } from '../../coordinator/agent-client';
 import type { DeployResult } from '../../coordinator/deploy';
 import type { StatusResult } from '../../coordinator/cli/status';
 import { connectZk } from '../../coordinator/zk-client';
+import { sha256File } from '../../shared/hash';
 import { certPaths, initCa, issueCertificate, pkiPaths } from '../../shared/pki';
 import { diagnoseTls, loadTls } from '../../shared/tls';
 import { cli, COORDINATOR, tmpDir, withSandbox } from '../helpers';
@@ -61,7 +61,7 @@ test('faults: killed agents and coordinator, dropped hosts, a killed leader, a f
     const store = path.join(h.stateDir, 'artifacts');
     for (const n of existsSync(store) ? readdirSync(store) : []) {
       if (/^[0-9a-f]{64}$/.test(n)) {
-        const digest = createHash('sha256').update(await fs.readFile(path.join(store, n))).digest('hex');
+        const digest = await sha256File(path.join(store, n));
         assert.equal(digest, n, `${h.name}: the artifact cache holds a partial file under a digest name`);
       }
     }

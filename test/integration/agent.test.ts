@@ -1,7 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, promises as fs, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -9,11 +8,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentConnection } from '../../coordinator/agent-client';
 import { certPaths, initCa, pkiPaths } from '../../shared/pki';
 import { zkfleetProto } from '../../shared/proto';
+import { sha256 } from '../../shared/hash';
 import { loadTls } from '../../shared/tls';
 import { tmpDir, withSandbox } from '../helpers';
 import { sh } from '../sandbox/sh';
 
-const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
 test('agent over mTLS: the runbook\'s host work, refusals, DNS and exec', { timeout: 600_000 }, async (t) => {
   const sb = await withSandbox(t, { prefix: 'zka', subnet: 71 });
@@ -63,7 +62,7 @@ test('agent over mTLS: the runbook\'s host work, refusals, DNS and exec', { time
     const dir = tmpDir(t);
     const file = path.join(dir, 'blob');
     writeFileSync(file, 'some bytes');
-    const wrong = sha('other bytes');
+    const wrong = sha256('other bytes');
     await assert.rejects(a11.upload(file, wrong, 10, 'blob', () => undefined), (e: { code: string }) => e.code === 'DIGEST_MISMATCH');
     assert.equal((await a11.hasArtifact(wrong)).present, false);
     const store = path.join(sb.hosts[0].stateDir, 'artifacts');
@@ -76,7 +75,7 @@ test('agent over mTLS: the runbook\'s host work, refusals, DNS and exec', { time
     writeFileSync(path.join(dir, 'jdk-evil', 'bin', 'java'), '#!/bin/sh\n');
     const tarball = path.join(dir, 'evil.tar.gz');
     execFileSync('tar', ['-C', dir, '-czf', tarball, '--transform', 's,^jdk-evil/bin/java,jdk-evil/../../../escaped,', 'jdk-evil']);
-    const digest = sha(await fs.readFile(tarball));
+    const digest = sha256(await fs.readFile(tarball));
     await a11.upload(tarball, digest, (await fs.stat(tarball)).size, 'evil.tar.gz', () => undefined);
     await assert.rejects(a11.installJdk({ sha256: digest, installDir: '/usr/java', linkName: 'jdk' }), (e: { code: string; message: string }) => e.code === 'UNSAFE_ARCHIVE' && /contains \.\./.test(e.message));
     const usrJava = path.join(sb.hosts[0].root, 'usr/java');

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
+import { sha256File } from '../../shared/hash';
 import path from 'node:path';
 import { sh } from './sh';
 
@@ -12,12 +12,6 @@ const JDK_SRC = '/usr/lib/jvm/java-17-openjdk-amd64';
 
 export interface Artifact { path: string; sha256: string }
 
-export async function sha256Of(file: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const c of createReadStream(file, { highWaterMark: 1 << 20 })) h.update(c as Buffer);
-  return h.digest('hex');
-}
-
 async function cached(name: string, build: (out: string, work: string) => Promise<void>): Promise<Artifact> {
   const out = path.join(CACHE_DIR, name);
   const digestFile = `${out}.sha256`;
@@ -28,7 +22,7 @@ async function cached(name: string, build: (out: string, work: string) => Promis
     const tmp = `${out}.tmp`;
     await build(tmp, work);
     await fs.rename(tmp, out);
-    const sha = await sha256Of(out);
+    const sha = await sha256File(out);
     await fs.writeFile(digestFile, `${sha}\n`);
     return { path: out, sha256: sha };
   } finally {
