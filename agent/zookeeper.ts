@@ -231,7 +231,18 @@ async function start(state: StateFile, zk: ZooKeeperState): Promise<boolean> {
   return true;
 }
 
-export async function zooKeeperService(state: StateFile, action: 'STATUS' | 'START' | 'STOP' | 'RESTART', dryRun: boolean, signal?: AbortSignal): Promise<{ result: StepResult; status: ZooKeeperStatus }> {
+// One start/stop/restart at a time on a host: two callers (a retry, a second coordinator) racing
+// zkServer.sh would fight over the pid file.
+let serviceQueue: Promise<unknown> = Promise.resolve();
+
+export function zooKeeperService(state: StateFile, action: 'STATUS' | 'START' | 'STOP' | 'RESTART', dryRun: boolean, signal?: AbortSignal): Promise<{ result: StepResult; status: ZooKeeperStatus }> {
+  if (action === 'STATUS' || dryRun) return serviceAction(state, action, dryRun, signal);
+  const run = serviceQueue.then(() => serviceAction(state, action, dryRun, signal));
+  serviceQueue = run.catch(() => undefined);
+  return run;
+}
+
+async function serviceAction(state: StateFile, action: 'STATUS' | 'START' | 'STOP' | 'RESTART', dryRun: boolean, signal?: AbortSignal): Promise<{ result: StepResult; status: ZooKeeperStatus }> {
   let result: StepResult = { changed: false, description: 'status only' };
   if (action !== 'STATUS' && dryRun) {
     const zk = (await state.read()).zookeeper;

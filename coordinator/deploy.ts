@@ -296,17 +296,16 @@ async function startAndRoll(e: Ensemble, fleet: Fleet, zk: HostSpec[], configure
   // A server that crashes during the roll (its agent answers, its process is gone) is started again at
   // once, with the files already written: waiting for it would only wait out the timeout.
   const done = new Set<string>();
-  const reviving = new Set<string>();
+  const reviving = new Map<string, Promise<unknown>>();
   const revive = (statuses: Map<string, ZooKeeperStatus__Output | Error>) => {
     for (const x of zk) {
       const s = statuses.get(x.name);
       if (s instanceof Error || !s || s.mode !== 'down' || reviving.has(x.name)) continue;
-      reviving.add(x.name);
-      void step(x, 'start', async () => {
+      reviving.set(x.name, step(x, 'start', async () => {
         const r = await fleet.agent(x).zooKeeperService('START', false, { signal: opts.signal });
         if (configured.get(x.name)?.restartNeeded) { done.add(x.name); reports.get(x.name)!.restarted = true; }
         return { changed: r.result!.changed, description: `${r.result!.description} (it had stopped during the roll)` };
-      }).catch(() => undefined).finally(() => reviving.delete(x.name));
+      }).catch(() => undefined).finally(() => reviving.delete(x.name)));
     }
   };
   const notServing = (statuses: Map<string, ZooKeeperStatus__Output | Error>) => zk.map((x) => {
@@ -314,6 +313,8 @@ async function startAndRoll(e: Ensemble, fleet: Fleet, zk: HostSpec[], configure
     return s instanceof Error ? `${x.name} unreachable` : !s || !SERVING.has(s.mode) ? `${x.name} ${s?.mode ?? 'unknown'}` : '';
   }).filter(Boolean).join(', ');
   for (const h of order) {
+    // A start of this server for a crash may be under way: let it finish, it may be this server's restart.
+    await reviving.get(h.name);
     if (done.has(h.name)) continue;
     // Only take a server down when the rest keep a quorum without it; a server that is not running (it
     // crashed) can only help by being started. If that does not become true in time, the roll stops here.
@@ -348,6 +349,7 @@ async function startAndRoll(e: Ensemble, fleet: Fleet, zk: HostSpec[], configure
     reports.get(h.name)!.restarted = true;
     done.add(h.name);
   }
+  await Promise.all(reviving.values());
 }
 
 /** Poll the statuses until `why` finds nothing wrong, or fail after timeoutMs saying what was still wrong. */
