@@ -41,7 +41,10 @@ export class ArtifactStore {
   }
 
   /** Take chunks from an upload; verify size and digest; keep the file only if both match. */
-  async put(expected: { sha256: string; size: number }, chunks: AsyncIterable<Buffer>): Promise<{ changed: boolean; size: number }> {
+  async put(
+    expected: { sha256: string; size: number },
+    chunks: AsyncIterable<Buffer>,
+  ): Promise<{ changed: boolean; size: number }> {
     const digest = ArtifactStore.checkDigest(expected.sha256);
     const final = this.pathOf(digest);
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
@@ -58,7 +61,10 @@ export class ArtifactStore {
       }
       const actual = hash.digest('hex');
       if (actual !== digest || (expected.size && size !== expected.size)) {
-        throw new ZkfError('DIGEST_MISMATCH', `upload does not match: expected sha256 ${digest} (${expected.size} bytes), received ${actual} (${size} bytes); nothing was kept`);
+        throw new ZkfError(
+          'DIGEST_MISMATCH',
+          `upload does not match: expected sha256 ${digest} (${expected.size} bytes), received ${actual} (${size} bytes); nothing was kept`,
+        );
       }
       await fh.sync();
       await fh.close();

@@ -21,19 +21,34 @@ const ZONE = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]
  * named-checkzone on a temp file, keep the previous file as <file>.bak, rename the new one in, reload, and
  * answer only once the server serves the new serial and records. No change: no serial bump, no reload.
  */
-export async function upsertDnsRecords(host: Host, req: UpsertDnsRecordsRequest__Output, signal?: AbortSignal): Promise<StepResult> {
+export async function upsertDnsRecords(
+  host: Host,
+  req: UpsertDnsRecordsRequest__Output,
+  signal?: AbortSignal,
+): Promise<StepResult> {
   if (!ZONE.test(req.zone)) throw new ZkfError('INVALID_ARGUMENT', `"${req.zone}" is not a zone name`);
   for (const r of req.records) {
-    if (!IPV4.test(r.address)) throw new ZkfError('INVALID_ARGUMENT', `${r.name}: "${r.address}" is not an IPv4 address`);
+    if (!IPV4.test(r.address))
+      throw new ZkfError('INVALID_ARGUMENT', `${r.name}: "${r.address}" is not an IPv4 address`);
     if (!ZONE.test(r.name)) throw new ZkfError('INVALID_ARGUMENT', `"${r.name}" is not a DNS name`);
   }
   const file = host.path(req.zoneFile);
   const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new ZkfError('NOT_FOUND', `zone file ${req.zoneFile}: ${err.code}`, { cause: err });
   });
-  const edit = upsertARecords(text, req.zone, req.records.map((r) => ({ name: r.name, address: r.address })));
-  if (!edit.changed) return { changed: false, description: `${req.zone}: records already present, serial ${edit.oldSerial} unchanged`, path: req.zoneFile };
-  if (req.dryRun) return { changed: true, description: `would change ${req.zone}: ${edit.changes.join(', ')}`, path: req.zoneFile };
+  const edit = upsertARecords(
+    text,
+    req.zone,
+    req.records.map((r) => ({ name: r.name, address: r.address })),
+  );
+  if (!edit.changed)
+    return {
+      changed: false,
+      description: `${req.zone}: records already present, serial ${edit.oldSerial} unchanged`,
+      path: req.zoneFile,
+    };
+  if (req.dryRun)
+    return { changed: true, description: `would change ${req.zone}: ${edit.changes.join(', ')}`, path: req.zoneFile };
 
   await sweepTemps(path.dirname(file));
   const st = await fs.stat(file);
@@ -56,7 +71,11 @@ export async function upsertDnsRecords(host: Host, req: UpsertDnsRecordsRequest_
   const how = await reload(host, req.zone);
   await waitForAnswers(host, req.zone, edit.newSerial, req.records, signal);
   host.log.info('zone updated', { zone: req.zone, file: req.zoneFile, changes: edit.changes, reload: how });
-  return { changed: true, description: `${req.zone}: ${edit.changes.join(', ')}; reloaded (${how})`, path: req.zoneFile };
+  return {
+    changed: true,
+    description: `${req.zone}: ${edit.changes.join(', ')}; reloaded (${how})`,
+    path: req.zoneFile,
+  };
 }
 
 async function checkZone(host: Host, zone: string, file: string, shownAs: string): Promise<void> {
@@ -64,9 +83,16 @@ async function checkZone(host: Host, zone: string, file: string, shownAs: string
     await run(host.config.dns.checkzone, [zone.replace(/\.$/, ''), file], { timeout: 30_000 });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; code?: number | string };
-    if (e.code === 'ENOENT') throw new ZkfError('NOT_FOUND', `${host.config.dns.checkzone} not found: install bind9-utils on the DNS host`, { cause: err });
+    if (e.code === 'ENOENT')
+      throw new ZkfError('NOT_FOUND', `${host.config.dns.checkzone} not found: install bind9-utils on the DNS host`, {
+        cause: err,
+      });
     const out = `${e.stdout ?? ''}${e.stderr ?? ''}`.split(file).join(shownAs).trim();
-    throw new ZkfError('ZONE_INVALID', `named-checkzone rejects ${shownAs} with the new records, so it was left as it was and named keeps serving the last good zone:\n${out}`, { cause: err });
+    throw new ZkfError(
+      'ZONE_INVALID',
+      `named-checkzone rejects ${shownAs} with the new records, so it was left as it was and named keeps serving the last good zone:\n${out}`,
+      { cause: err },
+    );
   }
 }
 
@@ -77,10 +103,16 @@ async function reload(host: Host, zone: string): Promise<string> {
       await run(rndc[0], [...rndc.slice(1), 'reload', zone.replace(/\.$/, '')], { timeout: 30_000 });
       return 'rndc reload';
     } catch (err) {
-      if (!namedPidFile) throw new ZkfError('COMMAND_FAILED', `rndc reload ${zone} failed: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`, { cause: err });
+      if (!namedPidFile)
+        throw new ZkfError(
+          'COMMAND_FAILED',
+          `rndc reload ${zone} failed: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`,
+          { cause: err },
+        );
     }
   }
-  if (!namedPidFile) throw new ZkfError('CONFIG_INVALID', 'dns: neither rndc nor namedPidFile is configured: cannot reload the zone');
+  if (!namedPidFile)
+    throw new ZkfError('CONFIG_INVALID', 'dns: neither rndc nor namedPidFile is configured: cannot reload the zone');
   const pid = Number((await fs.readFile(namedPidFile, 'utf8')).trim());
   process.kill(pid, 'SIGHUP');
   return `SIGHUP to named ${pid}`;
@@ -92,7 +124,13 @@ function resolverFor(server: string, port: number): dnsp.Resolver {
   return r;
 }
 
-async function waitForAnswers(host: Host, zone: string, serial: number, records: Array<{ name: string; address: string }>, signal?: AbortSignal): Promise<void> {
+async function waitForAnswers(
+  host: Host,
+  zone: string,
+  serial: number,
+  records: Array<{ name: string; address: string }>,
+  signal?: AbortSignal,
+): Promise<void> {
   const { server, port, answerTimeoutMs } = host.config.dns;
   const resolver = resolverFor(server, port);
   const origin = zone.replace(/\.$/, '');
@@ -103,7 +141,9 @@ async function waitForAnswers(host: Host, zone: string, serial: number, records:
     try {
       const soa = await resolver.resolveSoa(origin);
       if (soa.serial === serial) {
-        const answers = await Promise.all(records.map((r) => resolver.resolve4(fqdn(r.name)).catch(() => [] as string[])));
+        const answers = await Promise.all(
+          records.map((r) => resolver.resolve4(fqdn(r.name)).catch(() => [] as string[])),
+        );
         const missing = records.filter((r, i) => !answers[i].includes(r.address));
         if (!missing.length) return;
         last = `missing ${missing.map((m) => fqdn(m.name)).join(', ')}`;
@@ -115,17 +155,23 @@ async function waitForAnswers(host: Host, zone: string, serial: number, records:
     }
     await sleep(100, undefined, { signal });
   }
-  throw new ZkfError('DNS_TIMEOUT', `named at ${server}:${port} does not serve serial ${serial} of ${origin} ${answerTimeoutMs} ms after the reload (${last}); the zone file is in place, check named's log`);
+  throw new ZkfError(
+    'DNS_TIMEOUT',
+    `named at ${server}:${port} does not serve serial ${serial} of ${origin} ${answerTimeoutMs} ms after the reload (${last}); the zone file is in place, check named's log`,
+  );
 }
 
-export async function resolveNames(names: string[]): Promise<Array<{ name: string; addresses: string[]; error: string }>> {
-  return Promise.all(names.map(async (name) => {
-    try {
-      const res = await dnsp.lookup(name, { all: true, family: 4 });
-      return { name, addresses: res.map((r) => r.address), error: '' };
-    } catch (err) {
-      return { name, addresses: [], error: (err as NodeJS.ErrnoException).code ?? String(err) };
-    }
-  }));
+export async function resolveNames(
+  names: string[],
+): Promise<Array<{ name: string; addresses: string[]; error: string }>> {
+  return Promise.all(
+    names.map(async (name) => {
+      try {
+        const res = await dnsp.lookup(name, { all: true, family: 4 });
+        return { name, addresses: res.map((r) => r.address), error: '' };
+      } catch (err) {
+        return { name, addresses: [], error: (err as NodeJS.ErrnoException).code ?? String(err) };
+      }
+    }),
+  );
 }
-

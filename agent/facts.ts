@@ -21,8 +21,12 @@ export async function diskOf(real: string, shownAs: string): Promise<Disk> {
     const st = await fs.statfs(p).catch(() => undefined);
     if (st) {
       const mounts = await fs.readFile('/proc/self/mounts', 'utf8').catch(() => '');
-      const mount = mounts.split('\n').map((l) => l.split(' ')[1]?.replace(/\\040/g, ' ')).filter((m): m is string => !!m && (p === m || p.startsWith(m.endsWith('/') ? m : `${m}/`)))
-        .sort((a, b) => b.length - a.length)[0] ?? '/';
+      const mount =
+        mounts
+          .split('\n')
+          .map((l) => l.split(' ')[1]?.replace(/\\040/g, ' '))
+          .filter((m): m is string => !!m && (p === m || p.startsWith(m.endsWith('/') ? m : `${m}/`)))
+          .sort((a, b) => b.length - a.length)[0] ?? '/';
       return { path: shownAs, mount, totalBytes: st.blocks * st.bsize, freeBytes: st.bavail * st.bsize };
     }
     if (p === path.dirname(p)) return { path: shownAs, mount: '', totalBytes: 0, freeBytes: 0 };
@@ -56,7 +60,10 @@ export async function gatherFacts(host: Host, state: StateFile, req: FactsReques
     memoryAvailableBytes: os.freemem(),
     load1: os.loadavg()[0],
     disks,
-    interfaces: Object.entries(ifaces).map(([name, addrs]) => ({ name, addresses: (addrs ?? []).map((a) => a.address) })),
+    interfaces: Object.entries(ifaces).map(([name, addrs]) => ({
+      name,
+      addresses: (addrs ?? []).map((a) => a.address),
+    })),
     capabilities: [...host.config.capabilities],
     jdkVersion: jdk,
     zookeeperVersion: zk,

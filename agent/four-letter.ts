@@ -8,15 +8,28 @@ export function fourLetterWord(host: string, port: number, word: string, timeout
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const socket = net.connect({ host, port });
-    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`${word}: no answer from ${host}:${port} in ${timeoutMs} ms`)));
+    socket.setTimeout(timeoutMs, () =>
+      socket.destroy(new Error(`${word}: no answer from ${host}:${port} in ${timeoutMs} ms`)),
+    );
     socket.on('connect', () => socket.end(word));
     socket.on('data', (c) => chunks.push(c));
     socket.on('error', reject);
-    socket.on('close', (hadError) => { if (!hadError) resolve(Buffer.concat(chunks).toString('utf8')); });
+    socket.on('close', (hadError) => {
+      if (!hadError) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
   });
 }
 
-export interface SrvrInfo { mode?: string; zxid?: string; latency?: [number, number, number]; connections?: number; outstanding?: number; nodeCount?: number; version?: string; notServing: boolean }
+export interface SrvrInfo {
+  mode?: string;
+  zxid?: string;
+  latency?: [number, number, number];
+  connections?: number;
+  outstanding?: number;
+  nodeCount?: number;
+  version?: string;
+  notServing: boolean;
+}
 
 export function parseSrvr(text: string): SrvrInfo {
   if (text.includes('not currently serving requests')) return { notServing: true };

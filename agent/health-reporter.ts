@@ -10,7 +10,6 @@ import { installedVersionAt } from './install';
 import type { StateFile } from './state';
 import { zooKeeperStatus } from './zookeeper';
 
-
 /** Files zkfleet wrote that someone changed by hand since. */
 export async function driftOf(state: StateFile): Promise<string[]> {
   const zk = (await state.read()).zookeeper;
@@ -42,9 +41,18 @@ export async function buildReport(host: Host, state: StateFile, ttlMs: number): 
     drift,
     disks,
     facts: {
-      name: host.config.name, hostname: os.hostname(), cpus: os.availableParallelism(), load1: os.loadavg()[0],
-      memoryTotalBytes: os.totalmem(), memoryAvailableBytes: os.freemem(), jdkVersion: jdk, zookeeperVersion: zkVersion,
-      zookeeperMode: zookeeper.mode, myid: zookeeper.myid, agentVersion: AGENT_VERSION, capabilities: [...host.config.capabilities],
+      name: host.config.name,
+      hostname: os.hostname(),
+      cpus: os.availableParallelism(),
+      load1: os.loadavg()[0],
+      memoryTotalBytes: os.totalmem(),
+      memoryAvailableBytes: os.freemem(),
+      jdkVersion: jdk,
+      zookeeperVersion: zkVersion,
+      zookeeperMode: zookeeper.mode,
+      myid: zookeeper.myid,
+      agentVersion: AGENT_VERSION,
+      capabilities: [...host.config.capabilities],
     },
   };
 }
@@ -59,13 +67,20 @@ export class HealthReporter {
   private failures = 0;
   private stopped = false;
 
-  constructor(private readonly host: Host, private readonly state: StateFile, private readonly tls: TlsMaterial) {}
+  constructor(
+    private readonly host: Host,
+    private readonly state: StateFile,
+    private readonly tls: TlsMaterial,
+  ) {}
 
   start(): void {
     const c = this.host.config.coordinator;
     if (!c) return;
     const Coordinator = zkfleetProto().zkfleet.v1.Coordinator;
-    this.client = new Coordinator(c.address, clientCredentials(this.tls, { role: 'coordinator' }), { 'grpc.initial_reconnect_backoff_ms': 500, 'grpc.max_reconnect_backoff_ms': 5000 });
+    this.client = new Coordinator(c.address, clientCredentials(this.tls, { role: 'coordinator' }), {
+      'grpc.initial_reconnect_backoff_ms': 500,
+      'grpc.max_reconnect_backoff_ms': 5000,
+    });
     this.schedule(Math.random() * Math.min(1000, c.reportIntervalMs));
   }
 
@@ -81,14 +96,23 @@ export class HealthReporter {
     try {
       const report = await buildReport(this.host, this.state, c.reportIntervalMs * 3);
       await new Promise<void>((resolve, reject) => {
-        this.client!.Report(report, { deadline: Date.now() + Math.min(5000, c.reportIntervalMs) }, (err) => (err ? reject(err) : resolve()));
+        this.client!.Report(report, { deadline: Date.now() + Math.min(5000, c.reportIntervalMs) }, (err) =>
+          err ? reject(err) : resolve(),
+        );
       });
-      if (this.failures) this.host.log.info('health reports reach the coordinator again', { coordinator: c.address, after: this.failures });
+      if (this.failures)
+        this.host.log.info('health reports reach the coordinator again', {
+          coordinator: c.address,
+          after: this.failures,
+        });
       this.failures = 0;
     } catch (err) {
       // Log the first failure and then every 30th, not every interval.
       if (this.failures++ % 30 === 0) {
-        const why = (err as { code?: number }).code === 14 ? await diagnoseTls(c.address, this.tls, { role: 'coordinator' }) : (err as Error).message;
+        const why =
+          (err as { code?: number }).code === 14
+            ? await diagnoseTls(c.address, this.tls, { role: 'coordinator' })
+            : (err as Error).message;
         this.host.log.warn('health report failed', { coordinator: c.address, error: why });
       }
     }

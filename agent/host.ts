@@ -9,7 +9,10 @@ import type { AgentConfig } from './config';
  * With root `/` (production) the two are the same; in the sandbox each host has its own root.
  */
 export class Host {
-  constructor(public config: AgentConfig, readonly log: Logger) {}
+  constructor(
+    public config: AgentConfig,
+    readonly log: Logger,
+  ) {}
 
   /** A logical (runbook) absolute path to the real path on this machine. */
   path(logical: string): string {
@@ -17,7 +20,8 @@ export class Host {
       throw new ZkfError('INVALID_ARGUMENT', `path "${logical}" must be absolute`);
     }
     const normal = path.posix.normalize(logical);
-    if (normal.split('/').includes('..')) throw new ZkfError('INVALID_ARGUMENT', `path "${logical}" must not contain ..`);
+    if (normal.split('/').includes('..'))
+      throw new ZkfError('INVALID_ARGUMENT', `path "${logical}" must not contain ..`);
     return path.join(this.config.root, normal);
   }
 

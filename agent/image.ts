@@ -13,17 +13,30 @@ import type { Host } from './host';
 export const CONTEXT_LABEL = 'io.zkfleet.context-hash';
 type Builder = 'docker' | 'buildah' | 'podman';
 
-export interface Context { files: Record<string, string | Buffer>; hash: string }
+export interface Context {
+  files: Record<string, string | Buffer>;
+  hash: string;
+}
 
 /**
  * The build context of the runbook's JRE base image, from typed inputs. Its hash (every file and the FROM
  * line) goes into a label: a registry that already holds the tag with that label needs no build.
  */
-export function renderContext(req: { from: string; timezone: string; jmxConfig: string; jmxPort: number; jarName: string; jar: Buffer }): Context {
+export function renderContext(req: {
+  from: string;
+  timezone: string;
+  jmxConfig: string;
+  jmxPort: number;
+  jarName: string;
+  jar: Buffer;
+}): Context {
   const tz = req.timezone || 'Asia/Shanghai';
-  if (!/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/.test(tz)) throw new ZkfError('INVALID_ARGUMENT', `timezone "${tz}" is not a tz name`);
-  if (!/^[A-Za-z0-9._-]+\.jar$/.test(req.jarName)) throw new ZkfError('INVALID_ARGUMENT', `javaagent jar name "${req.jarName}" must be a plain .jar file name`);
-  if (!/^[A-Za-z0-9./:_@-]+$/.test(req.from)) throw new ZkfError('INVALID_ARGUMENT', `FROM image "${req.from}" is not an image reference`);
+  if (!/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/.test(tz))
+    throw new ZkfError('INVALID_ARGUMENT', `timezone "${tz}" is not a tz name`);
+  if (!/^[A-Za-z0-9._-]+\.jar$/.test(req.jarName))
+    throw new ZkfError('INVALID_ARGUMENT', `javaagent jar name "${req.jarName}" must be a plain .jar file name`);
+  if (!/^[A-Za-z0-9./:_@-]+$/.test(req.from))
+    throw new ZkfError('INVALID_ARGUMENT', `FROM image "${req.from}" is not an image reference`);
   const port = req.jmxPort || 12346;
   // exec: java replaces the shell and is PID 1, so it gets the container's signals (the runbook's point).
   const entrypoint = `#!/bin/sh
@@ -46,36 +59,71 @@ CMD ["sh","/entrypoint.sh"]
   const h = createHash('sha256');
   for (const part of [dockerfile(''), jmxConfig, entrypoint, req.jarName, req.jar]) h.update(part).update('\0');
   const hash = h.digest('hex');
-  return { hash, files: { Dockerfile: dockerfile(hash), 'config.yml': jmxConfig, 'entrypoint.sh': entrypoint, [req.jarName]: req.jar } };
+  return {
+    hash,
+    files: {
+      Dockerfile: dockerfile(hash),
+      'config.yml': jmxConfig,
+      'entrypoint.sh': entrypoint,
+      [req.jarName]: req.jar,
+    },
+  };
 }
 
-interface Credentials { username: string; password: string }
+interface Credentials {
+  username: string;
+  password: string;
+}
 
 async function readCredentials(file: string): Promise<Credentials> {
   const st = await fs.stat(file).catch(() => undefined);
   if (!st) throw new ZkfError('NOT_FOUND', `registry credentials file ${file} not found`);
-  if (st.mode & 0o077) throw new ZkfError('PERMISSION_DENIED', `registry credentials file ${file} is readable by others (mode ${(st.mode & 0o777).toString(8)}); chmod 600 it`);
+  if (st.mode & 0o077)
+    throw new ZkfError(
+      'PERMISSION_DENIED',
+      `registry credentials file ${file} is readable by others (mode ${(st.mode & 0o777).toString(8)}); chmod 600 it`,
+    );
   let c: Partial<Credentials>;
-  try { c = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<Credentials>; } catch { throw new ZkfError('INVALID_ARGUMENT', `${file} must be JSON: {"username": "...", "password": "..."}`); }
+  try {
+    c = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<Credentials>;
+  } catch {
+    throw new ZkfError('INVALID_ARGUMENT', `${file} must be JSON: {"username": "...", "password": "..."}`);
+  }
   if (!c.username || !c.password) throw new ZkfError('INVALID_ARGUMENT', `${file} must hold "username" and "password"`);
   return { username: c.username, password: c.password };
 }
 
 export function registryOf(ref: string): string {
   const first = ref.split('/')[0];
-  return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
+  return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')
+    ? first
+    : 'docker.io';
 }
 
-interface Run { code: number; out: string }
+interface Run {
+  code: number;
+  out: string;
+}
 
 /**
  * Everything a build does runs through here: argv only, secrets in a 0600 auth file in a private temp dir
  * (never an argument), and every line scrubbed of them before it is logged or returned.
  */
 class Session {
-  private constructor(private readonly host: Host, private readonly dir: string, readonly authFile: string | undefined, private readonly secrets: string[], private readonly signal: AbortSignal) {}
+  private constructor(
+    private readonly host: Host,
+    private readonly dir: string,
+    readonly authFile: string | undefined,
+    private readonly secrets: string[],
+    private readonly signal: AbortSignal,
+  ) {}
 
-  static async open(host: Host, credentialsFile: string | undefined, registry: string, signal: AbortSignal): Promise<Session> {
+  static async open(
+    host: Host,
+    credentialsFile: string | undefined,
+    registry: string,
+    signal: AbortSignal,
+  ): Promise<Session> {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'zkf-image-'));
     await fs.chmod(dir, 0o700);
     if (!credentialsFile) return new Session(host, dir, undefined, [], signal);
@@ -95,7 +143,11 @@ class Session {
 
   run(cmd: string, args: string[], onLine?: (l: string) => void): Promise<Run> {
     return new Promise((resolve, reject) => {
-      const env = { ...process.env, ...this.host.config.image.env, ...(this.authFile ? { REGISTRY_AUTH_FILE: this.authFile, DOCKER_CONFIG: this.dir } : {}) };
+      const env = {
+        ...process.env,
+        ...this.host.config.image.env,
+        ...(this.authFile ? { REGISTRY_AUTH_FILE: this.authFile, DOCKER_CONFIG: this.dir } : {}),
+      };
       const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       let out = '';
       let partial = '';
@@ -103,19 +155,37 @@ class Session {
         const text = partial + b.toString('utf8');
         const lines = text.split('\n');
         partial = lines.pop() ?? '';
-        for (const l of lines) { const s = this.scrub(l); out += s + '\n'; onLine?.(s); }
+        for (const l of lines) {
+          const s = this.scrub(l);
+          out += s + '\n';
+          onLine?.(s);
+        }
       };
       child.stdout.on('data', take);
       child.stderr.on('data', take);
-      const onAbort = () => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } };
+      const onAbort = () => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      };
       this.signal.addEventListener('abort', onAbort, { once: true });
       child.on('error', (err) => {
         this.signal.removeEventListener('abort', onAbort);
-        reject((err as NodeJS.ErrnoException).code === 'ENOENT' ? new ZkfError('NOT_FOUND', `${cmd} is not installed on ${this.host.config.name}`) : err);
+        reject(
+          (err as NodeJS.ErrnoException).code === 'ENOENT'
+            ? new ZkfError('NOT_FOUND', `${cmd} is not installed on ${this.host.config.name}`)
+            : err,
+        );
       });
       child.on('close', (code) => {
         this.signal.removeEventListener('abort', onAbort);
-        if (partial) { const s = this.scrub(partial); out += s; onLine?.(s); }
+        if (partial) {
+          const s = this.scrub(partial);
+          out += s;
+          onLine?.(s);
+        }
         if (this.signal.aborted) reject(new ZkfError('CANCELLED', 'image build cancelled'));
         else resolve({ code: code ?? -1, out });
       });
@@ -131,13 +201,23 @@ const UNAUTHORIZED = /unauthorized|authentication required|401|invalid username\
 const NOT_FOUND = /manifest unknown|not found|name unknown|404/i;
 
 /** The pushed image as the registry has it (digest and labels), or undefined when the tag is not there. */
-async function inspectRemote(s: Session, ref: string, insecure: boolean): Promise<{ digest: string; labels: Record<string, string> } | undefined> {
-  const r = await s.run('skopeo', ['inspect', ...(insecure ? ['--tls-verify=false'] : []), ...(s.authFile ? ['--authfile', s.authFile] : []), `docker://${ref}`]);
+async function inspectRemote(
+  s: Session,
+  ref: string,
+  insecure: boolean,
+): Promise<{ digest: string; labels: Record<string, string> } | undefined> {
+  const r = await s.run('skopeo', [
+    'inspect',
+    ...(insecure ? ['--tls-verify=false'] : []),
+    ...(s.authFile ? ['--authfile', s.authFile] : []),
+    `docker://${ref}`,
+  ]);
   if (r.code === 0) {
     const j = JSON.parse(r.out.slice(r.out.indexOf('{'))) as { Digest: string; Labels: Record<string, string> | null };
     return { digest: j.Digest, labels: j.Labels ?? {} };
   }
-  if (UNAUTHORIZED.test(r.out)) throw new ZkfError('REGISTRY_AUTH', `the registry ${registryOf(ref)} refused the credentials: ${lastLines(r.out)}`);
+  if (UNAUTHORIZED.test(r.out))
+    throw new ZkfError('REGISTRY_AUTH', `the registry ${registryOf(ref)} refused the credentials: ${lastLines(r.out)}`);
   if (NOT_FOUND.test(r.out)) return undefined;
   throw new ZkfError('IMAGE_BUILD_FAILED', `cannot read ${ref} from the registry: ${lastLines(r.out)}`);
 }
@@ -152,59 +232,156 @@ async function chooseBuilder(s: Session): Promise<Builder> {
     const v = await s.run(b, ['--version']).catch(() => undefined);
     if (v?.code === 0) return b;
   }
-  throw new ZkfError('NOT_FOUND', 'no image builder: neither a docker daemon answers, nor is buildah or podman installed');
+  throw new ZkfError(
+    'NOT_FOUND',
+    'no image builder: neither a docker daemon answers, nor is buildah or podman installed',
+  );
 }
 
-function buildArgs(b: Builder, tag: string, dir: string, insecure: boolean, authFile: string | undefined): [string, string[]] {
+function buildArgs(
+  b: Builder,
+  tag: string,
+  dir: string,
+  insecure: boolean,
+  authFile: string | undefined,
+): [string, string[]] {
   switch (b) {
-    case 'docker': return ['docker', ['build', '-t', tag, dir]];
-    case 'buildah': return ['buildah', ['bud', '--isolation', 'chroot', '--layers', '--format', 'docker', ...(insecure ? ['--tls-verify=false'] : []), ...(authFile ? ['--authfile', authFile] : []), '-t', tag, dir]];
-    case 'podman': return ['podman', ['build', '--isolation', 'chroot', '--layers', '--format', 'docker', ...(insecure ? ['--tls-verify=false'] : []), ...(authFile ? ['--authfile', authFile] : []), '-t', tag, dir]];
+    case 'docker':
+      return ['docker', ['build', '-t', tag, dir]];
+    case 'buildah':
+      return [
+        'buildah',
+        [
+          'bud',
+          '--isolation',
+          'chroot',
+          '--layers',
+          '--format',
+          'docker',
+          ...(insecure ? ['--tls-verify=false'] : []),
+          ...(authFile ? ['--authfile', authFile] : []),
+          '-t',
+          tag,
+          dir,
+        ],
+      ];
+    case 'podman':
+      return [
+        'podman',
+        [
+          'build',
+          '--isolation',
+          'chroot',
+          '--layers',
+          '--format',
+          'docker',
+          ...(insecure ? ['--tls-verify=false'] : []),
+          ...(authFile ? ['--authfile', authFile] : []),
+          '-t',
+          tag,
+          dir,
+        ],
+      ];
   }
 }
 
 function pushArgs(b: Builder, tag: string, insecure: boolean, authFile: string | undefined): [string, string[]] {
   if (b === 'docker') return ['docker', ['push', tag]];
-  return [b, ['push', ...(insecure ? ['--tls-verify=false'] : []), ...(authFile ? ['--authfile', authFile] : []), tag, `docker://${tag}`]];
+  return [
+    b,
+    [
+      'push',
+      ...(insecure ? ['--tls-verify=false'] : []),
+      ...(authFile ? ['--authfile', authFile] : []),
+      tag,
+      `docker://${tag}`,
+    ],
+  ];
 }
 
-export async function buildImage(host: Host, store: ArtifactStore, req: BuildImageRequest__Output, log: (line: string) => void, signal: AbortSignal): Promise<BuildImageResult> {
-  if (!/^[A-Za-z0-9./:_@-]+$/.test(req.tag)) throw new ZkfError('INVALID_ARGUMENT', `tag "${req.tag}" is not an image reference`);
+export async function buildImage(
+  host: Host,
+  store: ArtifactStore,
+  req: BuildImageRequest__Output,
+  log: (line: string) => void,
+  signal: AbortSignal,
+): Promise<BuildImageResult> {
+  if (!/^[A-Za-z0-9./:_@-]+$/.test(req.tag))
+    throw new ZkfError('INVALID_ARGUMENT', `tag "${req.tag}" is not an image reference`);
   const jar = await fs.readFile(await store.require(req.jmxAgentSha256));
-  const ctx = renderContext({ from: req.from, timezone: req.timezone, jmxConfig: req.jmxConfig, jmxPort: req.jmxPort, jarName: req.jmxAgentName || 'jmx_javaagent.jar', jar });
+  const ctx = renderContext({
+    from: req.from,
+    timezone: req.timezone,
+    jmxConfig: req.jmxConfig,
+    jmxPort: req.jmxPort,
+    jarName: req.jmxAgentName || 'jmx_javaagent.jar',
+    jar,
+  });
   const registry = registryOf(req.tag);
   const authPath = host.config.image.registryAuth;
   const session = await Session.open(host, req.registryAuth ? host.path(req.registryAuth) : authPath, registry, signal);
   try {
     const remote = await inspectRemote(session, req.tag, req.insecure);
     if (remote?.labels[CONTEXT_LABEL] === ctx.hash) {
-      return { changed: false, description: `${req.tag} already in the registry with this context (${remote.digest.slice(0, 19)}…)`, builder: '', digest: remote.digest, contextHash: ctx.hash };
+      return {
+        changed: false,
+        description: `${req.tag} already in the registry with this context (${remote.digest.slice(0, 19)}…)`,
+        builder: '',
+        digest: remote.digest,
+        contextHash: ctx.hash,
+      };
     }
     const why = remote ? 'the registry holds another build of this tag' : 'the tag is not in the registry';
-    if (req.dryRun) return { changed: true, description: `would build and push ${req.tag} (${why})`, builder: '', digest: '', contextHash: ctx.hash };
+    if (req.dryRun)
+      return {
+        changed: true,
+        description: `would build and push ${req.tag} (${why})`,
+        builder: '',
+        digest: '',
+        contextHash: ctx.hash,
+      };
     const builder = await chooseBuilder(session);
     log(`builder: ${builder}; ${why}`);
     const dir = path.join(host.path(host.config.image.workDir), req.tag.replace(/[^A-Za-z0-9._-]+/g, '_'));
     await fs.rm(dir, { recursive: true, force: true });
     await fs.mkdir(dir, { recursive: true });
-    for (const [name, content] of Object.entries(ctx.files)) await fs.writeFile(path.join(dir, name), content, { mode: name.endsWith('.sh') ? 0o755 : 0o644 });
+    for (const [name, content] of Object.entries(ctx.files))
+      await fs.writeFile(path.join(dir, name), content, { mode: name.endsWith('.sh') ? 0o755 : 0o644 });
     const [bcmd, bargs] = buildArgs(builder, req.tag, dir, req.insecure, session.authFile);
     const built = await session.run(bcmd, bargs, log);
     if (built.code !== 0) {
-      if (UNAUTHORIZED.test(built.out)) throw new ZkfError('REGISTRY_AUTH', `pulling ${req.from}: the registry refused the credentials: ${lastLines(built.out)}`);
+      if (UNAUTHORIZED.test(built.out))
+        throw new ZkfError(
+          'REGISTRY_AUTH',
+          `pulling ${req.from}: the registry refused the credentials: ${lastLines(built.out)}`,
+        );
       throw new ZkfError('IMAGE_BUILD_FAILED', `${bcmd} build of ${req.tag} failed: ${lastLines(built.out)}`);
     }
     const [pcmd, pargs] = pushArgs(builder, req.tag, req.insecure, session.authFile);
     const pushed = await session.run(pcmd, pargs, log);
     if (pushed.code !== 0) {
-      if (UNAUTHORIZED.test(pushed.out)) throw new ZkfError('REGISTRY_AUTH', `pushing ${req.tag}: the registry refused the credentials: ${lastLines(pushed.out)}`);
+      if (UNAUTHORIZED.test(pushed.out))
+        throw new ZkfError(
+          'REGISTRY_AUTH',
+          `pushing ${req.tag}: the registry refused the credentials: ${lastLines(pushed.out)}`,
+        );
       throw new ZkfError('IMAGE_BUILD_FAILED', `push of ${req.tag} failed: ${lastLines(pushed.out)}`);
     }
     // Read back what the registry now holds: the digest the operator can pin.
     const now = await inspectRemote(session, req.tag, req.insecure);
-    if (!now || now.labels[CONTEXT_LABEL] !== ctx.hash) throw new ZkfError('IMAGE_BUILD_FAILED', `after the push, ${req.tag} in the registry does not carry this build's label`);
+    if (!now || now.labels[CONTEXT_LABEL] !== ctx.hash)
+      throw new ZkfError(
+        'IMAGE_BUILD_FAILED',
+        `after the push, ${req.tag} in the registry does not carry this build's label`,
+      );
     host.log.info('image pushed', { tag: req.tag, digest: now.digest, builder, contextHash: ctx.hash });
-    return { changed: true, description: `built with ${builder} and pushed ${req.tag}`, builder, digest: now.digest, contextHash: ctx.hash };
+    return {
+      changed: true,
+      description: `built with ${builder} and pushed ${req.tag}`,
+      builder,
+      digest: now.digest,
+      contextHash: ctx.hash,
+    };
   } finally {
     await session.close();
   }

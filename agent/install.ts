@@ -14,11 +14,19 @@ import { extractToTemp, sweepLeftovers } from './unpack';
 const run = promisify(execFile);
 const MARKER = '.zkfleet-artifact.json';
 
-export interface Marker { sha256: string; version: string; installedAt: string }
+export interface Marker {
+  sha256: string;
+  version: string;
+  installedAt: string;
+}
 
 export async function readMarker(dir: string): Promise<Marker | undefined> {
   const text = await readFileOr(path.join(dir, MARKER));
-  try { return text ? (JSON.parse(text) as Marker) : undefined; } catch { return undefined; }
+  try {
+    return text ? (JSON.parse(text) as Marker) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface Product {
@@ -38,10 +46,16 @@ interface Product {
  * the tree records the artifact digest: same digest, nothing to do. The new tree is unpacked in a temp
  * directory and renamed in; the link is flipped with a rename: a crash leaves the old or the new version.
  */
-async function installTarball(host: Host, store: ArtifactStore, product: Product, req: { sha256: string; installDir: string; linkName: string; dryRun: boolean }): Promise<StepResult> {
+async function installTarball(
+  host: Host,
+  store: ArtifactStore,
+  product: Product,
+  req: { sha256: string; installDir: string; linkName: string; dryRun: boolean },
+): Promise<StepResult> {
   const installDir = host.path(req.installDir || '/');
   const linkName = req.linkName;
-  if (!/^[A-Za-z0-9._-]+$/.test(linkName)) throw new ZkfError('INVALID_ARGUMENT', `link name "${linkName}" is not a plain file name`);
+  if (!/^[A-Za-z0-9._-]+$/.test(linkName))
+    throw new ZkfError('INVALID_ARGUMENT', `link name "${linkName}" is not a plain file name`);
   const linkPath = path.join(installDir, linkName);
   const currentTarget = await fs.readlink(linkPath).catch(() => undefined);
   const currentDir = currentTarget ? path.resolve(installDir, currentTarget) : undefined;
@@ -50,11 +64,20 @@ async function installTarball(host: Host, store: ArtifactStore, product: Product
 
   if (current && current.sha256 === req.sha256) {
     const extra = product.after ? await product.after(host, linkPath, req.dryRun) : undefined;
-    return { changed: !!extra, description: extra ?? `${logicalLink} -> ${currentTarget} (${product.what} ${current.version}) unchanged`, version: current.version, path: logicalLink };
+    return {
+      changed: !!extra,
+      description: extra ?? `${logicalLink} -> ${currentTarget} (${product.what} ${current.version}) unchanged`,
+      version: current.version,
+      path: logicalLink,
+    };
   }
   const archive = await store.require(req.sha256);
   if (req.dryRun) {
-    return { changed: true, description: `would unpack ${product.what} ${req.sha256.slice(0, 12)}… and point ${logicalLink} at it${current ? ` (now ${current.version})` : ''}`, path: logicalLink };
+    return {
+      changed: true,
+      description: `would unpack ${product.what} ${req.sha256.slice(0, 12)}… and point ${logicalLink} at it${current ? ` (now ${current.version})` : ''}`,
+      path: logicalLink,
+    };
   }
   await sweepLeftovers(installDir);
   const { tmp, top } = await extractToTemp(archive, installDir);
@@ -68,7 +91,10 @@ async function installTarball(host: Host, store: ArtifactStore, product: Product
       const old = await fs.readFile(path.join(currentDir, rel)).catch(() => undefined);
       if (old) await fs.writeFile(path.join(unpacked, rel), old);
     }
-    await fs.writeFile(path.join(unpacked, MARKER), JSON.stringify({ sha256: req.sha256, version, installedAt: new Date().toISOString() } satisfies Marker) + '\n');
+    await fs.writeFile(
+      path.join(unpacked, MARKER),
+      JSON.stringify({ sha256: req.sha256, version, installedAt: new Date().toISOString() } satisfies Marker) + '\n',
+    );
     const target = path.join(installDir, name);
     if (await fs.lstat(target).catch(() => undefined)) {
       // Same version name, other content: swap the trees; the old one is removed after the rename.
@@ -84,7 +110,12 @@ async function installTarball(host: Host, store: ArtifactStore, product: Product
     await fs.rm(tmp, { recursive: true, force: true });
     await flipSymlink(name, linkPath);
     const extra = product.after ? await product.after(host, linkPath, false) : undefined;
-    return { changed: true, description: `unpacked ${product.what} ${version} to ${path.posix.join(req.installDir, name)}, ${logicalLink} -> ${name}${extra ? `; ${extra}` : ''}`, version, path: logicalLink };
+    return {
+      changed: true,
+      description: `unpacked ${product.what} ${version} to ${path.posix.join(req.installDir, name)}, ${logicalLink} -> ${name}${extra ? `; ${extra}` : ''}`,
+      version,
+      path: logicalLink,
+    };
   } catch (err) {
     await fs.rm(tmp, { recursive: true, force: true });
     throw err;
@@ -98,7 +129,9 @@ export async function javaVersion(javaBin: string): Promise<string> {
     if (!m) throw new Error(`unexpected output: ${(stderr + stdout).slice(0, 200)}`);
     return m[1];
   } catch (err) {
-    throw new ZkfError('COMMAND_FAILED', `${javaBin} -version failed: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    throw new ZkfError('COMMAND_FAILED', `${javaBin} -version failed: ${(err as Error).message.split('\n')[0]}`, {
+      cause: err,
+    });
   }
 }
 
@@ -134,7 +167,11 @@ const zookeeper: Product = {
   targetName: (top) => `zookeeper-${zookeeperVersionFromName(top)}`,
   version: async (dir, top) => {
     const version = zookeeperVersionFromName(top);
-    if (!version) throw new ZkfError('UNSAFE_ARCHIVE', `the archive's top directory "${top}" is not zookeeper-<version> or apache-zookeeper-<version>-bin`);
+    if (!version)
+      throw new ZkfError(
+        'UNSAFE_ARCHIVE',
+        `the archive's top directory "${top}" is not zookeeper-<version> or apache-zookeeper-<version>-bin`,
+      );
     if (!(await fs.stat(path.join(dir, 'bin', 'zkServer.sh')).catch(() => undefined))) {
       throw new ZkfError('UNSAFE_ARCHIVE', 'the archive has no bin/zkServer.sh: is it a ZooKeeper binary tarball?');
     }
@@ -143,12 +180,28 @@ const zookeeper: Product = {
   carryOver: ['conf/zoo.cfg'],
 };
 
-export function installJdk(host: Host, store: ArtifactStore, req: { sha256: string; installDir: string; linkName: string; dryRun: boolean }): Promise<StepResult> {
-  return installTarball(host, store, jdk, { ...req, installDir: req.installDir || '/usr/java', linkName: req.linkName || 'jdk' });
+export function installJdk(
+  host: Host,
+  store: ArtifactStore,
+  req: { sha256: string; installDir: string; linkName: string; dryRun: boolean },
+): Promise<StepResult> {
+  return installTarball(host, store, jdk, {
+    ...req,
+    installDir: req.installDir || '/usr/java',
+    linkName: req.linkName || 'jdk',
+  });
 }
 
-export function installZooKeeper(host: Host, store: ArtifactStore, req: { sha256: string; installDir: string; linkName: string; dryRun: boolean }): Promise<StepResult> {
-  return installTarball(host, store, zookeeper, { ...req, installDir: req.installDir || '/opt', linkName: req.linkName || 'zookeeper' });
+export function installZooKeeper(
+  host: Host,
+  store: ArtifactStore,
+  req: { sha256: string; installDir: string; linkName: string; dryRun: boolean },
+): Promise<StepResult> {
+  return installTarball(host, store, zookeeper, {
+    ...req,
+    installDir: req.installDir || '/opt',
+    linkName: req.linkName || 'zookeeper',
+  });
 }
 
 /** Version recorded by the marker of the tree a link points at, or '' when zkfleet did not install it. */

@@ -16,14 +16,19 @@ import { StateFile } from './state';
 type Lifecycle = 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED';
 
 const program = new Command('agent')
-  .description('zkfleet agent: the per-host daemon that does the runbook\'s host work for the coordinator, over mTLS gRPC.')
+  .description(
+    "zkfleet agent: the per-host daemon that does the runbook's host work for the coordinator, over mTLS gRPC.",
+  )
   .requiredOption('-c, --config <file>', 'agent config (YAML); see README.md "Agent configuration"')
   .option('--check', 'validate the config and TLS files, then exit (0 valid, 2 invalid)')
   .version(AGENT_VERSION)
-  .addHelpText('after', `
+  .addHelpText(
+    'after',
+    `
 Signals: SIGTERM/SIGINT drain in-flight calls and stop (a second one forces); SIGHUP re-reads the config
 (capabilities, dns, exec, coordinator; a changed listen address or TLS file needs a restart).
-Exit codes: 0 stopped cleanly, 2 invalid config, 1 any other failure.`);
+Exit codes: 0 stopped cleanly, 2 invalid config, 1 any other failure.`,
+  );
 
 async function main(): Promise<void> {
   program.parse();
@@ -35,7 +40,8 @@ async function main(): Promise<void> {
     config = await loadAgentConfig(opts.config);
     tls = await loadTls(config.tls);
     const own = checkOwnCertificate(tls);
-    if (own.name !== config.name) throw new Error(`the certificate ${config.tls.cert} is for "${own.name}", but this agent is "${config.name}"`);
+    if (own.name !== config.name)
+      throw new Error(`the certificate ${config.tls.cert} is for "${own.name}", but this agent is "${config.name}"`);
   } catch (err) {
     process.stderr.write(`agent: ${asZkfError(err).message}\n`);
     process.exit(2);
@@ -52,11 +58,20 @@ async function main(): Promise<void> {
   if (swept) log.info('removed partial uploads left by a crash', { count: swept });
   const metrics = new RpcMetrics();
   const { server, port } = await startAgentServer(host, state, store, tls, metrics);
-  const metricsServer = config.metrics ? await serveMetrics(config.metrics.listen, () => metrics.render(host.config.name)) : undefined;
+  const metricsServer = config.metrics
+    ? await serveMetrics(config.metrics.listen, () => metrics.render(host.config.name))
+    : undefined;
   let reporter = new HealthReporter(host, state, tls);
   reporter.start();
   lifecycle = 'RUNNING';
-  log.info('agent listening', { name: config.name, listen: config.listen, port, capabilities: config.capabilities, root: config.root, version: AGENT_VERSION });
+  log.info('agent listening', {
+    name: config.name,
+    listen: config.listen,
+    port,
+    capabilities: config.capabilities,
+    root: config.root,
+    version: AGENT_VERSION,
+  });
 
   const stop = (signal: string) => {
     if (lifecycle === 'STOPPING') {
@@ -81,16 +96,19 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGHUP', () => {
-    loadAgentConfig(opts.config).then((next) => {
-      if (next.listen !== host.config.listen || JSON.stringify(next.tls) !== JSON.stringify(host.config.tls)) {
-        log.warn('listen address or TLS files changed: restart the agent to apply them');
-      }
-      host.config = next;
-      reporter.stop();
-      reporter = new HealthReporter(host, state, tls);
-      reporter.start();
-      log.info('config reloaded', { capabilities: next.capabilities, coordinator: next.coordinator?.address });
-    }, (err) => log.error('config reload failed; keeping the old config', { error: asZkfError(err).message }));
+    loadAgentConfig(opts.config).then(
+      (next) => {
+        if (next.listen !== host.config.listen || JSON.stringify(next.tls) !== JSON.stringify(host.config.tls)) {
+          log.warn('listen address or TLS files changed: restart the agent to apply them');
+        }
+        host.config = next;
+        reporter.stop();
+        reporter = new HealthReporter(host, state, tls);
+        reporter.start();
+        log.info('config reloaded', { capabilities: next.capabilities, coordinator: next.coordinator?.address });
+      },
+      (err) => log.error('config reload failed; keeping the old config', { error: asZkfError(err).message }),
+    );
   });
 }
 

@@ -4,7 +4,8 @@ export class RpcMetrics {
 
   count(method: string, ok: boolean, ms: number): void {
     const c = this.calls.get(method) ?? { ok: 0, failed: 0, totalMs: 0 };
-    if (ok) c.ok++; else c.failed++;
+    if (ok) c.ok++;
+    else c.failed++;
     c.totalMs += ms;
     this.calls.set(method, c);
   }
@@ -22,7 +23,9 @@ export class RpcMetrics {
       ]),
       '# HELP zkfleet_agent_rpc_seconds_total Time spent serving RPCs, by method.',
       '# TYPE zkfleet_agent_rpc_seconds_total counter',
-      ...[...this.calls].map(([m, c]) => `zkfleet_agent_rpc_seconds_total{host="${name}",method="${m}"} ${(c.totalMs / 1000).toFixed(3)}`),
+      ...[...this.calls].map(
+        ([m, c]) => `zkfleet_agent_rpc_seconds_total{host="${name}",method="${m}"} ${(c.totalMs / 1000).toFixed(3)}`,
+      ),
       '# TYPE process_resident_memory_bytes gauge',
       `process_resident_memory_bytes ${mem.rss}`,
       '# TYPE process_cpu_seconds_total counter',

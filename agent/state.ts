@@ -4,24 +4,26 @@ import { readFileOr, writeFileAtomic } from '../shared/fs-atomic';
 
 /** What the agent last wrote, so status, health reports and drift checks need no arguments. */
 export interface ZooKeeperState {
-  installDir: string;        // logical, e.g. /opt
-  home: string;              // real path of <installDir>/zookeeper
-  cfgFile: string;           // real path of zoo.cfg
+  installDir: string; // logical, e.g. /opt
+  home: string; // real path of <installDir>/zookeeper
+  cfgFile: string; // real path of zoo.cfg
   javaEnvFile: string;
-  dataDir: string;           // real
-  dataLogDir: string;        // real
+  dataDir: string; // real
+  dataLogDir: string; // real
   clientHost: string;
   clientPort: number;
   myid: number;
   cfgSha256: string;
   myidSha256: string;
-  logDir: string;            // real: where zkServer.sh writes its .out file
-  jdkHome: string;           // real JAVA_HOME
+  logDir: string; // real: where zkServer.sh writes its .out file
+  jdkHome: string; // real JAVA_HOME
   /** sha256 of zoo.cfg + java.env + myid when zkfleet last started the server: a restart is due while it differs. */
   startedWith?: string;
 }
 
-export interface AgentState { zookeeper?: ZooKeeperState }
+export interface AgentState {
+  zookeeper?: ZooKeeperState;
+}
 
 export class StateFile {
   private cache: AgentState | undefined;

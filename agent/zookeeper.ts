@@ -18,7 +18,11 @@ const configHash = (cfg: string, javaEnv: string, myid: string) => sha256(`${cfg
 
 /** Record which files a server (re)started with, for restartNeeded after an interrupted deploy. */
 async function recordStart(state: StateFile, zk: ZooKeeperState): Promise<void> {
-  const [cfg, env, myid] = await Promise.all([readFileOr(zk.cfgFile), readFileOr(zk.javaEnvFile), readFileOr(path.join(zk.dataDir, 'myid'))]);
+  const [cfg, env, myid] = await Promise.all([
+    readFileOr(zk.cfgFile),
+    readFileOr(zk.javaEnvFile),
+    readFileOr(path.join(zk.dataDir, 'myid')),
+  ]);
   await state.update({ zookeeper: { ...zk, startedWith: configHash(cfg ?? '', env ?? '', myid ?? '') } });
 }
 
@@ -26,7 +30,12 @@ async function recordStart(state: StateFile, zk: ZooKeeperState): Promise<void> 
 export async function holdsData(...dirs: string[]): Promise<boolean> {
   for (const d of dirs) {
     const names = await fs.readdir(path.join(d, 'version-2')).catch(() => [] as string[]);
-    if (names.some((n) => n.startsWith('snapshot.') || n.startsWith('log.') || n === 'acceptedEpoch' || n === 'currentEpoch')) return true;
+    if (
+      names.some(
+        (n) => n.startsWith('snapshot.') || n.startsWith('log.') || n === 'acceptedEpoch' || n === 'currentEpoch',
+      )
+    )
+      return true;
   }
   return false;
 }
@@ -43,16 +52,28 @@ const SAFE_FLAGS = /^[A-Za-z0-9_\-=.:,/ +@%]*$/;
  * Render zoo.cfg, java.env and myid; create dataDir and dataLogDir. Refuses to change the myid of a
  * dataDir that holds data: that would make the server rejoin under another identity and corrupt the quorum.
  */
-export async function configureZooKeeper(host: Host, state: StateFile, req: ConfigureZooKeeperRequest__Output): Promise<StepResult> {
+export async function configureZooKeeper(
+  host: Host,
+  state: StateFile,
+  req: ConfigureZooKeeperRequest__Output,
+): Promise<StepResult> {
   const installDir = req.installDir || '/opt';
   const home = host.path(path.posix.join(installDir, 'zookeeper'));
   if (!(await fs.stat(path.join(home, 'bin', 'zkServer.sh')).catch(() => undefined))) {
-    throw new ZkfError('NOT_FOUND', `${path.posix.join(installDir, 'zookeeper')}/bin/zkServer.sh not found: install ZooKeeper first`);
+    throw new ZkfError(
+      'NOT_FOUND',
+      `${path.posix.join(installDir, 'zookeeper')}/bin/zkServer.sh not found: install ZooKeeper first`,
+    );
   }
   if (!req.myid || req.myid > 255) throw new ZkfError('INVALID_ARGUMENT', `myid ${req.myid} must be 1-255`);
-  if (!req.servers.some((s) => s.id === req.myid)) throw new ZkfError('INVALID_ARGUMENT', `myid ${req.myid} is not among the servers`);
+  if (!req.servers.some((s) => s.id === req.myid))
+    throw new ZkfError('INVALID_ARGUMENT', `myid ${req.myid} is not among the servers`);
   const jvmFlags = [host.config.zookeeper.jvmFlags, req.jvmFlags].filter(Boolean).join(' ');
-  if (!SAFE_FLAGS.test(jvmFlags)) throw new ZkfError('INVALID_ARGUMENT', `JVM flags "${jvmFlags}" contain characters that are not allowed (quotes, $, backticks, newlines)`);
+  if (!SAFE_FLAGS.test(jvmFlags))
+    throw new ZkfError(
+      'INVALID_ARGUMENT',
+      `JVM flags "${jvmFlags}" contain characters that are not allowed (quotes, $, backticks, newlines)`,
+    );
   const dataDir = host.path(req.dataDir || '/data/zookeeper/data');
   const dataLogDir = host.path(req.dataLogDir || req.dataDir || '/data/zookeeper/logs');
   const self = req.servers.find((s) => s.id === req.myid)!;
@@ -71,7 +92,13 @@ export async function configureZooKeeper(host: Host, state: StateFile, req: Conf
     adminServerPort: req.adminServerPort || undefined,
     observer: self.observer,
     extra: req.extra ?? {},
-    servers: req.servers.map((s) => ({ id: s.id, host: s.host, quorumPort: s.quorumPort || 2888, electionPort: s.electionPort || 3888, observer: s.observer })),
+    servers: req.servers.map((s) => ({
+      id: s.id,
+      host: s.host,
+      quorumPort: s.quorumPort || 2888,
+      electionPort: s.electionPort || 3888,
+      observer: s.observer,
+    })),
   });
   const jdkHome = host.path(req.javaHome || '/usr/java/jdk');
   const logDir = host.config.zookeeper.logDir ? host.path(host.config.zookeeper.logDir) : path.join(home, 'logs');
@@ -81,15 +108,23 @@ export async function configureZooKeeper(host: Host, state: StateFile, req: Conf
   const cfgFile = path.join(home, 'conf', 'zoo.cfg');
   const javaEnvFile = path.join(home, 'conf', 'java.env');
 
-  const [oldCfg, oldEnv, oldMyid] = await Promise.all([readFileOr(cfgFile), readFileOr(javaEnvFile), readMyid(dataDir)]);
+  const [oldCfg, oldEnv, oldMyid] = await Promise.all([
+    readFileOr(cfgFile),
+    readFileOr(javaEnvFile),
+    readMyid(dataDir),
+  ]);
   if (oldMyid && oldMyid !== req.myid && (await holdsData(dataDir, dataLogDir))) {
-    throw new ZkfError('MYID_CONFLICT', `${req.dataDir} holds ZooKeeper data of server ${oldMyid}; refusing to make it server ${req.myid}. Pin this host to myid ${oldMyid} in the ensemble file (zookeeper.myids), or move the data away yourself.`);
+    throw new ZkfError(
+      'MYID_CONFLICT',
+      `${req.dataDir} holds ZooKeeper data of server ${oldMyid}; refusing to make it server ${req.myid}. Pin this host to myid ${oldMyid} in the ensemble file (zookeeper.myids), or move the data away yourself.`,
+    );
   }
   const changes: string[] = [];
   if (oldCfg !== cfg) changes.push(describeCfgChange(oldCfg, cfg));
   if (oldEnv !== javaEnv) changes.push(oldEnv === undefined ? 'java.env written' : 'java.env changed');
   if (oldMyid !== req.myid) changes.push(oldMyid ? `myid ${oldMyid}→${req.myid}` : `myid ${req.myid}`);
-  const dirsExist = !!(await fs.stat(dataDir).catch(() => undefined)) && !!(await fs.stat(dataLogDir).catch(() => undefined));
+  const dirsExist =
+    !!(await fs.stat(dataDir).catch(() => undefined)) && !!(await fs.stat(dataLogDir).catch(() => undefined));
   if (!dirsExist) changes.push('data directories created');
   const running = (await serverPid(dataDir)) > 0;
 
@@ -107,18 +142,36 @@ export async function configureZooKeeper(host: Host, state: StateFile, req: Conf
     await state.update({
       zookeeper: {
         startedWith: prev?.startedWith,
-        installDir, home, cfgFile, javaEnvFile, dataDir, dataLogDir, clientHost, clientPort: req.clientPort || 2181,
-        myid: req.myid, cfgSha256: sha256(cfg), myidSha256: sha256(myidText), logDir, jdkHome,
+        installDir,
+        home,
+        cfgFile,
+        javaEnvFile,
+        dataDir,
+        dataLogDir,
+        clientHost,
+        clientPort: req.clientPort || 2181,
+        myid: req.myid,
+        cfgSha256: sha256(cfg),
+        myidSha256: sha256(myidText),
+        logDir,
+        jdkHome,
       },
     });
   }
   // Due when the running server was started with other files than these, also when the change itself was
   // written by an earlier, interrupted deploy (the coordinator died before the restart).
   const startedWith = (await state.read()).zookeeper?.startedWith;
-  const restartNeeded = running && (oldCfg !== cfg || oldEnv !== javaEnv || oldMyid !== req.myid || (startedWith !== undefined && startedWith !== configHash(cfg, javaEnv, myidText)));
+  const restartNeeded =
+    running &&
+    (oldCfg !== cfg ||
+      oldEnv !== javaEnv ||
+      oldMyid !== req.myid ||
+      (startedWith !== undefined && startedWith !== configHash(cfg, javaEnv, myidText)));
   return {
     changed: changes.length > 0,
-    description: changes.length ? (req.dryRun ? 'would change: ' : '') + changes.join('; ') : 'zoo.cfg, java.env and myid unchanged',
+    description: changes.length
+      ? (req.dryRun ? 'would change: ' : '') + changes.join('; ')
+      : 'zoo.cfg, java.env and myid unchanged',
     restartNeeded,
     path: path.posix.join(installDir, 'zookeeper/conf/zoo.cfg'),
   };
@@ -126,7 +179,11 @@ export async function configureZooKeeper(host: Host, state: StateFile, req: Conf
 
 /** Alive and not a zombie: a killed server whose parent has not reaped it yet is gone for our purposes. */
 function pidAlive(pid: number): boolean {
-  try { process.kill(pid, 0); } catch (err) { if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false; }
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
@@ -146,11 +203,19 @@ export async function serverPid(dataDir: string): Promise<number> {
 
 async function logTail(zk: ZooKeeperState, lines: number): Promise<string> {
   const names = await fs.readdir(zk.logDir).catch(() => [] as string[]);
-  const outs = await Promise.all(names.filter((n) => n.endsWith('.out') || n.endsWith('.log')).map(async (n) => ({ n, m: (await fs.stat(path.join(zk.logDir, n))).mtimeMs })));
+  const outs = await Promise.all(
+    names
+      .filter((n) => n.endsWith('.out') || n.endsWith('.log'))
+      .map(async (n) => ({ n, m: (await fs.stat(path.join(zk.logDir, n))).mtimeMs })),
+  );
   const newest = outs.sort((a, b) => b.m - a.m)[0];
   if (!newest) return '';
   const text = await fs.readFile(path.join(zk.logDir, newest.n), 'utf8').catch(() => '');
-  return text.split('\n').slice(-lines - 1).join('\n').slice(-8000);
+  return text
+    .split('\n')
+    .slice(-lines - 1)
+    .join('\n')
+    .slice(-8000);
 }
 
 const MODES = new Set(['leader', 'follower', 'observer', 'standalone']);
@@ -159,7 +224,12 @@ export async function zooKeeperStatus(state: StateFile, logTailLines = 0): Promi
   const zk = (await state.read()).zookeeper;
   if (!zk) return { mode: 'not_configured' };
   const pid = await serverPid(zk.dataDir);
-  const status: ZooKeeperStatus = { mode: 'down', pid, myid: zk.myid, clientAddress: `${zk.clientHost}:${zk.clientPort}` };
+  const status: ZooKeeperStatus = {
+    mode: 'down',
+    pid,
+    myid: zk.myid,
+    clientAddress: `${zk.clientHost}:${zk.clientPort}`,
+  };
   const [srvr, mntr] = await Promise.allSettled([
     fourLetterWord(zk.clientHost, zk.clientPort, 'srvr'),
     fourLetterWord(zk.clientHost, zk.clientPort, 'mntr'),
@@ -169,8 +239,14 @@ export async function zooKeeperStatus(state: StateFile, logTailLines = 0): Promi
     const s = parseSrvr(srvr.value);
     status.mode = s.notServing ? 'not_serving' : s.mode && MODES.has(s.mode) ? s.mode : 'not_serving';
     Object.assign(status, {
-      zxid: s.zxid ?? '', connections: s.connections ?? 0, outstanding: s.outstanding ?? 0, nodeCount: s.nodeCount ?? 0, version: s.version ?? '',
-      latencyMin: s.latency?.[0] ?? 0, latencyAvg: s.latency?.[1] ?? 0, latencyMax: s.latency?.[2] ?? 0,
+      zxid: s.zxid ?? '',
+      connections: s.connections ?? 0,
+      outstanding: s.outstanding ?? 0,
+      nodeCount: s.nodeCount ?? 0,
+      version: s.version ?? '',
+      latencyMin: s.latency?.[0] ?? 0,
+      latencyAvg: s.latency?.[1] ?? 0,
+      latencyMax: s.latency?.[2] ?? 0,
     });
   } else if (pid) {
     status.mode = 'not_serving';
@@ -189,14 +265,31 @@ export async function zooKeeperStatus(state: StateFile, logTailLines = 0): Promi
 
 function zkServerSh(zk: ZooKeeperState, action: 'start' | 'stop'): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(path.join(zk.home, 'bin', 'zkServer.sh'), [action, zk.cfgFile], {
-      cwd: zk.home,
-      timeout: 60_000,
-      env: { ...process.env, JAVA_HOME: zk.jdkHome, ZOO_LOG_DIR: zk.logDir, ZOOPIDFILE: path.join(zk.dataDir, 'zookeeper_server.pid') },
-    }, (err, stdout, stderr) => {
-      if (err) reject(new ZkfError('COMMAND_FAILED', `zkServer.sh ${action} failed (exit ${err.code}): ${(stdout + stderr).trim().split('\n').slice(-5).join(' | ')}`, { cause: err }));
-      else resolve(stdout + stderr);
-    });
+    execFile(
+      path.join(zk.home, 'bin', 'zkServer.sh'),
+      [action, zk.cfgFile],
+      {
+        cwd: zk.home,
+        timeout: 60_000,
+        env: {
+          ...process.env,
+          JAVA_HOME: zk.jdkHome,
+          ZOO_LOG_DIR: zk.logDir,
+          ZOOPIDFILE: path.join(zk.dataDir, 'zookeeper_server.pid'),
+        },
+      },
+      (err, stdout, stderr) => {
+        if (err)
+          reject(
+            new ZkfError(
+              'COMMAND_FAILED',
+              `zkServer.sh ${action} failed (exit ${err.code}): ${(stdout + stderr).trim().split('\n').slice(-5).join(' | ')}`,
+              { cause: err },
+            ),
+          );
+        else resolve(stdout + stderr);
+      },
+    );
   });
 }
 
@@ -226,7 +319,10 @@ async function start(state: StateFile, zk: ZooKeeperState): Promise<boolean> {
   await zkServerSh(zk, 'start');
   killPoint('start.after-script');
   if (!(await serverPid(zk.dataDir))) {
-    throw new ZkfError('COMMAND_FAILED', `zkServer.sh start returned but no server is running; log tail:\n${await logTail(zk, 20)}`);
+    throw new ZkfError(
+      'COMMAND_FAILED',
+      `zkServer.sh start returned but no server is running; log tail:\n${await logTail(zk, 20)}`,
+    );
   }
   return true;
 }
@@ -235,20 +331,35 @@ async function start(state: StateFile, zk: ZooKeeperState): Promise<boolean> {
 // zkServer.sh would fight over the pid file.
 let serviceQueue: Promise<unknown> = Promise.resolve();
 
-export function zooKeeperService(state: StateFile, action: 'STATUS' | 'START' | 'STOP' | 'RESTART', dryRun: boolean, signal?: AbortSignal): Promise<{ result: StepResult; status: ZooKeeperStatus }> {
+export function zooKeeperService(
+  state: StateFile,
+  action: 'STATUS' | 'START' | 'STOP' | 'RESTART',
+  dryRun: boolean,
+  signal?: AbortSignal,
+): Promise<{ result: StepResult; status: ZooKeeperStatus }> {
   if (action === 'STATUS' || dryRun) return serviceAction(state, action, dryRun, signal);
   const run = serviceQueue.then(() => serviceAction(state, action, dryRun, signal));
   serviceQueue = run.catch(() => undefined);
   return run;
 }
 
-async function serviceAction(state: StateFile, action: 'STATUS' | 'START' | 'STOP' | 'RESTART', dryRun: boolean, signal?: AbortSignal): Promise<{ result: StepResult; status: ZooKeeperStatus }> {
+async function serviceAction(
+  state: StateFile,
+  action: 'STATUS' | 'START' | 'STOP' | 'RESTART',
+  dryRun: boolean,
+  signal?: AbortSignal,
+): Promise<{ result: StepResult; status: ZooKeeperStatus }> {
   let result: StepResult = { changed: false, description: 'status only' };
   if (action !== 'STATUS' && dryRun) {
     const zk = (await state.read()).zookeeper;
     const running = !!zk && (await serverPid(zk.dataDir)) > 0;
     const would = action === 'RESTART' || (action === 'START') !== running;
-    result = { changed: would, description: would ? `would ${action.toLowerCase()}${zk ? '' : ' (once configured)'}` : `already ${running ? 'running' : 'stopped'}` };
+    result = {
+      changed: would,
+      description: would
+        ? `would ${action.toLowerCase()}${zk ? '' : ' (once configured)'}`
+        : `already ${running ? 'running' : 'stopped'}`,
+    };
   } else if (action !== 'STATUS') {
     const zk = await requireConfigured(state);
     if (action === 'START') {

@@ -8,7 +8,17 @@ import type { DeployResult } from '../coordinator/deploy';
 import { certPaths, issueCertificate, pkiPaths } from '../shared/pki';
 import { loadTls } from '../shared/tls';
 import { AGENT, cli, COORDINATOR, REPO } from '../test/helpers';
-import { ensembleYaml, readSandbox, RUNBOOK_HOSTS, startAgent, sandboxDown, sandboxUp, tcpOpen, waitFor, type SandboxState } from '../test/sandbox/sandbox';
+import {
+  ensembleYaml,
+  readSandbox,
+  RUNBOOK_HOSTS,
+  startAgent,
+  sandboxDown,
+  sandboxUp,
+  tcpOpen,
+  waitFor,
+  type SandboxState,
+} from '../test/sandbox/sandbox';
 import { sh } from '../test/sandbox/sh';
 import { fmt, percentile, stat, type Stat } from './stats';
 
@@ -29,7 +39,15 @@ interface Results {
   rollingRestart: Stat;
   execFanout3: Stat & { cli: Stat };
   execFanout50: Stat;
-  healthIngestion: { reportsPerSecond: number; p50Ms: number; p99Ms: number; reporters: number; seconds: number; coordinatorRssMB: number; serverCpuUsPerReport: number };
+  healthIngestion: {
+    reportsPerSecond: number;
+    p50Ms: number;
+    p99Ms: number;
+    reporters: number;
+    seconds: number;
+    coordinatorRssMB: number;
+    serverCpuUsPerReport: number;
+  };
   agentFootprint: { rssMB: number; cpuPercent: number; seconds: number; afterDeployRssMB: number };
   upload: Stat;
 }
@@ -44,7 +62,14 @@ async function deployJson(file: string, ...args: string[]): Promise<{ wall: numb
 }
 
 async function freshSandbox(): Promise<SandboxState> {
-  return sandboxUp({ dir: DIR, prefix: PREFIX, subnet: SUBNET, hosts: RUNBOOK_HOSTS, reportIntervalMs: 10_000, log: () => undefined });
+  return sandboxUp({
+    dir: DIR,
+    prefix: PREFIX,
+    subnet: SUBNET,
+    hosts: RUNBOOK_HOSTS,
+    reportIntervalMs: 10_000,
+    log: () => undefined,
+  });
 }
 
 async function coldDeploys(): Promise<Results['coldDeploy']> {
@@ -59,15 +84,25 @@ async function coldDeploys(): Promise<Results['coldDeploy']> {
     for (const h of result.hosts) for (const s of h.steps) (steps[s.step] ??= []).push(s.ms);
     log(`cold deploy ${i + 1}/${RUNS}: ${(wall / 1000).toFixed(1)} s`);
   }
-  return { ...stat(walls), phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, stat(v)])), steps: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, stat(v)])) };
+  return {
+    ...stat(walls),
+    phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, stat(v)])),
+    steps: Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, stat(v)])),
+  };
 }
 
-async function execInProcess(sb: { hosts: Array<{ name: string; agent: string }> }, tlsDir: string, argv: string[]): Promise<number> {
+async function execInProcess(
+  sb: { hosts: Array<{ name: string; agent: string }> },
+  tlsDir: string,
+  argv: string[],
+): Promise<number> {
   const tls = await loadTls({ ca: pkiPaths(tlsDir).caCert, ...certPaths(tlsDir, 'coordinator') });
   const t = Date.now();
   const conns = sb.hosts.map((h) => new AgentConnection(h.name, h.agent, tls));
   try {
-    const exits = await Promise.all(conns.map((c) => c.exec({ argv }, { stdout: () => undefined, stderr: () => undefined })));
+    const exits = await Promise.all(
+      conns.map((c) => c.exec({ argv }, { stdout: () => undefined, stderr: () => undefined })),
+    );
     if (exits.some((e) => e.code !== 0)) throw new Error('exec failed on some host');
     return Date.now() - t;
   } finally {
@@ -76,7 +111,10 @@ async function execInProcess(sb: { hosts: Array<{ name: string; agent: string }>
 }
 
 /** Extra agents on loopback ports (exec only) for the 50-agent fan-out. */
-async function extraAgents(pki: string, count: number): Promise<{ procs: ChildProcess[]; hosts: Array<{ name: string; agent: string }> }> {
+async function extraAgents(
+  pki: string,
+  count: number,
+): Promise<{ procs: ChildProcess[]; hosts: Array<{ name: string; agent: string }> }> {
   const base = path.join(DIR, 'extra');
   await fs.mkdir(base, { recursive: true });
   const hosts: Array<{ name: string; agent: string }> = [];
@@ -88,11 +126,16 @@ async function extraAgents(pki: string, count: number): Promise<{ procs: ChildPr
     const dir = path.join(base, name);
     await fs.mkdir(dir, { recursive: true });
     const conf = path.join(dir, 'agent.yaml');
-    await fs.writeFile(conf, `name: ${name}\nlisten: 127.0.0.1:${port}\ntls: { ca: ${pkiPaths(pki).caCert}, cert: ${tls.cert}, key: ${tls.key} }\nroot: ${dir}\nstateDir: ${dir}/state\ncapabilities: [exec]\n`);
+    await fs.writeFile(
+      conf,
+      `name: ${name}\nlisten: 127.0.0.1:${port}\ntls: { ca: ${pkiPaths(pki).caCert}, cert: ${tls.cert}, key: ${tls.key} }\nroot: ${dir}\nstateDir: ${dir}/state\ncapabilities: [exec]\n`,
+    );
     procs.push(spawn(process.execPath, [AGENT, '--config', conf], { stdio: 'ignore' }));
     hosts.push({ name, agent: `127.0.0.1:${port}` });
   }
-  await Promise.all(hosts.map((h) => waitFor(() => tcpOpen('127.0.0.1', Number(h.agent.split(':')[1])), 60_000, `${h.name} listening`)));
+  await Promise.all(
+    hosts.map((h) => waitFor(() => tcpOpen('127.0.0.1', Number(h.agent.split(':')[1])), 60_000, `${h.name} listening`)),
+  );
   return { procs, hosts };
 }
 
@@ -116,19 +159,43 @@ async function ingestion(sb: SandboxState): Promise<Results['healthIngestion']> 
     for (const name of names) await issueCertificate(sb.pkiDir, { name, role: 'agent', ips: ['127.0.0.1'] });
     // The load comes from separate processes, so the server's process does only the server's work.
     const ticks0 = await cpuTicks(serve.pid!);
-    const outs = await Promise.all(Array.from({ length: generators }, (_, g) => new Promise<number[]>((resolve, reject) => {
-      const mine = names.filter((_, i) => i % generators === g);
-      const p = spawn(process.execPath, [path.join(__dirname, 'ingest-load.js'), sb.coordinatorAddress, sb.pkiDir, String(seconds), ...mine], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      p.stdout!.on('data', (c) => { out += c; });
-      p.on('exit', (code) => (code === 0 ? resolve((JSON.parse(out) as { latencies: number[] }).latencies) : reject(new Error(`load generator exited ${code}`))));
-    })));
+    const outs = await Promise.all(
+      Array.from(
+        { length: generators },
+        (_, g) =>
+          new Promise<number[]>((resolve, reject) => {
+            const mine = names.filter((_, i) => i % generators === g);
+            const p = spawn(
+              process.execPath,
+              [path.join(__dirname, 'ingest-load.js'), sb.coordinatorAddress, sb.pkiDir, String(seconds), ...mine],
+              { stdio: ['ignore', 'pipe', 'inherit'] },
+            );
+            let out = '';
+            p.stdout!.on('data', (c) => {
+              out += c;
+            });
+            p.on('exit', (code) =>
+              code === 0
+                ? resolve((JSON.parse(out) as { latencies: number[] }).latencies)
+                : reject(new Error(`load generator exited ${code}`)),
+            );
+          }),
+      ),
+    );
     const latencies = outs.flat();
     const coordinatorRss = await rss(serve.pid!);
     const hz = Number((await sh('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
     const serverCpuS = ((await cpuTicks(serve.pid!)) - ticks0) / hz;
     // The server's own CPU per report gives its capacity apart from the load generator sharing the cores.
-    return { reportsPerSecond: Math.round(latencies.length / seconds), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), reporters, seconds, coordinatorRssMB: coordinatorRss / 1e6, serverCpuUsPerReport: (serverCpuS / latencies.length) * 1e6 };
+    return {
+      reportsPerSecond: Math.round(latencies.length / seconds),
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      reporters,
+      seconds,
+      coordinatorRssMB: coordinatorRss / 1e6,
+      serverCpuUsPerReport: (serverCpuS / latencies.length) * 1e6,
+    };
   } finally {
     serve.kill('SIGTERM');
   }
@@ -138,7 +205,14 @@ async function main(): Promise<void> {
   const started = Date.now();
   const cpu = os.cpus();
   const results: Partial<Results> = {
-    machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? '?', memoryGiB: Math.round(os.totalmem() / 2 ** 30), kernel: os.release(), node: process.version, date: new Date().toISOString() },
+    machine: {
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model ?? '?',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      kernel: os.release(),
+      node: process.version,
+      date: new Date().toISOString(),
+    },
   };
   try {
     log(`cold deploys (${RUNS}, each on fresh sandbox hosts)`);
@@ -170,7 +244,12 @@ async function main(): Promise<void> {
     const ex3: number[] = [];
     const ex3cli: number[] = [];
     for (let i = 0; i < RUNS * 3; i++) ex3.push(await execInProcess(state, state.pkiDir, ['true']));
-    for (let i = 0; i < RUNS; i++) { const t = Date.now(); const r = await cli(['exec', file, '--', 'true']); if (r.code) throw new Error(r.stderr); ex3cli.push(Date.now() - t); }
+    for (let i = 0; i < RUNS; i++) {
+      const t = Date.now();
+      const r = await cli(['exec', file, '--', 'true']);
+      if (r.code) throw new Error(r.stderr);
+      ex3cli.push(Date.now() - t);
+    }
     results.execFanout3 = { ...stat(ex3), cli: stat(ex3cli) };
     results.rollingRestart = stat(rolls);
 
@@ -217,7 +296,12 @@ async function main(): Promise<void> {
     await sleep(seconds * 1000);
     const t1 = await cpuTicks(agentPid);
     const hz = Number((await sh('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
-    results.agentFootprint = { rssMB: (await rss(agentPid)) / 1e6, cpuPercent: ((t1 - t0) / hz / seconds) * 100, seconds, afterDeployRssMB: afterDeployRss / 1e6 };
+    results.agentFootprint = {
+      rssMB: (await rss(agentPid)) / 1e6,
+      cpuPercent: ((t1 - t0) / hz / seconds) * 100,
+      seconds,
+      afterDeployRssMB: afterDeployRss / 1e6,
+    };
   } finally {
     await sandboxDown({ dir: DIR, prefix: PREFIX });
   }
@@ -226,30 +310,78 @@ async function main(): Promise<void> {
   await fs.mkdir(path.dirname(out), { recursive: true });
   await fs.writeFile(out, JSON.stringify(r, null, 2) + '\n');
   const row = (what: string, value: string, target: string) => `| ${what} | ${value} | ${target} |`;
-  const phase = (k: string) => r.coldDeploy.phases[k] ? `${k} ${(r.coldDeploy.phases[k].median / 1000).toFixed(1)} s` : '';
-  process.stdout.write([
-    `Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Linux ${r.machine.kernel}, Node ${r.machine.node}; ${r.machine.date.slice(0, 10)}`,
-    '',
-    '| measure | result (median, min–max, runs) | target |',
-    '|---|---|---|',
-    row('cold deploy, 3 ZooKeeper + DNS, to verified quorum', fmt({ ...r.coldDeploy, median: r.coldDeploy.median / 1000, min: r.coldDeploy.min / 1000, max: r.coldDeploy.max / 1000 }, 's', 1), '≤ 20 s'),
-    row('  where the time goes (wall, median)', ['connect', 'dns', 'resolve', 'install', 'start', 'quorum', 'verify'].map(phase).filter(Boolean).join(', '), ''),
-    row('no-op deploy (in the CLI / whole CLI process)', `${fmt(r.noopDeploy, 'ms')} / ${fmt(r.noopDeploy.cli, 'ms')}`, '≤ 1.5 s'),
-    row('rolling restart of 3 servers (tickTime change)', fmt({ ...r.rollingRestart, median: r.rollingRestart.median / 1000, min: r.rollingRestart.min / 1000, max: r.rollingRestart.max / 1000 }, 's', 1), '—'),
-    row('exec fan-out `true`, 3 agents (new mTLS connections / whole CLI)', `${fmt(r.execFanout3, 'ms')} / ${fmt(r.execFanout3.cli, 'ms')}`, '≤ 150 ms'),
-    row('exec fan-out `true`, 50 agents', fmt(r.execFanout50, 'ms'), '≤ 1 s'),
-    row('health ingestion, one `coordinator serve`', `${r.healthIngestion.reportsPerSecond} reports/s from ${r.healthIngestion.reporters} reporters (load generated on the same 2 cores), p50 ${r.healthIngestion.p50Ms.toFixed(1)} ms, p99 ${r.healthIngestion.p99Ms.toFixed(1)} ms; server CPU ${r.healthIngestion.serverCpuUsPerReport.toFixed(0)} µs/report ≈ ${Math.round(1e6 / r.healthIngestion.serverCpuUsPerReport)} reports/s per core`, '≥ 2,000/s, p99 < 1 s'),
-    row('agent idle footprint', `${r.agentFootprint.rssMB.toFixed(0)} MB RSS, ${r.agentFootprint.cpuPercent.toFixed(2)} % CPU over ${r.agentFootprint.seconds} s; ${r.agentFootprint.afterDeployRssMB.toFixed(0)} MB RSS on an agent that did a deploy`, '≤ 70 MB, ≤ 1 %'),
-    row('coordinator server RSS (after ingestion)', `${r.healthIngestion.coordinatorRssMB.toFixed(0)} MB`, '—'),
-    row('artifact upload, JDK tarball over mTLS', fmt(r.upload, 'MB/s'), '≥ 200 MB/s'),
-    '',
-    `JSON: ${path.relative(REPO, out)}; total bench time ${((Date.now() - started) / 1000).toFixed(0)} s`,
-    '',
-  ].join('\n'));
+  const phase = (k: string) =>
+    r.coldDeploy.phases[k] ? `${k} ${(r.coldDeploy.phases[k].median / 1000).toFixed(1)} s` : '';
+  process.stdout.write(
+    [
+      `Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Linux ${r.machine.kernel}, Node ${r.machine.node}; ${r.machine.date.slice(0, 10)}`,
+      '',
+      '| measure | result (median, min–max, runs) | target |',
+      '|---|---|---|',
+      row(
+        'cold deploy, 3 ZooKeeper + DNS, to verified quorum',
+        fmt(
+          {
+            ...r.coldDeploy,
+            median: r.coldDeploy.median / 1000,
+            min: r.coldDeploy.min / 1000,
+            max: r.coldDeploy.max / 1000,
+          },
+          's',
+          1,
+        ),
+        '≤ 20 s',
+      ),
+      row(
+        '  where the time goes (wall, median)',
+        ['connect', 'dns', 'resolve', 'install', 'start', 'quorum', 'verify'].map(phase).filter(Boolean).join(', '),
+        '',
+      ),
+      row(
+        'no-op deploy (in the CLI / whole CLI process)',
+        `${fmt(r.noopDeploy, 'ms')} / ${fmt(r.noopDeploy.cli, 'ms')}`,
+        '≤ 1.5 s',
+      ),
+      row(
+        'rolling restart of 3 servers (tickTime change)',
+        fmt(
+          {
+            ...r.rollingRestart,
+            median: r.rollingRestart.median / 1000,
+            min: r.rollingRestart.min / 1000,
+            max: r.rollingRestart.max / 1000,
+          },
+          's',
+          1,
+        ),
+        '—',
+      ),
+      row(
+        'exec fan-out `true`, 3 agents (new mTLS connections / whole CLI)',
+        `${fmt(r.execFanout3, 'ms')} / ${fmt(r.execFanout3.cli, 'ms')}`,
+        '≤ 150 ms',
+      ),
+      row('exec fan-out `true`, 50 agents', fmt(r.execFanout50, 'ms'), '≤ 1 s'),
+      row(
+        'health ingestion, one `coordinator serve`',
+        `${r.healthIngestion.reportsPerSecond} reports/s from ${r.healthIngestion.reporters} reporters (load generated on the same 2 cores), p50 ${r.healthIngestion.p50Ms.toFixed(1)} ms, p99 ${r.healthIngestion.p99Ms.toFixed(1)} ms; server CPU ${r.healthIngestion.serverCpuUsPerReport.toFixed(0)} µs/report ≈ ${Math.round(1e6 / r.healthIngestion.serverCpuUsPerReport)} reports/s per core`,
+        '≥ 2,000/s, p99 < 1 s',
+      ),
+      row(
+        'agent idle footprint',
+        `${r.agentFootprint.rssMB.toFixed(0)} MB RSS, ${r.agentFootprint.cpuPercent.toFixed(2)} % CPU over ${r.agentFootprint.seconds} s; ${r.agentFootprint.afterDeployRssMB.toFixed(0)} MB RSS on an agent that did a deploy`,
+        '≤ 70 MB, ≤ 1 %',
+      ),
+      row('coordinator server RSS (after ingestion)', `${r.healthIngestion.coordinatorRssMB.toFixed(0)} MB`, '—'),
+      row('artifact upload, JDK tarball over mTLS', fmt(r.upload, 'MB/s'), '≥ 200 MB/s'),
+      '',
+      `JSON: ${path.relative(REPO, out)}; total bench time ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      '',
+    ].join('\n'),
+  );
 }
 
 main().catch((err) => {
   process.stderr.write(`bench: ${(err as Error).stack ?? err}\n`);
   sandboxDown({ dir: DIR, prefix: PREFIX }).finally(() => process.exit(1));
 });
-

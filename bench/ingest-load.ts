@@ -15,22 +15,42 @@ async function main(): Promise<void> {
   const clients: Array<{ name: string; c: CoordinatorClient }> = [];
   for (const name of names) {
     const tls = await loadTls({ ca: pkiPaths(pkiDir).caCert, ...certPaths(pkiDir, name) });
-    clients.push({ name, c: new Coordinator(address, clientCredentials(tls, { role: 'coordinator' }), { 'grpc.use_local_subchannel_pool': 1 }) });
+    clients.push({
+      name,
+      c: new Coordinator(address, clientCredentials(tls, { role: 'coordinator' }), {
+        'grpc.use_local_subchannel_pool': 1,
+      }),
+    });
   }
   const report = (name: string) => ({
-    name, sentAtMs: Date.now(), ttlMs: 30_000, drift: [], disks: [{ path: '/data/zookeeper/data', mount: '/', totalBytes: 1e11, freeBytes: 5e10 }],
-    zookeeper: { mode: 'follower', zxid: '0x100000001', latencyAvg: 0.5, connections: 3 }, facts: { name, cpus: 2, load1: 0.1 },
+    name,
+    sentAtMs: Date.now(),
+    ttlMs: 30_000,
+    drift: [],
+    disks: [{ path: '/data/zookeeper/data', mount: '/', totalBytes: 1e11, freeBytes: 5e10 }],
+    zookeeper: { mode: 'follower', zxid: '0x100000001', latencyAvg: 0.5, connections: 3 },
+    facts: { name, cpus: 2, load1: 0.1 },
   });
-  const send = (x: (typeof clients)[number]) => new Promise<number>((resolve, reject) => {
-    const t = performance.now();
-    x.c.Report(report(x.name), { deadline: Date.now() + 5000 }, (err: grpc.ServiceError | null) => (err ? reject(err) : resolve(performance.now() - t)));
-  });
+  const send = (x: (typeof clients)[number]) =>
+    new Promise<number>((resolve, reject) => {
+      const t = performance.now();
+      x.c.Report(report(x.name), { deadline: Date.now() + 5000 }, (err: grpc.ServiceError | null) =>
+        err ? reject(err) : resolve(performance.now() - t),
+      );
+    });
   await Promise.all(clients.map(send));
   const latencies: number[] = [];
   const end = Date.now() + seconds * 1000;
-  await Promise.all(clients.map(async (x) => { while (Date.now() < end) latencies.push(await send(x)); }));
+  await Promise.all(
+    clients.map(async (x) => {
+      while (Date.now() < end) latencies.push(await send(x));
+    }),
+  );
   clients.forEach((x) => x.c.close());
   process.stdout.write(JSON.stringify({ latencies }) + '\n');
 }
 
-main().catch((err) => { process.stderr.write(`${(err as Error).stack}\n`); process.exit(1); });
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack}\n`);
+  process.exit(1);
+});

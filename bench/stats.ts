@@ -1,5 +1,10 @@
 /** Median and spread (min–max) of repeated runs, as the README reports them. */
-export interface Stat { median: number; min: number; max: number; runs: number[] }
+export interface Stat {
+  median: number;
+  min: number;
+  max: number;
+  runs: number[];
+}
 
 export function stat(runs: number[]): Stat {
   const s = [...runs].sort((a, b) => a - b);
@@ -13,4 +18,5 @@ export function percentile(values: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
-export const fmt = (x: Stat, unit: string, digits = 0) => `${x.median.toFixed(digits)} ${unit} (${x.min.toFixed(digits)}–${x.max.toFixed(digits)}, n=${x.runs.length})`;
+export const fmt = (x: Stat, unit: string, digits = 0) =>
+  `${x.median.toFixed(digits)} ${unit} (${x.min.toFixed(digits)}–${x.max.toFixed(digits)}, n=${x.runs.length})`;

@@ -17,7 +17,10 @@ import type { ZooKeeperServiceReply__Output } from '../shared/proto-types/zkflee
 import type { ZooKeeperStatus__Output } from '../shared/proto-types/zkfleet/v1/ZooKeeperStatus';
 import { clientCredentials, diagnoseTls, type TlsMaterial } from '../shared/tls';
 
-export interface CallOptions { signal?: AbortSignal; timeoutMs?: number }
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const CHUNK = 1 << 20;
@@ -29,7 +32,11 @@ const CHUNK = 1 << 20;
 export class AgentConnection {
   readonly client: AgentClient;
 
-  constructor(readonly name: string, readonly address: string, private readonly tls: TlsMaterial) {
+  constructor(
+    readonly name: string,
+    readonly address: string,
+    private readonly tls: TlsMaterial,
+  ) {
     const Agent = zkfleetProto().zkfleet.v1.Agent;
     this.client = new Agent(address, clientCredentials(tls, { role: 'agent', name }), {
       'grpc.keepalive_time_ms': 30_000,
@@ -51,7 +58,11 @@ export class AgentConnection {
   }
 
   /** Wrap a unary call: deadline, cancellation on abort, error conversion. */
-  private unary<Req, Res>(method: (req: Req, opts: grpc.CallOptions, cb: grpc.requestCallback<Res>) => grpc.ClientUnaryCall, req: Req, o: CallOptions = {}): Promise<Res> {
+  private unary<Req, Res>(
+    method: (req: Req, opts: grpc.CallOptions, cb: grpc.requestCallback<Res>) => grpc.ClientUnaryCall,
+    req: Req,
+    o: CallOptions = {},
+  ): Promise<Res> {
     if (o.signal?.aborted) return Promise.reject(new ZkfError('CANCELLED', 'cancelled', { host: this.name }));
     return new Promise<Res>((resolve, reject) => {
       const call = method.call(this.client, req, this.opts(o), (err, res) => {
@@ -70,33 +81,66 @@ export class AgentConnection {
       this.client.waitForReady(Date.now() + timeoutMs, (err) => {
         if (!err) return resolve();
         diagnoseTls(this.address, this.tls, { role: 'agent', name: this.name }).then((why) => {
-          reject(new ZkfError('UNAVAILABLE', `cannot reach agent ${this.name}: ${why}`, { host: this.name, cause: err }));
+          reject(
+            new ZkfError('UNAVAILABLE', `cannot reach agent ${this.name}: ${why}`, { host: this.name, cause: err }),
+          );
         }, reject);
       });
     });
   }
 
-  facts(req: FactsRequest, o?: CallOptions): Promise<Facts__Output> { return this.unary(this.client.Facts, req, o); }
-  hasArtifact(sha256: string, o?: CallOptions): Promise<{ present: boolean; size: number }> { return this.unary(this.client.HasArtifact, { sha256 }, o); }
-  installJdk(req: InstallRequest, o?: CallOptions): Promise<StepResult__Output> { return this.unary(this.client.InstallJdk, req, { timeoutMs: 300_000, ...o }); }
-  installZooKeeper(req: InstallRequest, o?: CallOptions): Promise<StepResult__Output> { return this.unary(this.client.InstallZooKeeper, req, { timeoutMs: 300_000, ...o }); }
-  configureZooKeeper(req: ConfigureZooKeeperRequest, o?: CallOptions): Promise<StepResult__Output> { return this.unary(this.client.ConfigureZooKeeper, req, o); }
-  zooKeeperService(action: 'STATUS' | 'START' | 'STOP' | 'RESTART', dryRun: boolean, o?: CallOptions): Promise<ZooKeeperServiceReply__Output> {
+  facts(req: FactsRequest, o?: CallOptions): Promise<Facts__Output> {
+    return this.unary(this.client.Facts, req, o);
+  }
+  hasArtifact(sha256: string, o?: CallOptions): Promise<{ present: boolean; size: number }> {
+    return this.unary(this.client.HasArtifact, { sha256 }, o);
+  }
+  installJdk(req: InstallRequest, o?: CallOptions): Promise<StepResult__Output> {
+    return this.unary(this.client.InstallJdk, req, { timeoutMs: 300_000, ...o });
+  }
+  installZooKeeper(req: InstallRequest, o?: CallOptions): Promise<StepResult__Output> {
+    return this.unary(this.client.InstallZooKeeper, req, { timeoutMs: 300_000, ...o });
+  }
+  configureZooKeeper(req: ConfigureZooKeeperRequest, o?: CallOptions): Promise<StepResult__Output> {
+    return this.unary(this.client.ConfigureZooKeeper, req, o);
+  }
+  zooKeeperService(
+    action: 'STATUS' | 'START' | 'STOP' | 'RESTART',
+    dryRun: boolean,
+    o?: CallOptions,
+  ): Promise<ZooKeeperServiceReply__Output> {
     return this.unary(this.client.ZooKeeperService, { action, dryRun }, { timeoutMs: 60_000, ...o });
   }
-  zooKeeperStatus(logTailLines = 0, o?: CallOptions): Promise<ZooKeeperStatus__Output> { return this.unary(this.client.ZooKeeperStatus, { logTailLines }, { timeoutMs: 5_000, ...o }); }
-  upsertDnsRecords(req: UpsertDnsRecordsRequest, o?: CallOptions): Promise<StepResult__Output> { return this.unary(this.client.UpsertDnsRecords, req, { timeoutMs: 60_000, ...o }); }
-  async resolve(names: string[], o?: CallOptions): Promise<Resolution__Output[]> { return (await this.unary<{ names: string[] }, { results: Resolution__Output[] }>(this.client.Resolve, { names }, o)).results; }
+  zooKeeperStatus(logTailLines = 0, o?: CallOptions): Promise<ZooKeeperStatus__Output> {
+    return this.unary(this.client.ZooKeeperStatus, { logTailLines }, { timeoutMs: 5_000, ...o });
+  }
+  upsertDnsRecords(req: UpsertDnsRecordsRequest, o?: CallOptions): Promise<StepResult__Output> {
+    return this.unary(this.client.UpsertDnsRecords, req, { timeoutMs: 60_000, ...o });
+  }
+  async resolve(names: string[], o?: CallOptions): Promise<Resolution__Output[]> {
+    return (await this.unary<{ names: string[] }, { results: Resolution__Output[] }>(this.client.Resolve, { names }, o))
+      .results;
+  }
 
   /** Stream a file in 1 MiB chunks; the agent verifies the digest before keeping it. */
-  upload(file: string, sha256: string, size: number, name: string, onBytes: (n: number) => void, o: CallOptions = {}): Promise<{ changed: boolean }> {
+  upload(
+    file: string,
+    sha256: string,
+    size: number,
+    name: string,
+    onBytes: (n: number) => void,
+    o: CallOptions = {},
+  ): Promise<{ changed: boolean }> {
     return new Promise((resolve, reject) => {
       const call = this.client.UploadArtifact(this.opts({ timeoutMs: 600_000, ...o }), (err, res) => {
         o.signal?.removeEventListener('abort', onAbort);
         if (err) reject(fromServiceError(err, this.name));
         else resolve({ changed: !!res?.changed });
       });
-      const onAbort = () => { stream.destroy(); call.cancel(); };
+      const onAbort = () => {
+        stream.destroy();
+        call.cancel();
+      };
       o.signal?.addEventListener('abort', onAbort, { once: true });
       const stream = createReadStream(file, { highWaterMark: CHUNK });
       let first = true;
@@ -104,15 +148,28 @@ export class AgentConnection {
         const chunk = first ? { sha256, size, name, data: data as Buffer } : { data: data as Buffer };
         first = false;
         onBytes((data as Buffer).length);
-        if (!call.write(chunk)) { stream.pause(); call.once('drain', () => stream.resume()); }
+        if (!call.write(chunk)) {
+          stream.pause();
+          call.once('drain', () => stream.resume());
+        }
       });
-      stream.on('end', () => { if (first) call.write({ sha256, size, name, data: Buffer.alloc(0) }); call.end(); });
-      stream.on('error', (err) => { call.cancel(); reject(new ZkfError('NOT_FOUND', `cannot read ${file}: ${err.message}`, { host: this.name, cause: err })); });
+      stream.on('end', () => {
+        if (first) call.write({ sha256, size, name, data: Buffer.alloc(0) });
+        call.end();
+      });
+      stream.on('error', (err) => {
+        call.cancel();
+        reject(new ZkfError('NOT_FOUND', `cannot read ${file}: ${err.message}`, { host: this.name, cause: err }));
+      });
     });
   }
 
   /** Run a command; output arrives through the callbacks; resolves with the exit. */
-  exec(req: ExecRequest, out: { stdout(b: Buffer): void; stderr(b: Buffer): void }, o: CallOptions = {}): Promise<ExecExit__Output> {
+  exec(
+    req: ExecRequest,
+    out: { stdout(b: Buffer): void; stderr(b: Buffer): void },
+    o: CallOptions = {},
+  ): Promise<ExecExit__Output> {
     return new Promise((resolve, reject) => {
       const call = this.client.Exec(req, this.opts({ timeoutMs: (req.timeoutMs ?? 0) + 30_000, ...o }));
       let exit: ExecExit__Output | undefined;
@@ -123,7 +180,10 @@ export class AgentConnection {
         else if (ev.stderr) out.stderr(ev.stderr);
         else if (ev.exit) exit = ev.exit;
       });
-      call.on('error', (err) => { o.signal?.removeEventListener('abort', onAbort); reject(fromServiceError(err, this.name)); });
+      call.on('error', (err) => {
+        o.signal?.removeEventListener('abort', onAbort);
+        reject(fromServiceError(err, this.name));
+      });
       call.on('end', () => {
         o.signal?.removeEventListener('abort', onAbort);
         if (exit) resolve(exit);
@@ -132,14 +192,24 @@ export class AgentConnection {
     });
   }
 
-  buildImage(req: BuildImageRequest, onLog: (line: string) => void, o: CallOptions = {}): Promise<BuildImageResult__Output> {
+  buildImage(
+    req: BuildImageRequest,
+    onLog: (line: string) => void,
+    o: CallOptions = {},
+  ): Promise<BuildImageResult__Output> {
     return new Promise((resolve, reject) => {
       const call = this.client.BuildImage(req, this.opts({ timeoutMs: 900_000, ...o }));
       let result: BuildImageResult__Output | undefined;
       const onAbort = () => call.cancel();
       o.signal?.addEventListener('abort', onAbort, { once: true });
-      call.on('data', (ev) => { if (ev.log) onLog(ev.log); else if (ev.result) result = ev.result; });
-      call.on('error', (err) => { o.signal?.removeEventListener('abort', onAbort); reject(fromServiceError(err, this.name)); });
+      call.on('data', (ev) => {
+        if (ev.log) onLog(ev.log);
+        else if (ev.result) result = ev.result;
+      });
+      call.on('error', (err) => {
+        o.signal?.removeEventListener('abort', onAbort);
+        reject(fromServiceError(err, this.name));
+      });
       call.on('end', () => {
         o.signal?.removeEventListener('abort', onAbort);
         if (result) resolve(result);

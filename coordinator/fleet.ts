@@ -6,7 +6,10 @@ import type { Ensemble, HostSpec } from './ensemble';
 /** Connections to the agents of an ensemble, with the coordinator's certificate. */
 export class Fleet {
   private readonly conns = new Map<string, AgentConnection>();
-  private constructor(readonly ensemble: Ensemble, readonly tls: TlsMaterial) {}
+  private constructor(
+    readonly ensemble: Ensemble,
+    readonly tls: TlsMaterial,
+  ) {}
 
   static async open(ensemble: Ensemble): Promise<Fleet> {
     const c = certPaths(ensemble.pkiDir, 'coordinator');
@@ -29,7 +32,11 @@ export class Fleet {
   }
 }
 
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {

@@ -1,7 +1,11 @@
 /** Plain text tables for stdout (results), no colour when stdout is not a TTY. */
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : (c ?? '').padEnd(widths[i]))).join('  ').trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : (c ?? '').padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [fmt(headers), ...rows.map(fmt)].join('\n') + '\n';
 }
 

@@ -7,8 +7,17 @@ import type { ZooKeeperStatus__Output } from '../shared/proto-types/zkfleet/v1/Z
 import { clientCredentials, loadTls } from '../shared/tls';
 import type { Ensemble } from './ensemble';
 
-export interface HostView { receivedAt: number; stale: boolean; zookeeper: ZooKeeperStatus__Output; drift: string[]; disks: Disk__Output[] }
-export interface ServerView { hosts: Record<string, HostView>; events: Event__Output[] }
+export interface HostView {
+  receivedAt: number;
+  stale: boolean;
+  zookeeper: ZooKeeperStatus__Output;
+  drift: string[];
+  disks: Disk__Output[];
+}
+export interface ServerView {
+  hosts: Record<string, HostView>;
+  events: Event__Output[];
+}
 
 /** The coordinator server's latest reports, when the ensemble file names one and it answers in time. */
 export async function fetchServerView(e: Ensemble, timeoutMs = 1500): Promise<ServerView | undefined> {
@@ -19,15 +28,26 @@ export async function fetchServerView(e: Ensemble, timeoutMs = 1500): Promise<Se
   const client = new Coordinator(address, clientCredentials(tls, { role: 'coordinator' }));
   try {
     const v = await new Promise<View__Output>((resolve, reject) => {
-      client.GetView({ maxEvents: 50 }, { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(err) : resolve(res!)));
+      client.GetView({ maxEvents: 50 }, { deadline: Date.now() + timeoutMs }, (err, res) =>
+        err ? reject(err) : resolve(res!),
+      );
     });
     // The server's clock is the reference for ages: shift to ours.
     const skew = Date.now() - Number(v.nowMs);
     return {
       events: v.events,
-      hosts: Object.fromEntries(v.hosts.map((h) => [h.name, {
-        receivedAt: Number(h.receivedAtMs) + skew, stale: h.stale, zookeeper: h.report!.zookeeper!, drift: h.report!.drift, disks: h.report!.disks,
-      }])),
+      hosts: Object.fromEntries(
+        v.hosts.map((h) => [
+          h.name,
+          {
+            receivedAt: Number(h.receivedAtMs) + skew,
+            stale: h.stale,
+            zookeeper: h.report!.zookeeper!,
+            drift: h.report!.drift,
+            disks: h.report!.disks,
+          },
+        ]),
+      ),
     };
   } finally {
     client.close();

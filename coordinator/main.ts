@@ -10,7 +10,9 @@ const program = new Command('coordinator')
   .description('zkfleet coordinator: deliver and run a ZooKeeper ensemble from one file')
   .version((require('../../package.json') as { version: string }).version)
   .showHelpAfterError('(run with --help for usage)')
-  .addHelpText('after', `
+  .addHelpText(
+    'after',
+    `
 Getting started:
   coordinator pki init ./pki                         # CA + coordinator certificate
   coordinator pki issue hdss7-11 --ip 10.4.7.11      # one per agent host
@@ -20,7 +22,8 @@ Getting started:
   coordinator exec ensemble.yaml -- uptime           # ad-hoc, audited, on every host
   coordinator serve --config coordinator.yaml        # health reports from the agents
 
-Exit codes: 0 success, 1 error, 2 partial (some hosts failed), 64 usage.`);
+Exit codes: 0 success, 1 error, 2 partial (some hosts failed), 64 usage.`,
+  );
 
 program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 64);

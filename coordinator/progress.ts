@@ -18,20 +18,38 @@ const ts = () => new Date().toISOString().slice(11, 23);
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
 export class LineProgress implements Progress {
-  constructor(private readonly out: NodeJS.WritableStream = process.stderr, private readonly width = 10) {}
-  private line(host: string, text: string) { this.out.write(`${ts()} ${host.padEnd(this.width)} ${text}\n`); }
-  start(host: string, step: string, detail?: string) { this.line(host, `${step} ...${detail ? ` ${detail}` : ''}`); }
+  constructor(
+    private readonly out: NodeJS.WritableStream = process.stderr,
+    private readonly width = 10,
+  ) {}
+  private line(host: string, text: string) {
+    this.out.write(`${ts()} ${host.padEnd(this.width)} ${text}\n`);
+  }
+  start(host: string, step: string, detail?: string) {
+    this.line(host, `${step} ...${detail ? ` ${detail}` : ''}`);
+  }
   done(host: string, step: string, o: { changed: boolean; description: string; ms: number }) {
     this.line(host, `${step} ${o.changed ? 'changed' : 'ok'} (${secs(o.ms)}): ${o.description}`);
   }
-  fail(host: string, step: string, message: string, ms: number) { this.line(host, `${step} FAILED (${secs(ms)}): ${message.split('\n')[0]}`); }
-  detail(host: string, step: string, line: string) { this.line(host, `${step} | ${line}`); }
-  note(message: string) { this.out.write(`${ts()} ${message}\n`); }
-  close() { /* nothing buffered */ }
+  fail(host: string, step: string, message: string, ms: number) {
+    this.line(host, `${step} FAILED (${secs(ms)}): ${message.split('\n')[0]}`);
+  }
+  detail(host: string, step: string, line: string) {
+    this.line(host, `${step} | ${line}`);
+  }
+  note(message: string) {
+    this.out.write(`${ts()} ${message}\n`);
+  }
+  close() {
+    /* nothing buffered */
+  }
 }
 
 export class TtyProgress implements Progress {
-  private readonly rows = new Map<string, { step: string; state: 'run' | 'ok' | 'changed' | 'failed'; since: number; text: string }>();
+  private readonly rows = new Map<
+    string,
+    { step: string; state: 'run' | 'ok' | 'changed' | 'failed'; since: number; text: string }
+  >();
   private drawn = 0;
   private readonly timer: NodeJS.Timeout;
   constructor(private readonly out: NodeJS.WriteStream = process.stderr) {
@@ -42,9 +60,15 @@ export class TtyProgress implements Progress {
     this.rows.set(host, { step, state, since: Date.now(), text });
     this.draw();
   }
-  start(host: string, step: string, detail?: string) { this.set(host, step, 'run', detail ?? ''); }
-  done(host: string, step: string, r: { changed: boolean; description: string; ms: number }) { this.set(host, step, r.changed ? 'changed' : 'ok', r.description); }
-  fail(host: string, step: string, message: string) { this.set(host, step, 'failed', message.split('\n')[0]); }
+  start(host: string, step: string, detail?: string) {
+    this.set(host, step, 'run', detail ?? '');
+  }
+  done(host: string, step: string, r: { changed: boolean; description: string; ms: number }) {
+    this.set(host, step, r.changed ? 'changed' : 'ok', r.description);
+  }
+  fail(host: string, step: string, message: string) {
+    this.set(host, step, 'failed', message.split('\n')[0]);
+  }
   detail(host: string, step: string, line: string) {
     const r = this.rows.get(host);
     if (r && r.step === step && r.state === 'run') r.text = line.trim();
@@ -62,7 +86,12 @@ export class TtyProgress implements Progress {
     this.clear();
     const width = Math.max(10, ...[...this.rows.keys()].map((k) => k.length));
     const cols = this.out.columns || 100;
-    const mark = { run: '\x1b[36m…\x1b[0m', ok: '\x1b[32m✓\x1b[0m', changed: '\x1b[33m✓\x1b[0m', failed: '\x1b[31m✗\x1b[0m' };
+    const mark = {
+      run: '\x1b[36m…\x1b[0m',
+      ok: '\x1b[32m✓\x1b[0m',
+      changed: '\x1b[33m✓\x1b[0m',
+      failed: '\x1b[31m✗\x1b[0m',
+    };
     for (const [host, r] of this.rows) {
       const elapsed = r.state === 'run' ? ` ${secs(Date.now() - r.since)}` : '';
       const line = `${mark[r.state]} ${host.padEnd(width)} ${r.step}${elapsed} ${r.text}`;

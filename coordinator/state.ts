@@ -23,7 +23,11 @@ export async function readState(stateDir: string): Promise<EnsembleState> {
     const s = JSON.parse(text) as EnsembleState;
     return { ...s, myids: s.myids ?? {}, retired: s.retired ?? {} };
   } catch (err) {
-    throw new ZkfError('CONFIG_INVALID', `${path.join(stateDir, 'state.json')} is not valid JSON; it holds the myid assignments: restore it from backup or pin myids in the file`, { cause: err });
+    throw new ZkfError(
+      'CONFIG_INVALID',
+      `${path.join(stateDir, 'state.json')} is not valid JSON; it holds the myid assignments: restore it from backup or pin myids in the file`,
+      { cause: err },
+    );
   }
 }
 
@@ -33,7 +37,7 @@ export async function writeState(stateDir: string, state: EnsembleState): Promis
 }
 
 export interface MyidInput {
-  hosts: string[];                                       // ZooKeeper hosts in file order
+  hosts: string[]; // ZooKeeper hosts in file order
   pins: Record<string, number>;
   existing: Record<string, { myid: number; hasData: boolean }>; // what each host holds now
 }
@@ -43,7 +47,10 @@ export interface MyidInput {
  * holds, then the next id never used before. Never renumbers: a pin or state that contradicts a host's
  * data is refused with what to do.
  */
-export function assignMyids(state: EnsembleState, input: MyidInput): { myids: Record<string, number>; problems: string[]; state: EnsembleState } {
+export function assignMyids(
+  state: EnsembleState,
+  input: MyidInput,
+): { myids: Record<string, number>; problems: string[]; state: EnsembleState } {
   const problems: string[] = [];
   const myids: Record<string, number> = {};
   const used = new Set<number>([...Object.values(state.retired)]);
@@ -57,12 +64,16 @@ export function assignMyids(state: EnsembleState, input: MyidInput): { myids: Re
     const remembered = state.myids[h] ?? state.retired[h];
     if (pin !== undefined) {
       if (held?.hasData && held.myid && held.myid !== pin) {
-        problems.push(`${h}: zookeeper.myids pins ${pin}, but its dataDir holds the data of server ${held.myid}; refusing to renumber it (pin ${held.myid}, or move the data away on the host)`);
+        problems.push(
+          `${h}: zookeeper.myids pins ${pin}, but its dataDir holds the data of server ${held.myid}; refusing to renumber it (pin ${held.myid}, or move the data away on the host)`,
+        );
       }
       myids[h] = pin;
     } else if (remembered !== undefined) {
       if (held?.hasData && held.myid && held.myid !== remembered) {
-        problems.push(`${h}: the coordinator assigned myid ${remembered}, but its dataDir holds the data of server ${held.myid}; pin the one you mean in zookeeper.myids`);
+        problems.push(
+          `${h}: the coordinator assigned myid ${remembered}, but its dataDir holds the data of server ${held.myid}; pin the one you mean in zookeeper.myids`,
+        );
       }
       myids[h] = remembered;
     } else if (held?.myid) {

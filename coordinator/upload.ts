@@ -8,15 +8,26 @@ import type { Ensemble } from './ensemble';
  * `pending` (dry run only) says the artifact is not on the host yet, so the steps that use it can only
  * be planned.
  */
-export async function uploadArtifact(e: Ensemble, a: AgentConnection, kind: 'jdk' | 'zookeeper' | 'jmxAgent', opts: { dryRun: boolean; signal: AbortSignal }): Promise<{ changed: boolean; description: string; pending: boolean }> {
+export async function uploadArtifact(
+  e: Ensemble,
+  a: AgentConnection,
+  kind: 'jdk' | 'zookeeper' | 'jmxAgent',
+  opts: { dryRun: boolean; signal: AbortSignal },
+): Promise<{ changed: boolean; description: string; pending: boolean }> {
   const sha = e.spec.artifacts[kind]!.sha256.toLowerCase();
   const file = e.artifactPaths[kind]!;
   const name = path.basename(file);
-  if ((await a.hasArtifact(sha, { signal: opts.signal })).present) return { changed: false, description: `${name} already there`, pending: false };
+  if ((await a.hasArtifact(sha, { signal: opts.signal })).present)
+    return { changed: false, description: `${name} already there`, pending: false };
   const size = (await fs.stat(file)).size;
-  if (opts.dryRun) return { changed: true, description: `would upload ${name} (${(size / 1e6).toFixed(0)} MB)`, pending: true };
+  if (opts.dryRun)
+    return { changed: true, description: `would upload ${name} (${(size / 1e6).toFixed(0)} MB)`, pending: true };
   const t = Date.now();
   await a.upload(file, sha, size, name, () => undefined, { signal: opts.signal });
   const s = Math.max((Date.now() - t) / 1000, 0.001);
-  return { changed: true, description: `uploaded ${name} (${(size / 1e6).toFixed(0)} MB, ${(size / 1e6 / s).toFixed(0)} MB/s)`, pending: false };
+  return {
+    changed: true,
+    description: `uploaded ${name} (${(size / 1e6).toFixed(0)} MB, ${(size / 1e6 / s).toFixed(0)} MB/s)`,
+    pending: false,
+  };
 }

@@ -8,7 +8,11 @@ import { ZkfError } from './errors';
  * line and the field, all at once, so an operator fixes the file in one go:
  *   ensemble.yaml:14: hosts[2].address: "10.4.7.300" is not an IPv4 address
  */
-export interface Located { doc: Document; lines: LineCounter; file: string }
+export interface Located {
+  doc: Document;
+  lines: LineCounter;
+  file: string;
+}
 
 export class ConfigError extends ZkfError {
   readonly problems: string[];
@@ -32,7 +36,9 @@ export function lineOf(loc: Located, p: readonly PropertyKey[]): number {
     // A key whose value is null (`key:`) has no value node; find the pair's key instead.
     if (n > 0) {
       const parent = n === 1 ? loc.doc.contents : loc.doc.getIn(p.slice(0, n - 1) as unknown[], true);
-      const pairs = (parent as { items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }> } | null)?.items;
+      const pairs = (
+        parent as { items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }> } | null
+      )?.items;
       const pair = pairs?.find((it) => it.key && it.key.value === p[n - 1]);
       if (pair?.key?.range) return loc.lines.linePos(pair.key.range[0]).line;
     }
@@ -49,7 +55,10 @@ export function parseYamlText(text: string, file: string): { value: unknown; loc
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const loc = { doc, lines, file };
   if (doc.errors.length) {
-    throw new ConfigError(file, doc.errors.map((e) => `${file}:${lines.linePos(e.pos[0]).line}: YAML: ${e.message.split('\n')[0]}`));
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => `${file}:${lines.linePos(e.pos[0]).line}: YAML: ${e.message.split('\n')[0]}`),
+    );
   }
   return { value: doc.toJS(), loc };
 }
@@ -57,18 +66,27 @@ export function parseYamlText(text: string, file: string): { value: unknown; loc
 export function zodProblems(loc: Located, error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((k) => problem(loc, [...issue.path, k], `unknown key "${k}" (check the spelling; see the reference in README.md)`)).join('\n  ');
+      return issue.keys
+        .map((k) =>
+          problem(loc, [...issue.path, k], `unknown key "${k}" (check the spelling; see the reference in README.md)`),
+        )
+        .join('\n  ');
     }
     return problem(loc, issue.path, issue.message);
   });
 }
 
-export async function loadYamlFile<S extends z.ZodType>(file: string, schema: S): Promise<{ config: z.output<S>; loc: Located }> {
+export async function loadYamlFile<S extends z.ZodType>(
+  file: string,
+  schema: S,
+): Promise<{ config: z.output<S>; loc: Located }> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    throw new ZkfError('CONFIG_INVALID', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`, { cause: err });
+    throw new ZkfError('CONFIG_INVALID', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`, {
+      cause: err,
+    });
   }
   const { value, loc } = parseYamlText(text, file);
   const parsed = schema.safeParse(value ?? {});
@@ -85,8 +103,13 @@ export function deepFreeze<T>(o: T): T {
 }
 
 /** host:port with a port in range; IPv4, a name, or [IPv6]. */
-export const hostPort = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/, 'must be host:port, e.g. 10.4.7.11:7443')
-  .refine((s) => { const port = Number(s.slice(s.lastIndexOf(':') + 1)); return port > 0 && port < 65536; }, 'port must be 1-65535');
+export const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/, 'must be host:port, e.g. 10.4.7.11:7443')
+  .refine((s) => {
+    const port = Number(s.slice(s.lastIndexOf(':') + 1));
+    return port > 0 && port < 65536;
+  }, 'port must be 1-65535');
 
 export const absolutePath = z.string().regex(/^\/[^\0\n]*$/, 'must be an absolute path');
 export const durationMs = z.number().int().positive();

@@ -71,7 +71,11 @@ export function toServiceError(err: unknown): grpc.ServiceError {
   const e = asZkfError(err);
   const metadata = new grpc.Metadata();
   metadata.set(CODE_KEY, e.code);
-  return Object.assign(new Error(e.message), { code: toGrpc[e.code], details: e.message, metadata }) as grpc.ServiceError;
+  return Object.assign(new Error(e.message), {
+    code: toGrpc[e.code],
+    details: e.message,
+    metadata,
+  }) as grpc.ServiceError;
 }
 
 /** Client side: a gRPC error back into a ZkfError, naming the host it came from. */

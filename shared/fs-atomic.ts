@@ -12,7 +12,11 @@ export function tempPathFor(target: string): string {
  * Write a file so that a crash at any point leaves either the old or the new content, never a mix:
  * temp file in the same directory, fsync, rename, fsync the directory.
  */
-export async function writeFileAtomic(target: string, data: string | Buffer, options: { mode?: number; uid?: number; gid?: number } = {}): Promise<void> {
+export async function writeFileAtomic(
+  target: string,
+  data: string | Buffer,
+  options: { mode?: number; uid?: number; gid?: number } = {},
+): Promise<void> {
   const tmp = tempPathFor(target);
   const fh = await fs.open(tmp, 'wx', options.mode ?? 0o644);
   try {
@@ -38,7 +42,11 @@ export async function writeFileAtomic(target: string, data: string | Buffer, opt
 
 export async function syncDir(dir: string): Promise<void> {
   const dh = await fs.open(dir, 'r');
-  try { await dh.sync(); } finally { await dh.close(); }
+  try {
+    await dh.sync();
+  } finally {
+    await dh.close();
+  }
 }
 
 /** Point `link` at `target` atomically: a new symlink under a temp name renamed over the old one. */
@@ -74,5 +82,10 @@ export async function readFileOr(file: string, fallback: string | undefined = un
 }
 
 export async function exists(p: string): Promise<boolean> {
-  try { await fs.lstat(p); return true; } catch { return false; }
+  try {
+    await fs.lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
 }

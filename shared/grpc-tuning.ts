@@ -9,7 +9,10 @@ const WINDOW = 4 << 20;
  * WINDOW_UPDATE every 64 KiB and tops out near 40 MB/s here. The hook uses grpc-js's internal map of
  * http2 servers; if a grpc-js upgrade removes it, uploads only get slower, and a warning says so.
  */
-export function tuneServer(server: grpc.Server, log: { warn(msg: string, meta?: object): void; debug(msg: string, meta?: object): void }): void {
+export function tuneServer(
+  server: grpc.Server,
+  log: { warn(msg: string, meta?: object): void; debug(msg: string, meta?: object): void },
+): void {
   widenServerFlowControl(server, (msg) => log.warn(msg));
   // grpc-js drops TLS handshake failures silently; an operator needs to see who was refused and why.
   const servers = (server as unknown as { http2Servers?: Map<http2.Http2SecureServer, unknown> }).http2Servers;
@@ -19,10 +22,13 @@ export function tuneServer(server: grpc.Server, log: { warn(msg: string, meta?: 
     h2.on('connection', (socket: import('node:net').Socket) => socket.setNoDelay(true));
     const refused = (err: Error & { code?: string }, peer: string | undefined) => {
       // A port probe (connect, then close) is not a refusal worth a warning.
-      if (err.code === 'ECONNRESET' || /socket hang up/.test(err.message)) return log.debug('client left during the TLS handshake', { peer });
+      if (err.code === 'ECONNRESET' || /socket hang up/.test(err.message))
+        return log.debug('client left during the TLS handshake', { peer });
       log.warn('TLS handshake refused', { peer, reason: tlsReason(err) });
     };
-    h2.on('tlsClientError', (err: Error & { code?: string }, socket: { remoteAddress?: string }) => refused(err, socket.remoteAddress));
+    h2.on('tlsClientError', (err: Error & { code?: string }, socket: { remoteAddress?: string }) =>
+      refused(err, socket.remoteAddress),
+    );
     // With TLS 1.3 the client's certificate is checked after the server's side of the handshake is done:
     // its refusal is an error on the established socket.
     h2.on('secureConnection', (socket: import('node:tls').TLSSocket) => {
@@ -33,10 +39,22 @@ export function tuneServer(server: grpc.Server, log: { warn(msg: string, meta?: 
 }
 
 function tlsReason(err: Error & { code?: string }): string {
-  if (/alert (unknown ca|bad certificate|certificate unknown|decrypt error)/i.test(err.message)) return 'the client does not trust this server\'s certificate (it holds another CA): ' + err.message;
-  if (/certificate has expired|CERT_HAS_EXPIRED/i.test(`${err.code} ${err.message}`)) return 'the client certificate has expired';
-  if (/unknown ca|unable to get (local )?issuer|self.signed|signature failure|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|SELF_SIGNED|CERT_SIGNATURE/i.test(`${err.code} ${err.message}`)) return 'the client certificate is not signed by this fleet\'s CA';
-  if (/peer did not return a certificate|certificate required|wrong version number|http request|unknown protocol/i.test(err.message)) return `not an mTLS client (${err.message})`;
+  if (/alert (unknown ca|bad certificate|certificate unknown|decrypt error)/i.test(err.message))
+    return "the client does not trust this server's certificate (it holds another CA): " + err.message;
+  if (/certificate has expired|CERT_HAS_EXPIRED/i.test(`${err.code} ${err.message}`))
+    return 'the client certificate has expired';
+  if (
+    /unknown ca|unable to get (local )?issuer|self.signed|signature failure|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|SELF_SIGNED|CERT_SIGNATURE/i.test(
+      `${err.code} ${err.message}`,
+    )
+  )
+    return "the client certificate is not signed by this fleet's CA";
+  if (
+    /peer did not return a certificate|certificate required|wrong version number|http request|unknown protocol/i.test(
+      err.message,
+    )
+  )
+    return `not an mTLS client (${err.message})`;
   return err.message;
 }
 

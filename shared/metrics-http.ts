@@ -16,7 +16,9 @@ export function serveMetrics(listen: string, render: () => string): Promise<http
     }
   });
   return new Promise((resolve, reject) => {
-    server.once('error', (err) => reject(new ZkfError('UNAVAILABLE', `cannot serve /metrics on ${listen}: ${err.message}`, { cause: err })));
+    server.once('error', (err) =>
+      reject(new ZkfError('UNAVAILABLE', `cannot serve /metrics on ${listen}: ${err.message}`, { cause: err })),
+    );
     server.listen(port, host, () => resolve(server));
   });
 }

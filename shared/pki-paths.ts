@@ -1,7 +1,11 @@
 import path from 'node:path';
 
 /** Where `coordinator pki` keeps things: ca.crt/ca.key, coordinator.crt/key, agents/NAME.crt/key. */
-export interface PkiPaths { dir: string; caCert: string; caKey: string }
+export interface PkiPaths {
+  dir: string;
+  caCert: string;
+  caKey: string;
+}
 
 export function pkiPaths(dir: string): PkiPaths {
   return { dir, caCert: path.join(dir, 'ca.crt'), caKey: path.join(dir, 'ca.key') };
@@ -11,4 +15,3 @@ export function certPaths(dir: string, name: string): { cert: string; key: strin
   const base = name === 'coordinator' ? dir : path.join(dir, 'agents');
   return { cert: path.join(base, `${name}.crt`), key: path.join(base, `${name}.key`) };
 }
-

@@ -29,7 +29,11 @@ export interface IssueOptions {
 
 function newKeyPair(): { privatePem: string; forgeKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey } {
   // Node's native generator: forge's pure-JS RSA keygen takes seconds.
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   const forgeKey = forge.pki.privateKeyFromPem(privateKey);
   return { privatePem: privateKey, forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
 }
@@ -39,7 +43,10 @@ function serial(): string {
   return '01' + randomBytes(15).toString('hex');
 }
 
-export async function initCa(dir: string, options: { force?: boolean; coordinatorIps?: string[]; coordinatorDns?: string[] } = {}): Promise<{ created: boolean }> {
+export async function initCa(
+  dir: string,
+  options: { force?: boolean; coordinatorIps?: string[]; coordinatorDns?: string[] } = {},
+): Promise<{ created: boolean }> {
   const p = pkiPaths(dir);
   if (!options.force && (await fs.stat(p.caKey).catch(() => undefined))) return { created: false };
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
@@ -50,7 +57,10 @@ export async function initCa(dir: string, options: { force?: boolean; coordinato
   cert.validity.notBefore = new Date(Date.now() - 5 * 60_000);
   cert.validity.notAfter = new Date(Date.now() + 10 * 365 * 86_400_000);
   // A distinct name per CA: two fleets' CAs are never mistaken for one another.
-  const attrs = [{ name: 'commonName', value: `zkfleet CA ${randomBytes(4).toString('hex')}` }, { name: 'organizationName', value: 'zkfleet' }];
+  const attrs = [
+    { name: 'commonName', value: `zkfleet CA ${randomBytes(4).toString('hex')}` },
+    { name: 'organizationName', value: 'zkfleet' },
+  ];
   cert.setSubject(attrs);
   cert.setIssuer(attrs);
   cert.setExtensions([
@@ -61,19 +71,30 @@ export async function initCa(dir: string, options: { force?: boolean; coordinato
   cert.sign(keys.forgeKey, forge.md.sha256.create());
   await writeFileAtomic(p.caKey, keys.privatePem, { mode: 0o600 });
   await writeFileAtomic(p.caCert, forge.pki.certificateToPem(cert), { mode: 0o644 });
-  await issueCertificate(dir, { name: 'coordinator', role: 'coordinator', ips: options.coordinatorIps ?? ['127.0.0.1'], dns: options.coordinatorDns ?? ['localhost'] });
+  await issueCertificate(dir, {
+    name: 'coordinator',
+    role: 'coordinator',
+    ips: options.coordinatorIps ?? ['127.0.0.1'],
+    dns: options.coordinatorDns ?? ['localhost'],
+  });
   return { created: true };
 }
 
 export async function issueCertificate(dir: string, options: IssueOptions): Promise<{ cert: string; key: string }> {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(options.name)) {
-    throw new ZkfError('INVALID_ARGUMENT', `certificate name "${options.name}" must be a host name (letters, digits, . _ -)`);
+    throw new ZkfError(
+      'INVALID_ARGUMENT',
+      `certificate name "${options.name}" must be a host name (letters, digits, . _ -)`,
+    );
   }
-  for (const ip of options.ips ?? []) if (!isIP(ip)) throw new ZkfError('INVALID_ARGUMENT', `--ip ${ip} is not an IP address`);
+  for (const ip of options.ips ?? [])
+    if (!isIP(ip)) throw new ZkfError('INVALID_ARGUMENT', `--ip ${ip} is not an IP address`);
   const p = pkiPaths(dir);
-  const [caPem, caKeyPem] = await Promise.all([fs.readFile(p.caCert, 'utf8'), fs.readFile(p.caKey, 'utf8')]).catch((err) => {
-    throw new ZkfError('NOT_FOUND', `no CA in ${dir}: run \`coordinator pki init ${dir}\` first`, { cause: err });
-  });
+  const [caPem, caKeyPem] = await Promise.all([fs.readFile(p.caCert, 'utf8'), fs.readFile(p.caKey, 'utf8')]).catch(
+    (err) => {
+      throw new ZkfError('NOT_FOUND', `no CA in ${dir}: run \`coordinator pki init ${dir}\` first`, { cause: err });
+    },
+  );
   const caCert = forge.pki.certificateFromPem(caPem);
   const caKey = forge.pki.privateKeyFromPem(caKeyPem);
   const keys = newKeyPair();

@@ -6,20 +6,34 @@ import tls from 'node:tls';
 import { ZkfError } from './errors';
 import { ROLE_OU, type Role } from './roles';
 
-export interface TlsFiles { ca: string; cert: string; key: string }
-export interface TlsMaterial { ca: Buffer; cert: Buffer; key: Buffer }
+export interface TlsFiles {
+  ca: string;
+  cert: string;
+  key: string;
+}
+export interface TlsMaterial {
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
 
 export async function loadTls(files: TlsFiles): Promise<TlsMaterial> {
-  const read = (what: string, p: string) => fs.readFile(p).catch((err: NodeJS.ErrnoException) => {
-    throw new ZkfError('CONFIG_INVALID', `cannot read TLS ${what} ${p}: ${err.code ?? err.message}`, { cause: err });
-  });
+  const read = (what: string, p: string) =>
+    fs.readFile(p).catch((err: NodeJS.ErrnoException) => {
+      throw new ZkfError('CONFIG_INVALID', `cannot read TLS ${what} ${p}: ${err.code ?? err.message}`, { cause: err });
+    });
   const [ca, cert, key] = await Promise.all([read('ca', files.ca), read('cert', files.cert), read('key', files.key)]);
   return { ca, cert, key };
 }
 
-export interface PeerIdentity { role: Role | undefined; name: string }
+export interface PeerIdentity {
+  role: Role | undefined;
+  name: string;
+}
 
-export function identityOf(cert: { subject?: { CN?: string | string[]; OU?: string | string[] } } | undefined): PeerIdentity | undefined {
+export function identityOf(
+  cert: { subject?: { CN?: string | string[]; OU?: string | string[] } } | undefined,
+): PeerIdentity | undefined {
   if (!cert?.subject) return undefined;
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
   const ou = first(cert.subject.OU);
@@ -28,14 +42,22 @@ export function identityOf(cert: { subject?: { CN?: string | string[]; OU?: stri
 }
 
 /** The verified client certificate of a call (the handshake already checked it chains to our CA). */
-export function peerOf(call: { getAuthContext(): { sslPeerCertificate?: tls.PeerCertificate } }): PeerIdentity | undefined {
+export function peerOf(call: {
+  getAuthContext(): { sslPeerCertificate?: tls.PeerCertificate };
+}): PeerIdentity | undefined {
   return identityOf(call.getAuthContext().sslPeerCertificate);
 }
 
-export function requireRole(call: { getAuthContext(): { sslPeerCertificate?: tls.PeerCertificate } }, role: Role): PeerIdentity {
+export function requireRole(
+  call: { getAuthContext(): { sslPeerCertificate?: tls.PeerCertificate } },
+  role: Role,
+): PeerIdentity {
   const peer = peerOf(call);
   if (!peer || peer.role !== role) {
-    throw new ZkfError('PERMISSION_DENIED', `only a ${role} certificate may call this; the client presented ${peer ? `${peer.role ?? 'an unknown'} certificate "${peer.name}"` : 'no certificate'}`);
+    throw new ZkfError(
+      'PERMISSION_DENIED',
+      `only a ${role} certificate may call this; the client presented ${peer ? `${peer.role ?? 'an unknown'} certificate "${peer.name}"` : 'no certificate'}`,
+    );
   }
   return peer;
 }
@@ -59,8 +81,14 @@ export function clientCredentials(m: TlsMaterial, expect: { role: Role; name?: s
       const err = tls.checkServerIdentity(hostname, cert);
       if (err) return err;
       const id = identityOf(cert);
-      if (id?.role !== expect.role) return new Error(`the server at ${hostname} presented a ${id?.role ?? 'non-zkfleet'} certificate "${id?.name}", expected a ${expect.role} certificate`);
-      if (expect.name && id.name !== expect.name) return new Error(`the server at ${hostname} presented the certificate of "${id.name}", expected "${expect.name}" (certificate for another host)`);
+      if (id?.role !== expect.role)
+        return new Error(
+          `the server at ${hostname} presented a ${id?.role ?? 'non-zkfleet'} certificate "${id?.name}", expected a ${expect.role} certificate`,
+        );
+      if (expect.name && id.name !== expect.name)
+        return new Error(
+          `the server at ${hostname} presented the certificate of "${id.name}", expected "${expect.name}" (certificate for another host)`,
+        );
       return undefined;
     },
   });
@@ -69,11 +97,11 @@ export function clientCredentials(m: TlsMaterial, expect: { role: Role; name?: s
 const VERIFY_REASONS: Record<string, string> = {
   CERT_HAS_EXPIRED: 'its certificate has expired',
   CERT_NOT_YET_VALID: 'its certificate is not valid yet (check the clocks)',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its certificate is not signed by this fleet\'s CA (unknown or replaced CA)',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its certificate is not signed by this fleet\'s CA (unknown or replaced CA)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "its certificate is not signed by this fleet's CA (unknown or replaced CA)",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "its certificate is not signed by this fleet's CA (unknown or replaced CA)",
   SELF_SIGNED_CERT_IN_CHAIN: 'its certificate chains to another CA (unknown or replaced CA)',
   DEPTH_ZERO_SELF_SIGNED_CERT: 'it presents a self-signed certificate',
-  CERT_SIGNATURE_FAILURE: 'its certificate is not signed by this fleet\'s CA (another CA of the same name?)',
+  CERT_SIGNATURE_FAILURE: "its certificate is not signed by this fleet's CA (another CA of the same name?)",
   ECONNREFUSED: 'nothing listens there (is the daemon running?)',
   EHOSTUNREACH: 'the host is unreachable (network down?)',
   ENETUNREACH: 'the network is unreachable',
@@ -85,21 +113,41 @@ const VERIFY_REASONS: Record<string, string> = {
  * connect"; this makes one plain TLS handshake with the same material and reads the real reason: our
  * verification of the peer, or the peer's alert refusing our certificate.
  */
-export function diagnoseTls(address: string, m: TlsMaterial, expect: { role: Role; name?: string }, timeoutMs = 3000): Promise<string> {
+export function diagnoseTls(
+  address: string,
+  m: TlsMaterial,
+  expect: { role: Role; name?: string },
+  timeoutMs = 3000,
+): Promise<string> {
   const i = address.lastIndexOf(':');
   const host = address.slice(0, i).replace(/^\[|\]$/g, '');
   const port = Number(address.slice(i + 1));
   const who = `${expect.name ?? expect.role} at ${address}`;
   return new Promise((resolve) => {
     let settled = false;
-    const done = (s: string) => { if (!settled) { settled = true; socket.destroy(); resolve(s); } };
+    const done = (s: string) => {
+      if (!settled) {
+        settled = true;
+        socket.destroy();
+        resolve(s);
+      }
+    };
     const socket = tls.connect({
-      host, port, ca: m.ca, cert: m.cert, key: m.key, ALPNProtocols: ['h2'],
+      host,
+      port,
+      ca: m.ca,
+      cert: m.cert,
+      key: m.key,
+      ALPNProtocols: ['h2'],
       ...(isIP(host) ? {} : { servername: host }),
       checkServerIdentity: (hostname, cert) => {
         const id = identityOf(cert);
-        if (id?.role !== expect.role) return new Error(`it presents a ${id?.role ?? 'non-zkfleet'} certificate "${id?.name}", not a ${expect.role} certificate`);
-        if (expect.name && id.name !== expect.name) return new Error(`it presents the certificate of "${id.name}": a certificate for another host`);
+        if (id?.role !== expect.role)
+          return new Error(
+            `it presents a ${id?.role ?? 'non-zkfleet'} certificate "${id?.name}", not a ${expect.role} certificate`,
+          );
+        if (expect.name && id.name !== expect.name)
+          return new Error(`it presents the certificate of "${id.name}": a certificate for another host`);
         return tls.checkServerIdentity(hostname, cert);
       },
     });
@@ -110,9 +158,16 @@ export function diagnoseTls(address: string, m: TlsMaterial, expect: { role: Rol
       setTimeout(() => done(`${who}: the TLS handshake succeeds, but the gRPC service did not answer`), 1000);
     });
     socket.on('data', () => done(`${who}: TLS and mTLS succeed; the gRPC call itself failed (see the agent's log)`));
-    socket.on('close', () => done(`${who} refused this side's certificate: ${ownCertificateProblem(m, expect.role === 'agent' ? 'coordinator' : 'agent') ?? 'it closed the connection after the handshake'}`));
+    socket.on('close', () =>
+      done(
+        `${who} refused this side's certificate: ${ownCertificateProblem(m, expect.role === 'agent' ? 'coordinator' : 'agent') ?? 'it closed the connection after the handshake'}`,
+      ),
+    );
     socket.on('error', (err: NodeJS.ErrnoException & { reason?: string }) => {
-      const alert = /alert (certificate expired|unknown ca|bad certificate|certificate unknown|certificate required|certificate revoked)/i.exec(err.message);
+      const alert =
+        /alert (certificate expired|unknown ca|bad certificate|certificate unknown|certificate required|certificate revoked)/i.exec(
+          err.message,
+        );
       if (alert) return done(`${who} refused this side's certificate (TLS alert: ${alert[1]})`);
       const reason = (err.code && VERIFY_REASONS[err.code]) || err.message;
       done(`${who}: ${reason}`);
@@ -124,8 +179,10 @@ export function diagnoseTls(address: string, m: TlsMaterial, expect: { role: Rol
 function ownCertificateProblem(m: TlsMaterial, role: Role): string | undefined {
   const own = new X509Certificate(m.cert);
   const ca = new X509Certificate(m.ca);
-  if (new Date(own.validTo).getTime() < Date.now()) return `this side's certificate expired on ${new Date(own.validTo).toISOString()}`;
-  if (!own.verify(ca.publicKey)) return 'this side\'s certificate is not signed by the CA it trusts (another or a replaced CA: the peer trusts only its own)';
+  if (new Date(own.validTo).getTime() < Date.now())
+    return `this side's certificate expired on ${new Date(own.validTo).toISOString()}`;
+  if (!own.verify(ca.publicKey))
+    return "this side's certificate is not signed by the CA it trusts (another or a replaced CA: the peer trusts only its own)";
   if (!own.subject.includes(`OU=${ROLE_OU[role]}`)) return `this side's certificate is not a ${role} certificate`;
   return undefined;
 }
@@ -138,7 +195,15 @@ export function checkOwnCertificate(m: TlsMaterial): { name: string; role: Role 
   const cn = /CN=([^\n,]+)/.exec(x.subject)?.[1] ?? '';
   const ou = /OU=([^\n,]+)/.exec(x.subject)?.[1] ?? '';
   const role = (Object.keys(ROLE_OU) as Role[]).find((r) => ROLE_OU[r] === ou);
-  if (validTo.getTime() < Date.now()) throw new ZkfError('CONFIG_INVALID', `the certificate of "${cn}" expired on ${validTo.toISOString()}: issue a new one with \`coordinator pki issue ${cn}\``);
-  if (validFrom.getTime() > Date.now()) throw new ZkfError('CONFIG_INVALID', `the certificate of "${cn}" is not valid before ${validFrom.toISOString()} (check the clock)`);
+  if (validTo.getTime() < Date.now())
+    throw new ZkfError(
+      'CONFIG_INVALID',
+      `the certificate of "${cn}" expired on ${validTo.toISOString()}: issue a new one with \`coordinator pki issue ${cn}\``,
+    );
+  if (validFrom.getTime() > Date.now())
+    throw new ZkfError(
+      'CONFIG_INVALID',
+      `the certificate of "${cn}" is not valid before ${validFrom.toISOString()} (check the clock)`,
+    );
   return { name: cn, role, validTo };
 }

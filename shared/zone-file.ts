@@ -5,13 +5,17 @@ import { nextSerial } from './dns-serial';
  * A minimal BIND zone file reader, enough to upsert A records and roll the SOA serial while keeping every
  * other byte of the file as it was: edits are (offset, length, text) splices of the original text.
  */
-interface Token { text: string; start: number; end: number }
+interface Token {
+  text: string;
+  start: number;
+  end: number;
+}
 interface Entry {
   tokens: Token[];
-  start: number;          // offset of the first character of the entry's first line
-  end: number;            // offset just past the entry's last newline
+  start: number; // offset of the first character of the entry's first line
+  end: number; // offset just past the entry's last newline
   explicitOwner: boolean; // the entry's first line does not start with blank space
-  line: number;           // 1-based
+  line: number; // 1-based
 }
 
 const CLASSES = new Set(['IN', 'CH', 'HS', 'CS']);
@@ -28,27 +32,53 @@ function entries(text: string): Entry[] {
     const tokens: Token[] = [];
     let depth = 0;
     let cur: Token | undefined;
-    const flush = () => { if (cur) { tokens.push(cur); cur = undefined; } };
+    const flush = () => {
+      if (cur) {
+        tokens.push(cur);
+        cur = undefined;
+      }
+    };
     for (; i < text.length; i++) {
       const c = text[i];
       if (c === '\n') {
         flush();
         line++;
-        if (depth === 0) { i++; break; }
+        if (depth === 0) {
+          i++;
+          break;
+        }
         continue;
       }
-      if (c === ';') { flush(); while (i < text.length && text[i + 1] !== '\n' && i + 1 < text.length) i++; continue; }
+      if (c === ';') {
+        flush();
+        while (i < text.length && text[i + 1] !== '\n' && i + 1 < text.length) i++;
+        continue;
+      }
       if (c === '"') {
         flush();
         const s = i;
         i++;
-        while (i < text.length && text[i] !== '"' && text[i] !== '\n') { if (text[i] === '\\') i++; i++; }
+        while (i < text.length && text[i] !== '"' && text[i] !== '\n') {
+          if (text[i] === '\\') i++;
+          i++;
+        }
         tokens.push({ text: text.slice(s, i + 1), start: s, end: i + 1 });
         continue;
       }
-      if (c === '(') { flush(); depth++; continue; }
-      if (c === ')') { flush(); depth = Math.max(0, depth - 1); continue; }
-      if (c === ' ' || c === '\t' || c === '\r') { flush(); continue; }
+      if (c === '(') {
+        flush();
+        depth++;
+        continue;
+      }
+      if (c === ')') {
+        flush();
+        depth = Math.max(0, depth - 1);
+        continue;
+      }
+      if (c === ' ' || c === '\t' || c === '\r') {
+        flush();
+        continue;
+      }
       if (!cur) cur = { text: '', start: i, end: i };
       cur.text += c;
       cur.end = i + 1;
@@ -65,7 +95,12 @@ function absolute(name: string, origin: string): string {
   return n.endsWith('.') ? n : `${n}.${origin}`;
 }
 
-interface Rec { entry: Entry; owner: string; type: string; rdata: Token[] }
+interface Rec {
+  entry: Entry;
+  owner: string;
+  type: string;
+  rdata: Token[];
+}
 
 function records(text: string, zone: string): { recs: Rec[]; originAtEnd: string; all: Entry[] } {
   let origin = zone.toLowerCase().replace(/\.?$/, '.');
@@ -76,10 +111,16 @@ function records(text: string, zone: string): { recs: Rec[]; originAtEnd: string
     const t = e.tokens;
     if (!t.length) continue;
     const first = t[0].text.toUpperCase();
-    if (first === '$ORIGIN' && t[1]) { origin = absolute(t[1].text, origin); continue; }
+    if (first === '$ORIGIN' && t[1]) {
+      origin = absolute(t[1].text, origin);
+      continue;
+    }
     if (first.startsWith('$')) continue;
     let k = 0;
-    if (e.explicitOwner) { owner = absolute(t[0].text, origin); k = 1; }
+    if (e.explicitOwner) {
+      owner = absolute(t[0].text, origin);
+      k = 1;
+    }
     while (k < t.length && (CLASSES.has(t[k].text.toUpperCase()) || TTL.test(t[k].text))) k++;
     if (k >= t.length) continue;
     recs.push({ entry: e, owner, type: t[k].text.toUpperCase(), rdata: t.slice(k + 1) });
@@ -87,8 +128,17 @@ function records(text: string, zone: string): { recs: Rec[]; originAtEnd: string
   return { recs, originAtEnd: origin, all };
 }
 
-export interface ARecord { name: string; address: string }
-export interface ZoneEdit { changed: boolean; text: string; oldSerial: number; newSerial: number; changes: string[] }
+export interface ARecord {
+  name: string;
+  address: string;
+}
+export interface ZoneEdit {
+  changed: boolean;
+  text: string;
+  oldSerial: number;
+  newSerial: number;
+  changes: string[];
+}
 
 export function upsertARecords(text: string, zone: string, wanted: ARecord[], today: Date = new Date()): ZoneEdit {
   const origin = zone.toLowerCase().replace(/\.?$/, '.');
@@ -103,7 +153,12 @@ export function upsertARecords(text: string, zone: string, wanted: ARecord[], to
   const changes: string[] = [];
   for (const w of wanted) {
     const name = absolute(w.name, origin);
-    const label = name === origin ? '@' : name.endsWith(`.${origin}`) && originAtEnd === origin ? name.slice(0, -origin.length - 1) : name;
+    const label =
+      name === origin
+        ? '@'
+        : name.endsWith(`.${origin}`) && originAtEnd === origin
+          ? name.slice(0, -origin.length - 1)
+          : name;
     const existing = recs.filter((r) => r.type === 'A' && r.owner === name);
     if (!existing.length) {
       appends.push(`${label.padEnd(10)} A    ${w.address}\n`);
@@ -121,7 +176,8 @@ export function upsertARecords(text: string, zone: string, wanted: ARecord[], to
       const next = all.slice(idx + 1).find((e) => e.tokens.length);
       if (r.entry.explicitOwner && next && !next.explicitOwner) {
         // Removing this line would hand its owner name to the next one: rewrite it instead.
-        if (r.rdata[0]?.text !== w.address) splices.push({ start: r.rdata[0].start, end: r.rdata[0].end, text: w.address });
+        if (r.rdata[0]?.text !== w.address)
+          splices.push({ start: r.rdata[0].start, end: r.rdata[0].end, text: w.address });
       } else {
         splices.push({ start: r.entry.start, end: r.entry.end, text: '' });
       }

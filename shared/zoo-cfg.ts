@@ -5,9 +5,20 @@ import { ZkfError } from './errors';
  * can smuggle a second key (a newline) into the file.
  */
 export const MANAGED_KEYS = new Set([
-  'tickTime', 'initLimit', 'syncLimit', 'dataDir', 'dataLogDir', 'clientPort', 'clientPortAddress',
-  '4lw.commands.whitelist', 'autopurge.snapRetainCount', 'autopurge.purgeInterval',
-  'admin.enableServer', 'admin.serverAddress', 'admin.serverPort', 'peerType',
+  'tickTime',
+  'initLimit',
+  'syncLimit',
+  'dataDir',
+  'dataLogDir',
+  'clientPort',
+  'clientPortAddress',
+  '4lw.commands.whitelist',
+  'autopurge.snapRetainCount',
+  'autopurge.purgeInterval',
+  'admin.enableServer',
+  'admin.serverAddress',
+  'admin.serverPort',
+  'peerType',
 ]);
 
 const KEY = /^[A-Za-z][A-Za-z0-9._-]{0,127}$/;
@@ -15,8 +26,10 @@ const KEY = /^[A-Za-z][A-Za-z0-9._-]{0,127}$/;
 /** Why an extra key/value is refused, or undefined. Shared by the ensemble file check and the agent. */
 export function extraKeyProblem(key: string, value: string): string | undefined {
   if (!KEY.test(key)) return `"${key}" is not a valid zoo.cfg key (letters, digits, . _ -)`;
-  if (MANAGED_KEYS.has(key) || /^server\.\d+$/.test(key) || /^group\.|^weight\./.test(key)) return `"${key}" is managed by zkfleet; set it with its own field, not in extra`;
-  if (/[\r\n\0]/.test(value)) return `the value of "${key}" contains a line break: it would smuggle another key into zoo.cfg`;
+  if (MANAGED_KEYS.has(key) || /^server\.\d+$/.test(key) || /^group\.|^weight\./.test(key))
+    return `"${key}" is managed by zkfleet; set it with its own field, not in extra`;
+  if (/[\r\n\0]/.test(value))
+    return `the value of "${key}" contains a line break: it would smuggle another key into zoo.cfg`;
   if (value.trim() !== value || value === '') return `the value of "${key}" is empty or has leading/trailing spaces`;
   return undefined;
 }
@@ -44,7 +57,11 @@ export function renderZooCfg(c: ZooCfgInput): string {
     const why = extraKeyProblem(k, v);
     if (why) throw new ZkfError('INVALID_ARGUMENT', `zookeeper.extra: ${why}`);
   }
-  if (!/^[a-z0-9,*]+$/.test(c.fourLetterWords)) throw new ZkfError('INVALID_ARGUMENT', `4lw whitelist "${c.fourLetterWords}" must be a comma-separated list of words`);
+  if (!/^[a-z0-9,*]+$/.test(c.fourLetterWords))
+    throw new ZkfError(
+      'INVALID_ARGUMENT',
+      `4lw whitelist "${c.fourLetterWords}" must be a comma-separated list of words`,
+    );
   const lines = [
     '# Managed by zkfleet: a deploy rewrites this file, and a hand edit is reported as drift.',
     `tickTime=${c.tickTime}`,
@@ -61,8 +78,12 @@ export function renderZooCfg(c: ZooCfgInput): string {
       ? [`admin.serverAddress=${c.adminServerAddress}`, `admin.serverPort=${c.adminServerPort || 8080}`]
       : ['admin.enableServer=false']),
     ...(c.observer ? ['peerType=observer'] : []),
-    ...Object.keys(c.extra).sort().map((k) => `${k}=${c.extra[k]}`),
-    ...[...c.servers].sort((a, b) => a.id - b.id).map((s) => `server.${s.id}=${s.host}:${s.quorumPort}:${s.electionPort}${s.observer ? ':observer' : ''}`),
+    ...Object.keys(c.extra)
+      .sort()
+      .map((k) => `${k}=${c.extra[k]}`),
+    ...[...c.servers]
+      .sort((a, b) => a.id - b.id)
+      .map((s) => `server.${s.id}=${s.host}:${s.quorumPort}:${s.electionPort}${s.observer ? ':observer' : ''}`),
   ];
   return lines.join('\n') + '\n';
 }

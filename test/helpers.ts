@@ -15,25 +15,53 @@ export function tmpDir(t: TestContext, name = 'zkf-test-'): string {
   return dir;
 }
 
-export interface CliResult { code: number; stdout: string; stderr: string }
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Run the coordinator CLI as an operator would. */
-export function cli(args: string[], opts: { signalAfterMs?: number; env?: NodeJS.ProcessEnv; timeoutMs?: number; onStderr?: (s: string) => void } = {}): Promise<CliResult> {
+export function cli(
+  args: string[],
+  opts: { signalAfterMs?: number; env?: NodeJS.ProcessEnv; timeoutMs?: number; onStderr?: (s: string) => void } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [COORDINATOR, ...args], { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [COORDINATOR, ...args], {
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c) => { stdout += c; });
-    child.stderr.on('data', (c) => { stderr += c; opts.onStderr?.(String(c)); });
-    const kill = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`coordinator ${args.join(' ')} did not finish in ${opts.timeoutMs ?? 180_000} ms\n${stderr}`)); }, opts.timeoutMs ?? 180_000);
+    child.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+      opts.onStderr?.(String(c));
+    });
+    const kill = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`coordinator ${args.join(' ')} did not finish in ${opts.timeoutMs ?? 180_000} ms\n${stderr}`));
+    }, opts.timeoutMs ?? 180_000);
     if (opts.signalAfterMs) setTimeout(() => child.kill('SIGINT'), opts.signalAfterMs);
-    child.on('close', (code) => { clearTimeout(kill); resolve({ code: code ?? -1, stdout, stderr }); });
+    child.on('close', (code) => {
+      clearTimeout(kill);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
   });
 }
 
 /** A sandbox for one test file, removed afterwards even when the test fails. */
-export async function withSandbox(t: TestContext, o: Omit<SandboxOptions, 'dir'> & { prefix: string; subnet: number }): Promise<SandboxState> {
+export async function withSandbox(
+  t: TestContext,
+  o: Omit<SandboxOptions, 'dir'> & { prefix: string; subnet: number },
+): Promise<SandboxState> {
   const dir = path.join(os.tmpdir(), `zkf-sandbox-${o.prefix}`);
   t.after(() => sandboxDown({ dir, prefix: o.prefix }));
-  return sandboxUp({ ...o, dir, log: process.env.ZKF_TEST_VERBOSE ? (s) => process.stderr.write(`sandbox: ${s}\n`) : undefined });
+  return sandboxUp({
+    ...o,
+    dir,
+    log: process.env.ZKF_TEST_VERBOSE ? (s) => process.stderr.write(`sandbox: ${s}\n`) : undefined,
+  });
 }

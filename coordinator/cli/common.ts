@@ -12,7 +12,16 @@ export function writeJson(v: unknown): void {
 /** Report an error the way every subcommand does: JSON on stdout with --json, a readable line on stderr. */
 export function fail(err: unknown, json: boolean): number {
   const e = asZkfError(err);
-  if (json) writeJson({ ok: false, error: { code: e.code, message: e.message, host: e.host, problems: e instanceof ConfigError ? e.problems : undefined } });
+  if (json)
+    writeJson({
+      ok: false,
+      error: {
+        code: e.code,
+        message: e.message,
+        host: e.host,
+        problems: e instanceof ConfigError ? e.problems : undefined,
+      },
+    });
   process.stderr.write(`error: ${e.host ? `${e.host}: ` : ''}${e.message}\n`);
   return EXIT.ERROR;
 }

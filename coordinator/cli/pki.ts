@@ -6,8 +6,11 @@ import { EXIT, fail, writeJson } from './common';
 const collect = (v: string, prev: string[]) => [...prev, ...v.split(',').filter(Boolean)];
 
 export function registerPki(program: Command): void {
-  const pki = program.command('pki').description('the fleet\'s certificates: one CA, the coordinator\'s certificate, one per agent');
-  pki.command('init')
+  const pki = program
+    .command('pki')
+    .description("the fleet's certificates: one CA, the coordinator's certificate, one per agent");
+  pki
+    .command('init')
     .argument('[dir]', 'where the CA and the coordinator certificate go', './pki')
     .option('--ip <addr>', 'address the coordinator server (`coordinator serve`) listens on; repeatable', collect, [])
     .option('--dns <name>', 'DNS name of the coordinator server; repeatable', collect, [])
@@ -17,14 +20,26 @@ export function registerPki(program: Command): void {
     .addHelpText('after', '\nExample:\n  coordinator pki init ./pki --ip 10.4.7.200\n')
     .action(async (dir: string, o: { ip: string[]; dns: string[]; force?: boolean; json?: boolean }) => {
       try {
-        const r = await initCa(dir, { force: o.force, coordinatorIps: o.ip.length ? o.ip : undefined, coordinatorDns: o.dns.length ? o.dns : undefined });
+        const r = await initCa(dir, {
+          force: o.force,
+          coordinatorIps: o.ip.length ? o.ip : undefined,
+          coordinatorDns: o.dns.length ? o.dns : undefined,
+        });
         if (o.json) writeJson({ ok: true, created: r.created, dir: path.resolve(dir) });
-        else process.stdout.write(r.created ? `CA and coordinator certificate written to ${dir}\n` : `${dir} already has a CA: nothing changed (use --force to replace it)\n`);
+        else
+          process.stdout.write(
+            r.created
+              ? `CA and coordinator certificate written to ${dir}\n`
+              : `${dir} already has a CA: nothing changed (use --force to replace it)\n`,
+          );
         process.exitCode = EXIT.OK;
-      } catch (err) { process.exitCode = fail(err, !!o.json); }
+      } catch (err) {
+        process.exitCode = fail(err, !!o.json);
+      }
     });
-  pki.command('issue')
-    .argument('<name>', 'the agent\'s host name; must equal `name` in its config and in the ensemble file')
+  pki
+    .command('issue')
+    .argument('<name>', "the agent's host name; must equal `name` in its config and in the ensemble file")
     .option('--dir <dir>', 'the PKI directory', './pki')
     .option('--ip <addr>', 'address the agent listens on; repeatable or comma-separated', collect, [])
     .option('--dns <name>', 'DNS name of the agent; repeatable', collect, [])
@@ -34,11 +49,14 @@ export function registerPki(program: Command): void {
     .addHelpText('after', '\nExample:\n  coordinator pki issue hdss7-11 --ip 10.4.7.11 --dns hdss7-11.host.com\n')
     .action(async (name: string, o: { dir: string; ip: string[]; dns: string[]; days: number; json?: boolean }) => {
       try {
-        if (name === 'coordinator') throw new Error('"coordinator" is the coordinator\'s own certificate; pick the agent\'s host name');
+        if (name === 'coordinator')
+          throw new Error('"coordinator" is the coordinator\'s own certificate; pick the agent\'s host name');
         await issueCertificate(o.dir, { name, role: 'agent', ips: o.ip, dns: o.dns, days: o.days });
         const out = certPaths(o.dir, name);
         if (o.json) writeJson({ ok: true, name, ...out });
         else process.stdout.write(`${out.cert}\n${out.key}\n`);
-      } catch (err) { process.exitCode = fail(err, !!o.json); }
+      } catch (err) {
+        process.exitCode = fail(err, !!o.json);
+      }
     });
 }

@@ -5,14 +5,23 @@ import type { Logger } from '../../shared/logger';
 import type { Event } from '../../shared/proto-types/zkfleet/v1/Event';
 import type { HealthReport__Output } from '../../shared/proto-types/zkfleet/v1/HealthReport';
 
-export interface HostRecord { name: string; receivedAtMs: number; stale: boolean; report: HealthReport__Output }
+export interface HostRecord {
+  name: string;
+  receivedAtMs: number;
+  stale: boolean;
+  report: HealthReport__Output;
+}
 
 const LOW_DISK_FRACTION = 0.05;
 const LOW_DISK_BYTES = 256 * 1024 * 1024;
 
 export function lowDisk(report: HealthReport__Output): string | undefined {
-  const d = report.disks.find((x) => x.totalBytes && (x.freeBytes / x.totalBytes < LOW_DISK_FRACTION || x.freeBytes < LOW_DISK_BYTES));
-  return d ? `${d.path}: ${(d.freeBytes / 1e6).toFixed(0)} MB free of ${(d.totalBytes / 1e6).toFixed(0)} MB` : undefined;
+  const d = report.disks.find(
+    (x) => x.totalBytes && (x.freeBytes / x.totalBytes < LOW_DISK_FRACTION || x.freeBytes < LOW_DISK_BYTES),
+  );
+  return d
+    ? `${d.path}: ${(d.freeBytes / 1e6).toFixed(0)} MB free of ${(d.totalBytes / 1e6).toFixed(0)} MB`
+    : undefined;
 }
 
 /**
@@ -29,10 +38,17 @@ export class HealthStore {
   private eventsFile: fs.FileHandle | undefined;
   reportsTotal = 0;
 
-  constructor(private readonly dir: string, private readonly log: Logger) {}
+  constructor(
+    private readonly dir: string,
+    private readonly log: Logger,
+  ) {}
 
-  private get reportsPath() { return path.join(this.dir, 'reports.json'); }
-  private get eventsPath() { return path.join(this.dir, 'events.jsonl'); }
+  private get reportsPath() {
+    return path.join(this.dir, 'reports.json');
+  }
+  private get eventsPath() {
+    return path.join(this.dir, 'events.jsonl');
+  }
 
   async open(): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
@@ -46,10 +62,17 @@ export class HealthStore {
     }
     const events = (await readFileOr(this.eventsPath)) ?? '';
     for (const line of events.split('\n').filter(Boolean).slice(-500)) {
-      try { this.recent.push(JSON.parse(line) as Event); } catch { /* a torn last line after a crash */ }
+      try {
+        this.recent.push(JSON.parse(line) as Event);
+      } catch {
+        /* a torn last line after a crash */
+      }
     }
     this.eventsFile = await fs.open(this.eventsPath, 'a', 0o600);
-    this.timers.push(setInterval(() => this.sweep(), 500), setInterval(() => void this.flush(), 1000));
+    this.timers.push(
+      setInterval(() => this.sweep(), 500),
+      setInterval(() => void this.flush(), 1000),
+    );
     for (const t of this.timers) t.unref();
   }
 
@@ -66,7 +89,8 @@ export class HealthStore {
     this.reportsTotal++;
     const prev = this.hosts.get(report.name);
     if (!prev) this.event(report.name, 'up', `first report (mode ${report.zookeeper?.mode ?? '?'})`);
-    else if (prev.stale) this.event(report.name, 'up', `reporting again after ${Math.round((now - prev.receivedAtMs) / 1000)} s`);
+    else if (prev.stale)
+      this.event(report.name, 'up', `reporting again after ${Math.round((now - prev.receivedAtMs) / 1000)} s`);
     if (prev) {
       const [a, b] = [prev.report.zookeeper?.mode, report.zookeeper?.mode];
       if (a !== b) this.event(report.name, 'mode', `${a} → ${b}`);
@@ -91,7 +115,11 @@ export class HealthStore {
       if (!r.stale && now - r.receivedAtMs > ttl) {
         r.stale = true;
         this.dirty = true;
-        this.event(r.name, 'stale', `no report for ${Math.round((now - r.receivedAtMs) / 1000)} s (TTL ${Math.round(ttl / 1000)} s)`);
+        this.event(
+          r.name,
+          'stale',
+          `no report for ${Math.round((now - r.receivedAtMs) / 1000)} s (TTL ${Math.round(ttl / 1000)} s)`,
+        );
       }
     }
   }
@@ -100,8 +128,13 @@ export class HealthStore {
     if (!this.dirty || this.flushing) return this.flushing;
     this.dirty = false;
     this.flushing = writeFileAtomic(this.reportsPath, JSON.stringify([...this.hosts.values()]), { mode: 0o600 })
-      .catch((err) => { this.dirty = true; this.log.error('cannot write reports.json', { error: (err as Error).message }); })
-      .finally(() => { this.flushing = undefined; });
+      .catch((err) => {
+        this.dirty = true;
+        this.log.error('cannot write reports.json', { error: (err as Error).message });
+      })
+      .finally(() => {
+        this.flushing = undefined;
+      });
     return this.flushing;
   }
 

@@ -21,7 +21,10 @@ export class CoordinatorServer {
   readonly store: HealthStore;
   port = 0;
 
-  constructor(private readonly config: ServeConfig, private readonly log: Logger) {
+  constructor(
+    private readonly config: ServeConfig,
+    private readonly log: Logger,
+  ) {
     this.store = new HealthStore(config.stateDir, log);
   }
 
@@ -34,7 +37,10 @@ export class CoordinatorServer {
         try {
           const peer = requireRole(call, 'agent');
           if (peer.name !== call.request.name) {
-            throw new ZkfError('PERMISSION_DENIED', `the certificate of "${peer.name}" cannot report for "${call.request.name}"`);
+            throw new ZkfError(
+              'PERMISSION_DENIED',
+              `the certificate of "${peer.name}" cannot report for "${call.request.name}"`,
+            );
           }
           cb(null, { receivedAtMs: this.store.accept(call.request) });
         } catch (err) {
@@ -46,19 +52,36 @@ export class CoordinatorServer {
         try {
           requireRole(call, 'coordinator');
           const v = this.store.view(call.request.maxEvents || 100);
-          cb(null, { nowMs: Date.now(), events: v.events, hosts: v.hosts.map((h) => ({ name: h.name, receivedAtMs: h.receivedAtMs, stale: h.stale, report: h.report })) });
+          cb(null, {
+            nowMs: Date.now(),
+            events: v.events,
+            hosts: v.hosts.map((h) => ({
+              name: h.name,
+              receivedAtMs: h.receivedAtMs,
+              stale: h.stale,
+              report: h.report,
+            })),
+          });
         } catch (err) {
           cb(toServiceError(err));
         }
       },
     });
     this.port = await new Promise<number>((resolve, reject) => {
-      this.grpcServer.bindAsync(this.config.listen, serverCredentials(tls), (err, port) => (err ? reject(new ZkfError('UNAVAILABLE', `cannot listen on ${this.config.listen}: ${err.message}`)) : resolve(port)));
+      this.grpcServer.bindAsync(this.config.listen, serverCredentials(tls), (err, port) =>
+        err
+          ? reject(new ZkfError('UNAVAILABLE', `cannot listen on ${this.config.listen}: ${err.message}`))
+          : resolve(port),
+      );
     });
     tuneServer(this.grpcServer, this.log);
     if (this.config.metrics) this.metricsServer = await serveMetrics(this.config.metrics.listen, () => this.metrics());
     this.state = 'RUNNING';
-    this.log.info('coordinator server listening', { listen: this.config.listen, metrics: this.config.metrics?.listen, stateDir: this.config.stateDir });
+    this.log.info('coordinator server listening', {
+      listen: this.config.listen,
+      metrics: this.config.metrics?.listen,
+      stateDir: this.config.stateDir,
+    });
   }
 
   metrics(): string {
@@ -67,21 +90,41 @@ export class CoordinatorServer {
     const modes = ['leader', 'follower', 'observer', 'standalone', 'not_serving', 'down', 'not_configured'];
     const zxidNum = (z: string) => (/^0x[0-9a-f]+$/i.test(z) ? Number(BigInt(z)) : 0);
     const lines = [
-      '# HELP zkfleet_host_up 1 while the host reports within its TTL.', '# TYPE zkfleet_host_up gauge',
+      '# HELP zkfleet_host_up 1 while the host reports within its TTL.',
+      '# TYPE zkfleet_host_up gauge',
       ...hosts.map((h) => `zkfleet_host_up{host="${h.name}"} ${h.stale ? 0 : 1}`),
-      '# HELP zkfleet_report_age_seconds Age of the latest health report.', '# TYPE zkfleet_report_age_seconds gauge',
+      '# HELP zkfleet_report_age_seconds Age of the latest health report.',
+      '# TYPE zkfleet_report_age_seconds gauge',
       ...hosts.map((h) => `zkfleet_report_age_seconds{host="${h.name}"} ${((now - h.receivedAtMs) / 1000).toFixed(3)}`),
-      '# HELP zkfleet_zookeeper_mode The server mode (1 for the current one).', '# TYPE zkfleet_zookeeper_mode gauge',
-      ...hosts.flatMap((h) => modes.map((m) => `zkfleet_zookeeper_mode{host="${h.name}",mode="${m}"} ${h.report.zookeeper?.mode === m ? 1 : 0}`)),
-      '# TYPE zkfleet_zookeeper_zxid gauge', ...hosts.map((h) => `zkfleet_zookeeper_zxid{host="${h.name}"} ${zxidNum(h.report.zookeeper?.zxid ?? '')}`),
-      '# TYPE zkfleet_zookeeper_latency_avg_ms gauge', ...hosts.map((h) => `zkfleet_zookeeper_latency_avg_ms{host="${h.name}"} ${h.report.zookeeper?.latencyAvg ?? 0}`),
-      '# TYPE zkfleet_zookeeper_outstanding_requests gauge', ...hosts.map((h) => `zkfleet_zookeeper_outstanding_requests{host="${h.name}"} ${h.report.zookeeper?.outstanding ?? 0}`),
-      '# TYPE zkfleet_zookeeper_connections gauge', ...hosts.map((h) => `zkfleet_zookeeper_connections{host="${h.name}"} ${h.report.zookeeper?.connections ?? 0}`),
-      '# TYPE zkfleet_drift gauge', ...hosts.map((h) => `zkfleet_drift{host="${h.name}"} ${h.report.drift.length ? 1 : 0}`),
-      '# TYPE zkfleet_disk_low gauge', ...hosts.map((h) => `zkfleet_disk_low{host="${h.name}"} ${lowDisk(h.report) ? 1 : 0}`),
-      '# TYPE zkfleet_disk_free_bytes gauge', ...hosts.flatMap((h) => h.report.disks.map((d) => `zkfleet_disk_free_bytes{host="${h.name}",path="${d.path}"} ${d.freeBytes}`)),
-      '# TYPE zkfleet_reports_total counter', `zkfleet_reports_total ${this.store.reportsTotal}`,
-      '# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${process.memoryUsage().rss}`,
+      '# HELP zkfleet_zookeeper_mode The server mode (1 for the current one).',
+      '# TYPE zkfleet_zookeeper_mode gauge',
+      ...hosts.flatMap((h) =>
+        modes.map(
+          (m) => `zkfleet_zookeeper_mode{host="${h.name}",mode="${m}"} ${h.report.zookeeper?.mode === m ? 1 : 0}`,
+        ),
+      ),
+      '# TYPE zkfleet_zookeeper_zxid gauge',
+      ...hosts.map((h) => `zkfleet_zookeeper_zxid{host="${h.name}"} ${zxidNum(h.report.zookeeper?.zxid ?? '')}`),
+      '# TYPE zkfleet_zookeeper_latency_avg_ms gauge',
+      ...hosts.map((h) => `zkfleet_zookeeper_latency_avg_ms{host="${h.name}"} ${h.report.zookeeper?.latencyAvg ?? 0}`),
+      '# TYPE zkfleet_zookeeper_outstanding_requests gauge',
+      ...hosts.map(
+        (h) => `zkfleet_zookeeper_outstanding_requests{host="${h.name}"} ${h.report.zookeeper?.outstanding ?? 0}`,
+      ),
+      '# TYPE zkfleet_zookeeper_connections gauge',
+      ...hosts.map((h) => `zkfleet_zookeeper_connections{host="${h.name}"} ${h.report.zookeeper?.connections ?? 0}`),
+      '# TYPE zkfleet_drift gauge',
+      ...hosts.map((h) => `zkfleet_drift{host="${h.name}"} ${h.report.drift.length ? 1 : 0}`),
+      '# TYPE zkfleet_disk_low gauge',
+      ...hosts.map((h) => `zkfleet_disk_low{host="${h.name}"} ${lowDisk(h.report) ? 1 : 0}`),
+      '# TYPE zkfleet_disk_free_bytes gauge',
+      ...hosts.flatMap((h) =>
+        h.report.disks.map((d) => `zkfleet_disk_free_bytes{host="${h.name}",path="${d.path}"} ${d.freeBytes}`),
+      ),
+      '# TYPE zkfleet_reports_total counter',
+      `zkfleet_reports_total ${this.store.reportsTotal}`,
+      '# TYPE process_resident_memory_bytes gauge',
+      `process_resident_memory_bytes ${process.memoryUsage().rss}`,
     ];
     return lines.join('\n') + '\n';
   }
@@ -95,8 +138,14 @@ export class CoordinatorServer {
     this.state = 'STOPPING';
     this.metricsServer?.close();
     await new Promise<void>((resolve) => {
-      const t = setTimeout(() => { this.grpcServer.forceShutdown(); resolve(); }, 5000);
-      this.grpcServer.tryShutdown(() => { clearTimeout(t); resolve(); });
+      const t = setTimeout(() => {
+        this.grpcServer.forceShutdown();
+        resolve();
+      }, 5000);
+      this.grpcServer.tryShutdown(() => {
+        clearTimeout(t);
+        resolve();
+      });
     });
     await this.store.close();
     this.state = 'STOPPED';

@@ -16,7 +16,11 @@ import { sh } from '../sandbox/sh';
 const SERVING = new Set(['leader', 'follower']);
 
 test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { timeout: 900_000 }, async (t) => {
-  const sb = await withSandbox(t, { prefix: 'zkd', subnet: 72, hosts: [...RUNBOOK_HOSTS, { name: 'hdss7-22', octet: 22, roles: ['zookeeper'] }] });
+  const sb = await withSandbox(t, {
+    prefix: 'zkd',
+    subnet: 72,
+    hosts: [...RUNBOOK_HOSTS, { name: 'hdss7-22', octet: 22, roles: ['zookeeper'] }],
+  });
   const file = sb.ensembleFile;
   const runbookHosts = (h: { name: string }) => h.name !== 'hdss7-22';
   await fs.writeFile(file, ensembleYaml(sb, '', runbookHosts));
@@ -24,34 +28,49 @@ test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { 
   const tls = await loadTls({ ca: pkiPaths(sb.pkiDir).caCert, ...certPaths(sb.pkiDir, 'coordinator') });
   const agents = zk.map((h) => new AgentConnection(h.name, h.agent, tls));
   t.after(() => agents.forEach((a) => a.close()));
-  const pids = async () => Promise.all(zk.map(async (h) => Number(await fs.readFile(path.join(h.root, 'data/zookeeper/data/zookeeper_server.pid'), 'utf8'))));
+  const pids = async () =>
+    Promise.all(
+      zk.map(async (h) =>
+        Number(await fs.readFile(path.join(h.root, 'data/zookeeper/data/zookeeper_server.pid'), 'utf8')),
+      ),
+    );
   const deployJson = async (...args: string[]) => {
     const r = await cli(['deploy', file, '--json', ...args]);
     return { ...r, result: JSON.parse(r.stdout) as DeployResult };
   };
 
-  await t.test('from bare hosts: one leader, two followers, DNS from every host, client check, DNS names in zoo.cfg', async () => {
-    const r = await deployJson();
-    assert.equal(r.code, 0, r.stderr);
-    const modes = r.result.hosts.map((h) => h.mode).sort();
-    assert.deepEqual(modes, ['follower', 'follower', 'leader']);
-    assert.deepEqual(r.result.hosts.map((h) => [h.name, h.myid, h.dnsName]), [['hdss7-11', 1, 'zk1.zq.com'], ['hdss7-12', 2, 'zk2.zq.com'], ['hdss7-21', 3, 'zk3.zq.com']]);
-    assert.equal(r.result.verify?.checked.length, 3);
-    assert.equal(r.result.registry, 'zookeeper://zk1.zq.com:2181?backup=zk2.zq.com:2181,zk3.zq.com:2181');
-    for (const h of zk) {
-      // Through each host's own resolver (its resolv.conf points at the DNS host's BIND).
-      for (const [i, s] of zk.entries()) {
-        const out = await sh('ip', ['netns', 'exec', h.ns, 'dig', '+short', '+time=1', `zk${i + 1}.zq.com`]);
-        assert.equal(out.stdout.trim(), s.address, `${h.name} resolves zk${i + 1}.zq.com`);
+  await t.test(
+    'from bare hosts: one leader, two followers, DNS from every host, client check, DNS names in zoo.cfg',
+    async () => {
+      const r = await deployJson();
+      assert.equal(r.code, 0, r.stderr);
+      const modes = r.result.hosts.map((h) => h.mode).sort();
+      assert.deepEqual(modes, ['follower', 'follower', 'leader']);
+      assert.deepEqual(
+        r.result.hosts.map((h) => [h.name, h.myid, h.dnsName]),
+        [
+          ['hdss7-11', 1, 'zk1.zq.com'],
+          ['hdss7-12', 2, 'zk2.zq.com'],
+          ['hdss7-21', 3, 'zk3.zq.com'],
+        ],
+      );
+      assert.equal(r.result.verify?.checked.length, 3);
+      assert.equal(r.result.registry, 'zookeeper://zk1.zq.com:2181?backup=zk2.zq.com:2181,zk3.zq.com:2181');
+      for (const h of zk) {
+        // Through each host's own resolver (its resolv.conf points at the DNS host's BIND).
+        for (const [i, s] of zk.entries()) {
+          const out = await sh('ip', ['netns', 'exec', h.ns, 'dig', '+short', '+time=1', `zk${i + 1}.zq.com`]);
+          assert.equal(out.stdout.trim(), s.address, `${h.name} resolves zk${i + 1}.zq.com`);
+        }
+        const cfg = await fs.readFile(path.join(h.root, 'opt/zookeeper/conf/zoo.cfg'), 'utf8');
+        assert.match(cfg, /^server\.1=zk1\.zq\.com:2888:3888$/m);
+        assert.match(cfg, /^server\.3=zk3\.zq\.com:2888:3888$/m);
       }
-      const cfg = await fs.readFile(path.join(h.root, 'opt/zookeeper/conf/zoo.cfg'), 'utf8');
-      assert.match(cfg, /^server\.1=zk1\.zq\.com:2888:3888$/m);
-      assert.match(cfg, /^server\.3=zk3\.zq\.com:2888:3888$/m);
-    }
-    // Progress went to stderr, step by step.
-    assert.match(r.stderr, /hdss7-12\s+install-jdk \.\.\./);
-    assert.match(r.stderr, /hdss7-12\s+install-jdk changed/);
-  });
+      // Progress went to stderr, step by step.
+      assert.match(r.stderr, /hdss7-12\s+install-jdk \.\.\./);
+      assert.match(r.stderr, /hdss7-12\s+install-jdk changed/);
+    },
+  );
 
   await t.test('a second deploy changes nothing and restarts nothing', async () => {
     const before = await pids();
@@ -59,7 +78,11 @@ test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { 
     const r = await deployJson();
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.result.changed, false);
-    for (const h of r.result.hosts) assert.ok(h.steps.every((s) => !s.changed), `${h.name}: ${JSON.stringify(h.steps.filter((s) => s.changed))}`);
+    for (const h of r.result.hosts)
+      assert.ok(
+        h.steps.every((s) => !s.changed),
+        `${h.name}: ${JSON.stringify(h.steps.filter((s) => s.changed))}`,
+      );
     assert.deepEqual(await pids(), before);
     assert.equal(await fs.readFile(path.join(zk[0].root, 'var/named/zq.com.zone'), 'utf8'), zoneBefore);
     const text = await cli(['deploy', file]);
@@ -68,7 +91,7 @@ test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { 
 
   await t.test('--dry-run prints the plan and touches nothing; an added host keeps the existing myids', async () => {
     // The new host first in the list: order must not matter.
-    const text = ensembleYaml(sb, '', (h) => h.name === 'hdss7-22') .replace(/^hosts:\n/m, 'hosts:\n') ;
+    const text = ensembleYaml(sb, '', (h) => h.name === 'hdss7-22').replace(/^hosts:\n/m, 'hosts:\n');
     const added = ensembleYaml(sb).replace(/(hosts:\n)([\s\S]*?)(  - \{ name: hdss7-22[^\n]*\n)/, '$1$3$2');
     assert.ok(text.length > 0 && added.indexOf('hdss7-22') < added.indexOf('hdss7-11'));
     await fs.writeFile(file, added);
@@ -76,100 +99,132 @@ test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { 
     const r = await deployJson('--dry-run');
     assert.equal(r.code, 0, r.stderr);
     const byName = Object.fromEntries(r.result.hosts.map((h) => [h.name, h]));
-    assert.deepEqual([byName['hdss7-11'].myid, byName['hdss7-12'].myid, byName['hdss7-21'].myid, byName['hdss7-22'].myid], [1, 2, 3, 4]);
-    assert.match(byName['hdss7-11'].steps.find((s) => s.step === 'configure')!.description, /would change: zoo.cfg: server\.4 added/);
+    assert.deepEqual(
+      [byName['hdss7-11'].myid, byName['hdss7-12'].myid, byName['hdss7-21'].myid, byName['hdss7-22'].myid],
+      [1, 2, 3, 4],
+    );
+    assert.match(
+      byName['hdss7-11'].steps.find((s) => s.step === 'configure')!.description,
+      /would change: zoo.cfg: server\.4 added/,
+    );
     assert.ok(byName['hdss7-22'].steps.some((s) => s.step === 'install-jdk' && s.changed));
     assert.ok(byName['hdss7-11'].steps.some((s) => s.step === 'restart' && /would restart/.test(s.description)));
     assert.deepEqual(await pids(), before);
-    assert.ok(!(await fs.stat(path.join(sb.hosts[3].root, 'usr/java')).catch(() => undefined)), 'the new host was not touched');
+    assert.ok(
+      !(await fs.stat(path.join(sb.hosts[3].root, 'usr/java')).catch(() => undefined)),
+      'the new host was not touched',
+    );
     assert.doesNotMatch(await fs.readFile(path.join(zk[0].root, 'opt/zookeeper/conf/zoo.cfg'), 'utf8'), /server\.4/);
     await fs.writeFile(file, ensembleYaml(sb, '', runbookHosts));
   });
 
-  await t.test('a changed tickTime rolls one server at a time while a client writes; no acked write is lost', async () => {
-    const statusBefore = await Promise.all(agents.map((a) => a.zooKeeperStatus()));
-    const leaderBefore = zk[statusBefore.findIndex((s) => s.mode === 'leader')].name;
-    await fs.writeFile(file, ensembleYaml(sb, '', runbookHosts).replace('tickTime: 2000', 'tickTime: 2200'));
+  await t.test(
+    'a changed tickTime rolls one server at a time while a client writes; no acked write is lost',
+    async () => {
+      const statusBefore = await Promise.all(agents.map((a) => a.zooKeeperStatus()));
+      const leaderBefore = zk[statusBefore.findIndex((s) => s.mode === 'leader')].name;
+      await fs.writeFile(file, ensembleYaml(sb, '', runbookHosts).replace('tickTime: 2000', 'tickTime: 2200'));
 
-    // "Down" is a server whose process is not running or not listening; while a new leader is elected the
-    // others are up but briefly not serving, which ZooKeeper cannot avoid (counted separately).
-    let stop = false;
-    let maxDown = 0;
-    let electionSamples = 0;
-    const monitor = (async () => {
-      while (!stop) {
-        const st = await Promise.all(agents.map((a) => a.zooKeeperStatus(0, { timeoutMs: 2000 }).catch(() => undefined)));
-        maxDown = Math.max(maxDown, st.filter((s) => !s || s.mode === 'down' || !s.listening).length);
-        if (st.some((s) => s && s.listening && !SERVING.has(s.mode))) electionSamples++;
-        await sleep(100);
-      }
-    })();
-    // The writer keeps one session while it can; an expired session is replaced (expiry loses no acked write).
-    const connect = () => connectZk(zk.map((h) => `${h.address}:2181`).join(','), 10_000, 20_000);
-    let client = await connect();
-    await client.create('/writes', '', 0).catch(() => undefined);
-    const acked: string[] = [];
-    let attempts = 0;
-    let sessions = 1;
-    const writer = (async () => {
-      for (let i = 0; !stop; i++) {
-        attempts++;
-        try {
-          await client.create(`/writes/w${i}`, String(i), 0);
-          acked.push(`w${i}`);
-        } catch (err) {
-          if (/ZINVALIDSTATE|ZSESSIONEXPIRED/.test(String((err as Error).message))) {
-            client.close();
-            client = await connect().catch(() => client);
-            sessions++;
-          } else {
-            await sleep(50);
+      // "Down" is a server whose process is not running or not listening; while a new leader is elected the
+      // others are up but briefly not serving, which ZooKeeper cannot avoid (counted separately).
+      let stop = false;
+      let maxDown = 0;
+      let electionSamples = 0;
+      const monitor = (async () => {
+        while (!stop) {
+          const st = await Promise.all(
+            agents.map((a) => a.zooKeeperStatus(0, { timeoutMs: 2000 }).catch(() => undefined)),
+          );
+          maxDown = Math.max(maxDown, st.filter((s) => !s || s.mode === 'down' || !s.listening).length);
+          if (st.some((s) => s && s.listening && !SERVING.has(s.mode))) electionSamples++;
+          await sleep(100);
+        }
+      })();
+      // The writer keeps one session while it can; an expired session is replaced (expiry loses no acked write).
+      const connect = () => connectZk(zk.map((h) => `${h.address}:2181`).join(','), 10_000, 20_000);
+      let client = await connect();
+      await client.create('/writes', '', 0).catch(() => undefined);
+      const acked: string[] = [];
+      let attempts = 0;
+      let sessions = 1;
+      const writer = (async () => {
+        for (let i = 0; !stop; i++) {
+          attempts++;
+          try {
+            await client.create(`/writes/w${i}`, String(i), 0);
+            acked.push(`w${i}`);
+          } catch (err) {
+            if (/ZINVALIDSTATE|ZSESSIONEXPIRED/.test(String((err as Error).message))) {
+              client.close();
+              client = await connect().catch(() => client);
+              sessions++;
+            } else {
+              await sleep(50);
+            }
           }
         }
+      })();
+      const r = await deployJson();
+      stop = true;
+      await Promise.all([monitor, writer]);
+      assert.equal(r.code, 0, r.stderr);
+      const restarted = r.result.hosts.filter((h) => h.restarted).map((h) => h.name);
+      assert.equal(restarted.length, 3);
+      const rollLine = /rolling restart: (.*)/.exec(r.stderr)?.[1].split(' → ');
+      assert.equal(rollLine?.at(-1), leaderBefore, 'the leader goes last');
+      assert.ok(maxDown <= 1, `at one moment ${maxDown} servers were down`);
+      for (const h of zk)
+        assert.match(await fs.readFile(path.join(h.root, 'opt/zookeeper/conf/zoo.cfg'), 'utf8'), /^tickTime=2200$/m);
+
+      await client.sync('/writes');
+      const children = new Set(
+        await (client as unknown as { get_children(p: string, w: boolean): Promise<string[]> }).get_children(
+          '/writes',
+          false,
+        ),
+      );
+      client.close();
+      const lost = acked.filter((w) => !children.has(w));
+      assert.ok(acked.length > 50, `only ${acked.length} writes were acknowledged (of ${attempts} attempts)`);
+      assert.deepEqual(lost, [], `${lost.length} acknowledged writes are missing`);
+      t.diagnostic(
+        `rolling restart: ${acked.length} writes acknowledged of ${attempts} attempts, all found; at most ${maxDown} server down; ${electionSamples} samples saw an election; ${sessions} client session(s)`,
+      );
+    },
+  );
+
+  await t.test(
+    'killing the leader: status shows the new leader; a deploy brings the old one back as follower, others untouched',
+    async () => {
+      const st = await Promise.all(agents.map((a) => a.zooKeeperStatus()));
+      const li = st.findIndex((s) => s.mode === 'leader');
+      const oldLeader = zk[li].name;
+      process.kill(st[li].pid, 'SIGKILL');
+      let status: StatusResult | undefined;
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        const r = await cli(['status', file, '--json', '--live']);
+        status = JSON.parse(r.stdout) as StatusResult;
+        if (status.leader && status.leader !== oldLeader && status.quorum) break;
+        await sleep(300);
       }
-    })();
-    const r = await deployJson();
-    stop = true;
-    await Promise.all([monitor, writer]);
-    assert.equal(r.code, 0, r.stderr);
-    const restarted = r.result.hosts.filter((h) => h.restarted).map((h) => h.name);
-    assert.equal(restarted.length, 3);
-    const rollLine = /rolling restart: (.*)/.exec(r.stderr)?.[1].split(' → ');
-    assert.equal(rollLine?.at(-1), leaderBefore, 'the leader goes last');
-    assert.ok(maxDown <= 1, `at one moment ${maxDown} servers were down`);
-    for (const h of zk) assert.match(await fs.readFile(path.join(h.root, 'opt/zookeeper/conf/zoo.cfg'), 'utf8'), /^tickTime=2200$/m);
-
-    await client.sync('/writes');
-    const children = new Set((await (client as unknown as { get_children(p: string, w: boolean): Promise<string[]> }).get_children('/writes', false)));
-    client.close();
-    const lost = acked.filter((w) => !children.has(w));
-    assert.ok(acked.length > 50, `only ${acked.length} writes were acknowledged (of ${attempts} attempts)`);
-    assert.deepEqual(lost, [], `${lost.length} acknowledged writes are missing`);
-    t.diagnostic(`rolling restart: ${acked.length} writes acknowledged of ${attempts} attempts, all found; at most ${maxDown} server down; ${electionSamples} samples saw an election; ${sessions} client session(s)`);
-  });
-
-  await t.test('killing the leader: status shows the new leader; a deploy brings the old one back as follower, others untouched', async () => {
-    const st = await Promise.all(agents.map((a) => a.zooKeeperStatus()));
-    const li = st.findIndex((s) => s.mode === 'leader');
-    const oldLeader = zk[li].name;
-    process.kill(st[li].pid, 'SIGKILL');
-    let status: StatusResult | undefined;
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const r = await cli(['status', file, '--json', '--live']);
-      status = JSON.parse(r.stdout) as StatusResult;
-      if (status.leader && status.leader !== oldLeader && status.quorum) break;
-      await sleep(300);
-    }
-    assert.ok(status?.leader && status.leader !== oldLeader, `new leader elected (${JSON.stringify(status)})`);
-    assert.equal(status!.hosts.find((h) => h.name === oldLeader)!.mode, 'down');
-    const others = (await pids()).filter((_, i) => i !== li);
-    const r = await deployJson();
-    assert.equal(r.code, 0, r.stderr);
-    const back = r.result.hosts.find((h) => h.name === oldLeader)!;
-    assert.equal(back.mode, 'follower');
-    assert.deepEqual(back.steps.filter((s) => s.changed).map((s) => s.step), ['start']);
-    for (const h of r.result.hosts.filter((x) => x.name !== oldLeader)) assert.equal(h.changed, false, `${h.name} untouched`);
-    assert.deepEqual((await pids()).filter((_, i) => i !== li), others);
-  });
+      assert.ok(status?.leader && status.leader !== oldLeader, `new leader elected (${JSON.stringify(status)})`);
+      assert.equal(status!.hosts.find((h) => h.name === oldLeader)!.mode, 'down');
+      const others = (await pids()).filter((_, i) => i !== li);
+      const r = await deployJson();
+      assert.equal(r.code, 0, r.stderr);
+      const back = r.result.hosts.find((h) => h.name === oldLeader)!;
+      assert.equal(back.mode, 'follower');
+      assert.deepEqual(
+        back.steps.filter((s) => s.changed).map((s) => s.step),
+        ['start'],
+      );
+      for (const h of r.result.hosts.filter((x) => x.name !== oldLeader))
+        assert.equal(h.changed, false, `${h.name} untouched`);
+      assert.deepEqual(
+        (await pids()).filter((_, i) => i !== li),
+        others,
+      );
+    },
+  );
 });

@@ -45,24 +45,89 @@ const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) 
 // [what, edit of the valid file, the text on the line the message must name, the field it must name]
 const CASES: Array<[string, (s: string) => string, string, string]> = [
   ['unknown top-level key', (s) => s.replace('jdk: { installDir', 'jdkk: { installDir'), 'jdkk:', 'jdkk'],
-  ['unknown key in a host', (s) => s.replace('roles: [zookeeper] }', 'roles: [zookeeper], rack: r1 }'), 'rack: r1', 'hosts[1].rack'],
-  ['duplicate host name', (s) => s.replace('name: hdss7-21', 'name: hdss7-12'), 'address: 198.18.250.21', 'hosts[2].name'],
-  ['duplicate address', (s) => s.replace('address: 198.18.250.21,', 'address: 198.18.250.12,'), 'agent: 198.18.250.21', 'hosts[2].address'],
-  ['bad IPv4 address', (s) => s.replace('address: 198.18.250.12,', 'address: 198.18.250.312,'), '198.18.250.312', 'hosts[1].address'],
-  ['missing artifact', (s) => s.replace('./zk.tar.gz', './zookeeper-3.4.14.tar.gz'), 'zookeeper-3.4.14.tar.gz', 'artifacts.zookeeper.path'],
-  ['mismatching artifact', (s) => s.replace(/(jdk:\s+\{ path: \.\/jdk\.tar\.gz, sha256: )[0-9a-f]{64}/, `$1${'0'.repeat(64)}`), '0000000000', 'artifacts.jdk.sha256'],
-  ['sha256 not hex', (s) => s.replace(/(zk\.tar\.gz,  sha256: )[0-9a-f]{64}/, '$1xyz'), 'sha256: xyz', 'artifacts.zookeeper.sha256'],
+  [
+    'unknown key in a host',
+    (s) => s.replace('roles: [zookeeper] }', 'roles: [zookeeper], rack: r1 }'),
+    'rack: r1',
+    'hosts[1].rack',
+  ],
+  [
+    'duplicate host name',
+    (s) => s.replace('name: hdss7-21', 'name: hdss7-12'),
+    'address: 198.18.250.21',
+    'hosts[2].name',
+  ],
+  [
+    'duplicate address',
+    (s) => s.replace('address: 198.18.250.21,', 'address: 198.18.250.12,'),
+    'agent: 198.18.250.21',
+    'hosts[2].address',
+  ],
+  [
+    'bad IPv4 address',
+    (s) => s.replace('address: 198.18.250.12,', 'address: 198.18.250.312,'),
+    '198.18.250.312',
+    'hosts[1].address',
+  ],
+  [
+    'missing artifact',
+    (s) => s.replace('./zk.tar.gz', './zookeeper-3.4.14.tar.gz'),
+    'zookeeper-3.4.14.tar.gz',
+    'artifacts.zookeeper.path',
+  ],
+  [
+    'mismatching artifact',
+    (s) => s.replace(/(jdk:\s+\{ path: \.\/jdk\.tar\.gz, sha256: )[0-9a-f]{64}/, `$1${'0'.repeat(64)}`),
+    '0000000000',
+    'artifacts.jdk.sha256',
+  ],
+  [
+    'sha256 not hex',
+    (s) => s.replace(/(zk\.tar\.gz,  sha256: )[0-9a-f]{64}/, '$1xyz'),
+    'sha256: xyz',
+    'artifacts.zookeeper.sha256',
+  ],
   ['DNS host not in hosts', (s) => s.replace('dns: { host: hdss7-11', 'dns: { host: hdss7-99'), 'hdss7-99', 'dns.host'],
-  ['pin for an unknown host', (s) => s.replace('myids: {}', 'myids: { hdss7-99: 1 }'), 'myids:', 'zookeeper.myids.hdss7-99'],
+  [
+    'pin for an unknown host',
+    (s) => s.replace('myids: {}', 'myids: { hdss7-99: 1 }'),
+    'myids:',
+    'zookeeper.myids.hdss7-99',
+  ],
   ['pin out of range', (s) => s.replace('myids: {}', 'myids: { hdss7-11: 300 }'), 'myids:', 'zookeeper.myids.hdss7-11'],
-  ['duplicate pins', (s) => s.replace('myids: {}', 'myids:\n    hdss7-11: 1\n    hdss7-12: 1'), 'hdss7-12: 1', 'zookeeper.myids.hdss7-12'],
-  ['extra key smuggling a newline', (s) => s.replace('extra: {}', 'extra: { maxClientCnxns: "60\\nserver.9=evil:2888:3888" }'), 'maxClientCnxns', 'zookeeper.extra.maxClientCnxns'],
+  [
+    'duplicate pins',
+    (s) => s.replace('myids: {}', 'myids:\n    hdss7-11: 1\n    hdss7-12: 1'),
+    'hdss7-12: 1',
+    'zookeeper.myids.hdss7-12',
+  ],
+  [
+    'extra key smuggling a newline',
+    (s) => s.replace('extra: {}', 'extra: { maxClientCnxns: "60\\nserver.9=evil:2888:3888" }'),
+    'maxClientCnxns',
+    'zookeeper.extra.maxClientCnxns',
+  ],
   ['serverName without {myid}', (s) => s.replace('"zk{myid}"', '"zk"'), 'serverName', 'zookeeper.serverName'],
-  ['agent not host:port', (s) => s.replace('agent: 198.18.250.12:7443', 'agent: 198.18.250.12'), 'agent: 198.18.250.12,', 'hosts[1].agent'],
-  ['tickTime not a number', (s) => s.replace('tickTime: 2000', 'tickTime: fast'), 'tickTime: fast', 'zookeeper.tickTime'],
+  [
+    'agent not host:port',
+    (s) => s.replace('agent: 198.18.250.12:7443', 'agent: 198.18.250.12'),
+    'agent: 198.18.250.12,',
+    'hosts[1].agent',
+  ],
+  [
+    'tickTime not a number',
+    (s) => s.replace('tickTime: 2000', 'tickTime: fast'),
+    'tickTime: fast',
+    'zookeeper.tickTime',
+  ],
   ['a host with no roles', (s) => s.replace('roles: [zookeeper] }', 'roles: [] }'), 'roles: [] }', 'hosts[1].roles'],
   ['unknown role', (s) => s.replace('roles: [zookeeper] }', 'roles: [zookeper] }'), 'zookeper', 'hosts[1].roles[0]'],
-  ['same client and quorum port', (s) => s.replace('clientPort: 2181', 'clientPort: 2888'), 'clientPort: 2888', 'zookeeper.clientPort'],
+  [
+    'same client and quorum port',
+    (s) => s.replace('clientPort: 2181', 'clientPort: 2888'),
+    'clientPort: 2888',
+    'zookeeper.clientPort',
+  ],
   ['YAML syntax error', (s) => s.replace('  installDir: /opt', '  installDir: [/opt'), '', 'YAML'],
 ];
 
@@ -83,7 +148,11 @@ test('invalid ensemble files stop before any agent call, naming the field and th
       assert.doesNotMatch(r.stderr, /unreachable|UNAVAILABLE/);
       const hit = out.error.problems.find((p) => p.includes(field));
       assert.ok(hit, `no problem names ${field}: ${out.error.problems.join(' | ')}`);
-      if (lineText) assert.ok(hit.startsWith(`${file}:${lineOf(text, lineText)}:`), `expected line ${lineOf(text, lineText)} in: ${hit}`);
+      if (lineText)
+        assert.ok(
+          hit.startsWith(`${file}:${lineOf(text, lineText)}:`),
+          `expected line ${lineOf(text, lineText)} in: ${hit}`,
+        );
       else assert.match(hit, new RegExp(`^${file}:\\d+: YAML`));
     });
   }

@@ -22,11 +22,15 @@ test('a removed host keeps its id reserved; it gets it back when it returns', ()
 test('pins win; a lost state adopts the myid each host already holds', () => {
   const a = assignMyids(empty, { hosts: ['a', 'b', 'c'], pins: { c: 1 }, existing: {} });
   assert.deepEqual(a.myids, { c: 1, a: 2, b: 3 });
-  const lost = assignMyids(empty, { hosts: ['a', 'b', 'c'], pins: {}, existing: { a: { myid: 7, hasData: true }, b: { myid: 3, hasData: true } } });
+  const lost = assignMyids(empty, {
+    hosts: ['a', 'b', 'c'],
+    pins: {},
+    existing: { a: { myid: 7, hasData: true }, b: { myid: 3, hasData: true } },
+  });
   assert.deepEqual(lost.myids, { a: 7, b: 3, c: 1 });
 });
 
-test('a pin that contradicts a host\'s data is refused, with what to do', () => {
+test("a pin that contradicts a host's data is refused, with what to do", () => {
   const r = assignMyids(empty, { hosts: ['a', 'b'], pins: { a: 2 }, existing: { a: { myid: 1, hasData: true } } });
   assert.equal(r.problems.length, 1);
   assert.match(r.problems[0], /a: zookeeper.myids pins 2, but its dataDir holds the data of server 1/);

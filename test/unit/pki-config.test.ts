@@ -15,7 +15,17 @@ test('coordinator pki: CA, coordinator and agent certificates; keys 0600; roles 
   assert.equal(JSON.parse(init.stdout).created, true);
   const again = await cli(['pki', 'init', dir]);
   assert.match(again.stdout, /already has a CA: nothing changed/);
-  const issue = await cli(['pki', 'issue', 'hdss7-11', '--dir', dir, '--ip', '10.4.7.11', '--dns', 'hdss7-11.host.com']);
+  const issue = await cli([
+    'pki',
+    'issue',
+    'hdss7-11',
+    '--dir',
+    dir,
+    '--ip',
+    '10.4.7.11',
+    '--dns',
+    'hdss7-11.host.com',
+  ]);
   assert.equal(issue.code, 0, issue.stderr);
   for (const key of [pkiPaths(dir).caKey, certPaths(dir, 'coordinator').key, certPaths(dir, 'hdss7-11').key]) {
     assert.equal(statSync(key).mode & 0o777, 0o600, `${key} is 0600`);
@@ -34,7 +44,10 @@ test('coordinator pki: CA, coordinator and agent certificates; keys 0600; roles 
 test('agent config: a bad file stops the agent before anything, naming the field and the line', async (t) => {
   const dir = tmpDir(t);
   const file = path.join(dir, 'agent.yaml');
-  writeFileSync(file, 'name: hdss7-11\nlisten: 10.4.7.11\ntls: { ca: /x/ca.crt, cert: /x/a.crt, key: relative.key }\ncapabilities: [zookeeper, dsn]\nrooot: /\n');
+  writeFileSync(
+    file,
+    'name: hdss7-11\nlisten: 10.4.7.11\ntls: { ca: /x/ca.crt, cert: /x/a.crt, key: relative.key }\ncapabilities: [zookeeper, dsn]\nrooot: /\n',
+  );
   const r = await sh(process.execPath, [AGENT, '--config', file, '--check'], { allowFail: true });
   assert.equal(r.code, 2);
   assert.match(r.stderr, new RegExp(`${file}:2: listen: must be host:port`));

@@ -6,7 +6,10 @@ import { REPO } from '../helpers';
 import { sh } from '../sandbox/sh';
 
 test('the systemd units pass systemd-analyze verify and keep ZooKeeper alive across agent restarts', async () => {
-  assert.ok(existsSync('/usr/bin/systemd-analyze'), 'systemd-analyze is missing: scripts/setup.sh installs the systemd package');
+  assert.ok(
+    existsSync('/usr/bin/systemd-analyze'),
+    'systemd-analyze is missing: scripts/setup.sh installs the systemd package',
+  );
   const units = ['zkfleet-agent.service', 'zkfleet-coordinator.service'].map((u) => path.join(REPO, 'systemd', u));
   const r = await sh('systemd-analyze', ['verify', ...units], { allowFail: true });
   assert.equal(r.code, 0, r.stderr);

@@ -26,14 +26,24 @@ test('real tarballs: a ../ entry and an escaping symlink are refused and leave n
 
   const dotdot = path.join(dir, 'dotdot.tar.gz');
   await sh('tar', ['-C', src, '-czf', dotdot, '--transform', 's,^evil,jdk-x/../../evil,', 'jdk-x', 'evil']);
-  await assert.rejects(extractToTemp(dotdot, target), (e: { code: string; message: string }) => e.code === 'UNSAFE_ARCHIVE' && /contains \.\./.test(e.message));
+  await assert.rejects(
+    extractToTemp(dotdot, target),
+    (e: { code: string; message: string }) => e.code === 'UNSAFE_ARCHIVE' && /contains \.\./.test(e.message),
+  );
   assert.deepEqual(readdirSync(target), []);
-  assert.deepEqual(readdirSync(dir).filter((n) => n === 'evil'), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((n) => n === 'evil'),
+    [],
+  );
 
   symlinkSync('../../../../etc', path.join(src, 'jdk-x', 'etc-link'));
   const link = path.join(dir, 'link.tar.gz');
   await sh('tar', ['-C', src, '-czf', link, 'jdk-x']);
-  await assert.rejects(extractToTemp(link, target), (e: { code: string; message: string }) => e.code === 'UNSAFE_ARCHIVE' && /symlink "jdk-x\/etc-link"/.test(e.message));
+  await assert.rejects(
+    extractToTemp(link, target),
+    (e: { code: string; message: string }) =>
+      e.code === 'UNSAFE_ARCHIVE' && /symlink "jdk-x\/etc-link"/.test(e.message),
+  );
   assert.deepEqual(readdirSync(target), []);
 
   await sh('rm', [path.join(src, 'jdk-x', 'etc-link')]);

@@ -18,11 +18,23 @@ zk2                A    10.4.7.99
 const today = new Date('2026-11-25T12:00:00Z');
 
 test('upsert adds and corrects A records, rolls the serial, keeps every other byte', () => {
-  const r = upsertARecords(ZONE, 'zq.com', [{ name: 'zk1', address: '10.4.7.11' }, { name: 'zk2', address: '10.4.7.12' }], today);
+  const r = upsertARecords(
+    ZONE,
+    'zq.com',
+    [
+      { name: 'zk1', address: '10.4.7.11' },
+      { name: 'zk2', address: '10.4.7.12' },
+    ],
+    today,
+  );
   assert.equal(r.changed, true);
   assert.equal(r.newSerial, 2026112501);
   assert.equal(zoneSerial(r.text, 'zq.com'), 2026112501);
-  const expected = ZONE.replace('2020010501', '2026112501').replace('zk2                A    10.4.7.99', 'zk2                A    10.4.7.12') + 'zk1        A    10.4.7.11\n';
+  const expected =
+    ZONE.replace('2020010501', '2026112501').replace(
+      'zk2                A    10.4.7.99',
+      'zk2                A    10.4.7.12',
+    ) + 'zk1        A    10.4.7.11\n';
   assert.equal(r.text, expected);
 });
 
@@ -38,7 +50,12 @@ test('a serial ahead of today still grows; a second change the same day adds one
   const ahead = ZONE.replace('2020010501', '2099123199');
   const r = upsertARecords(ahead, 'zq.com', [{ name: 'zk1', address: '10.4.7.11' }], today);
   assert.equal(r.newSerial, 2099123200);
-  const r2 = upsertARecords(r.text.replace('2099123200', '2026112501'), 'zq.com', [{ name: 'zk1', address: '10.4.7.12' }], today);
+  const r2 = upsertARecords(
+    r.text.replace('2099123200', '2026112501'),
+    'zq.com',
+    [{ name: 'zk1', address: '10.4.7.12' }],
+    today,
+  );
   assert.equal(r2.newSerial, 2026112502);
 });
 
@@ -56,7 +73,15 @@ test('RFC 1982 serial arithmetic wraps around 2^32', () => {
 
 test('duplicate A records of a name collapse to the wanted one; owner inheritance is respected', () => {
   const z = ZONE + 'zk3 A 10.0.0.1\n    A 10.0.0.2\nzk4 A 10.0.0.3\nzk4 A 10.0.0.4\n';
-  const r = upsertARecords(z, 'zq.com', [{ name: 'zk3', address: '10.4.7.21' }, { name: 'zk4', address: '10.4.7.22' }], today);
+  const r = upsertARecords(
+    z,
+    'zq.com',
+    [
+      { name: 'zk3', address: '10.4.7.21' },
+      { name: 'zk4', address: '10.4.7.22' },
+    ],
+    today,
+  );
   assert.match(r.text, /zk3 A 10\.4\.7\.21\n/);
   assert.doesNotMatch(r.text, /10\.0\.0\.2/);
   assert.match(r.text, /zk4 A 10\.4\.7\.22\n/);
@@ -70,5 +95,7 @@ test('a zone whose last $ORIGIN is another domain gets absolute names appended',
 });
 
 test('a zone without an SOA is refused', () => {
-  assert.throws(() => upsertARecords('www A 1.2.3.4\n', 'zq.com', [{ name: 'zk1', address: '10.4.7.11' }], today), { code: 'ZONE_INVALID' });
+  assert.throws(() => upsertARecords('www A 1.2.3.4\n', 'zq.com', [{ name: 'zk1', address: '10.4.7.11' }], today), {
+    code: 'ZONE_INVALID',
+  });
 });

@@ -3,9 +3,24 @@ import { test } from 'node:test';
 import { describeCfgChange, extraKeyProblem, parseZooCfg, renderZooCfg } from '../../shared/zoo-cfg';
 
 const base = {
-  tickTime: 2000, initLimit: 10, syncLimit: 5, dataDir: '/data/zookeeper/data', dataLogDir: '/data/zookeeper/logs', clientPort: 2181,
-  fourLetterWords: 'srvr,mntr,ruok', autopurgeSnapRetainCount: 3, autopurgePurgeInterval: 24, observer: false, extra: {},
-  servers: [3, 1, 2].map((id) => ({ id, host: `zk${id}.zq.com`, quorumPort: 2888, electionPort: 3888, observer: false })),
+  tickTime: 2000,
+  initLimit: 10,
+  syncLimit: 5,
+  dataDir: '/data/zookeeper/data',
+  dataLogDir: '/data/zookeeper/logs',
+  clientPort: 2181,
+  fourLetterWords: 'srvr,mntr,ruok',
+  autopurgeSnapRetainCount: 3,
+  autopurgePurgeInterval: 24,
+  observer: false,
+  extra: {},
+  servers: [3, 1, 2].map((id) => ({
+    id,
+    host: `zk${id}.zq.com`,
+    quorumPort: 2888,
+    electionPort: 3888,
+    observer: false,
+  })),
 };
 
 test('renders the runbook keys, the 4lw whitelist and server.N lines in id order', () => {
