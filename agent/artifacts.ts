@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ZkfError } from '../shared/errors';
-import { syncDir, tempPathFor } from '../shared/fs-atomic';
+import { sweepTemps, syncDir, tempPathFor } from '../shared/fs-atomic';
 import { killPoint } from '../shared/fault';
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -63,7 +63,9 @@ export class ArtifactStore {
       if (actual !== digest || (expected.size && size !== expected.size)) {
         throw new ZkfError(
           'DIGEST_MISMATCH',
-          `upload does not match: expected sha256 ${digest} (${expected.size} bytes), received ${actual} (${size} bytes); nothing was kept`,
+          `upload does not match: expected sha256 ${digest} (${expected.size} bytes), ` +
+            `received ${actual} (${size} bytes); nothing was kept`,
+          { details: { expectedSha256: digest, expectedSize: expected.size, actualSha256: actual, actualSize: size } },
         );
       }
       await fh.sync();
@@ -84,9 +86,6 @@ export class ArtifactStore {
 
   /** Leftover temp files from a crash mid-upload are removed at start. */
   async sweep(): Promise<number> {
-    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
-    const stale = names.filter((n) => n.includes('.zkf-tmp-'));
-    await Promise.all(stale.map((n) => fs.rm(path.join(this.dir, n), { force: true })));
-    return stale.length;
+    return (await sweepTemps(this.dir)).length;
   }
 }

@@ -10,11 +10,10 @@ import { sweepTemps, tempPathFor } from '../shared/fs-atomic';
 import type { StepResult } from '../shared/proto-types/zkfleet/v1/StepResult';
 import type { UpsertDnsRecordsRequest__Output } from '../shared/proto-types/zkfleet/v1/UpsertDnsRecordsRequest';
 import { upsertARecords } from '../shared/zone-file';
+import { DNS_NAME, isIPv4Address } from '../shared/names';
 import type { Host } from './host';
 
 const run = promisify(execFile);
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-const ZONE = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
 
 /**
  * Upsert A records in a BIND zone: edit in memory (every other byte kept), roll the serial, validate with
@@ -26,11 +25,11 @@ export async function upsertDnsRecords(
   req: UpsertDnsRecordsRequest__Output,
   signal?: AbortSignal,
 ): Promise<StepResult> {
-  if (!ZONE.test(req.zone)) throw new ZkfError('INVALID_ARGUMENT', `"${req.zone}" is not a zone name`);
+  if (!DNS_NAME.test(req.zone)) throw new ZkfError('INVALID_ARGUMENT', `"${req.zone}" is not a zone name`);
   for (const r of req.records) {
-    if (!IPV4.test(r.address))
+    if (!isIPv4Address(r.address))
       throw new ZkfError('INVALID_ARGUMENT', `${r.name}: "${r.address}" is not an IPv4 address`);
-    if (!ZONE.test(r.name)) throw new ZkfError('INVALID_ARGUMENT', `"${r.name}" is not a DNS name`);
+    if (!DNS_NAME.test(r.name)) throw new ZkfError('INVALID_ARGUMENT', `"${r.name}" is not a DNS name`);
   }
   const file = host.path(req.zoneFile);
   const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
@@ -90,7 +89,8 @@ async function checkZone(host: Host, zone: string, file: string, shownAs: string
     const out = `${e.stdout ?? ''}${e.stderr ?? ''}`.split(file).join(shownAs).trim();
     throw new ZkfError(
       'ZONE_INVALID',
-      `named-checkzone rejects ${shownAs} with the new records, so it was left as it was and named keeps serving the last good zone:\n${out}`,
+      `named-checkzone rejects ${shownAs} with the new records, so it was left as it was ` +
+        `and named keeps serving the last good zone:\n${out}`,
       { cause: err },
     );
   }
@@ -157,7 +157,8 @@ async function waitForAnswers(
   }
   throw new ZkfError(
     'DNS_TIMEOUT',
-    `named at ${server}:${port} does not serve serial ${serial} of ${origin} ${answerTimeoutMs} ms after the reload (${last}); the zone file is in place, check named's log`,
+    `named at ${server}:${port} does not serve serial ${serial} of ${origin} ${answerTimeoutMs} ms after ` +
+      `the reload (${last}); the zone file is in place, check named's log`,
   );
 }
 

@@ -5,10 +5,12 @@ import type si from 'systeminformation';
 import type { Disk } from '../shared/proto-types/zkfleet/v1/Disk';
 import type { Facts } from '../shared/proto-types/zkfleet/v1/Facts';
 import type { FactsRequest__Output } from '../shared/proto-types/zkfleet/v1/FactsRequest';
+import { JDK_DEFAULTS, ZOOKEEPER_DEFAULTS } from '../shared/defaults';
 import type { Host } from './host';
 import { installedVersion } from './install';
 import type { StateFile } from './state';
-import { holdsData, readMyid, zooKeeperStatus } from './zookeeper';
+import { holdsData, readMyid } from './zk-process';
+import { zooKeeperStatus } from './zk-status';
 
 export const AGENT_VERSION: string = (require('../../package.json') as { version: string }).version;
 
@@ -34,22 +36,24 @@ export async function diskOf(real: string, shownAs: string): Promise<Disk> {
   }
 }
 
+/**
+ * Host facts, and what zkfleet manages where the request points (nothing is assumed: a path not asked
+ * about is not looked at).
+ */
 export async function gatherFacts(host: Host, state: StateFile, req: FactsRequest__Output): Promise<Facts> {
   // Loaded on first use: an idle agent does not carry systeminformation.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   osInfo ??= (require('systeminformation') as typeof si).osInfo();
-  const dataDir = req.dataDir || '/data/zookeeper/data';
-  const dataLogDir = req.dataLogDir || '/data/zookeeper/logs';
+  const version = (dir: string, link: string) => (dir ? installedVersion(host, path.posix.join(dir, link)) : '');
+  const dataDirs = [req.dataDir, req.dataLogDir].filter(Boolean);
   const [info, status, jdk, zk, myid, hasData, disks] = await Promise.all([
     osInfo,
     zooKeeperStatus(state),
-    installedVersion(host, path.posix.join(req.jdkInstallDir || '/usr/java', 'jdk')),
-    installedVersion(host, path.posix.join(req.zookeeperInstallDir || '/opt', 'zookeeper')),
-    readMyid(host.path(dataDir)),
-    holdsData(host.path(dataDir), host.path(dataLogDir)),
-    Promise.all([diskOf(host.path(dataDir), dataDir), diskOf(host.path(dataLogDir), dataLogDir)]),
+    version(req.jdkInstallDir, JDK_DEFAULTS.linkName),
+    version(req.zookeeperInstallDir, ZOOKEEPER_DEFAULTS.linkName),
+    req.dataDir ? readMyid(host.path(req.dataDir)) : 0,
+    holdsData(...dataDirs.map((d) => host.path(d))),
+    Promise.all(dataDirs.map((d) => diskOf(host.path(d), d))),
   ]);
-  const ifaces = os.networkInterfaces();
   return {
     name: host.config.name,
     hostname: os.hostname(),
@@ -60,7 +64,7 @@ export async function gatherFacts(host: Host, state: StateFile, req: FactsReques
     memoryAvailableBytes: os.freemem(),
     load1: os.loadavg()[0],
     disks,
-    interfaces: Object.entries(ifaces).map(([name, addrs]) => ({
+    interfaces: Object.entries(os.networkInterfaces()).map(([name, addrs]) => ({
       name,
       addresses: (addrs ?? []).map((a) => a.address),
     })),

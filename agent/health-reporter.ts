@@ -8,7 +8,7 @@ import { diskOf, AGENT_VERSION } from './facts';
 import type { Host } from './host';
 import { installedVersionAt } from './install';
 import type { StateFile } from './state';
-import { zooKeeperStatus } from './zookeeper';
+import { zooKeeperStatus } from './zk-status';
 
 /** Files zkfleet wrote that someone changed by hand since. */
 export async function driftOf(state: StateFile): Promise<string[]> {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ZkfError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import { logicalPathProblem } from '../shared/names';
 import type { AgentConfig } from './config';
 
 /**
@@ -16,16 +17,8 @@ export class Host {
 
   /** A logical (runbook) absolute path to the real path on this machine. */
   path(logical: string): string {
-    if (!path.isAbsolute(logical) || logical.includes('\0')) {
-      throw new ZkfError('INVALID_ARGUMENT', `path "${logical}" must be absolute`);
-    }
-    const normal = path.posix.normalize(logical);
-    if (normal.split('/').includes('..'))
-      throw new ZkfError('INVALID_ARGUMENT', `path "${logical}" must not contain ..`);
-    return path.join(this.config.root, normal);
-  }
-
-  get stateDir(): string {
-    return this.config.stateDir;
+    const why = logicalPathProblem(logical);
+    if (why) throw new ZkfError('INVALID_ARGUMENT', `path "${logical}" ${why}`);
+    return path.join(this.config.root, path.posix.normalize(logical));
   }
 }

@@ -5,10 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { ZkfError } from '../shared/errors';
 import { writeFileAtomic } from '../shared/fs-atomic';
+import { IMAGE_REF, TIMEZONE } from '../shared/names';
+import { killGroup } from '../shared/process-group';
 import type { BuildImageRequest__Output } from '../shared/proto-types/zkfleet/v1/BuildImageRequest';
 import type { BuildImageResult } from '../shared/proto-types/zkfleet/v1/BuildImageResult';
 import type { ArtifactStore } from './artifacts';
 import type { Host } from './host';
+import { required } from './request-guard';
 
 export const CONTEXT_LABEL = 'io.zkfleet.context-hash';
 type Builder = 'docker' | 'buildah' | 'podman';
@@ -30,17 +33,17 @@ export function renderContext(req: {
   jarName: string;
   jar: Buffer;
 }): Context {
-  const tz = req.timezone || 'Asia/Shanghai';
-  if (!/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/.test(tz))
-    throw new ZkfError('INVALID_ARGUMENT', `timezone "${tz}" is not a tz name`);
+  const tz = required(req.timezone, 'timezone');
+  if (!TIMEZONE.test(tz)) throw new ZkfError('INVALID_ARGUMENT', `timezone "${tz}" is not a tz name`);
   if (!/^[A-Za-z0-9._-]+\.jar$/.test(req.jarName))
     throw new ZkfError('INVALID_ARGUMENT', `javaagent jar name "${req.jarName}" must be a plain .jar file name`);
-  if (!/^[A-Za-z0-9./:_@-]+$/.test(req.from))
+  if (!IMAGE_REF.test(req.from))
     throw new ZkfError('INVALID_ARGUMENT', `FROM image "${req.from}" is not an image reference`);
-  const port = req.jmxPort || 12346;
+  const port = required(req.jmxPort, 'jmxPort');
   // exec: java replaces the shell and is PID 1, so it gets the container's signals (the runbook's point).
+  const javaagent = `/opt/prom/${req.jarName}=$(hostname -i):\${M_PORT:-"${port}"}:/opt/prom/config.yml`;
   const entrypoint = `#!/bin/sh
-M_OPTS="-Duser.timezone=${tz} -javaagent:/opt/prom/${req.jarName}=$(hostname -i):\${M_PORT:-"${port}"}:/opt/prom/config.yml"
+M_OPTS="-Duser.timezone=${tz} -javaagent:${javaagent}"
 C_OPTS=\${C_OPTS}
 JAR_BALL=\${JAR_BALL}
 exec java \${M_OPTS} \${C_OPTS} -jar \${JAR_BALL}
@@ -55,7 +58,7 @@ ADD entrypoint.sh /entrypoint.sh
 LABEL ${CONTEXT_LABEL}="${hash}"
 CMD ["sh","/entrypoint.sh"]
 `;
-  const jmxConfig = req.jmxConfig || "---\nrules:\n - pattern: '.*'\n";
+  const jmxConfig = required(req.jmxConfig, 'jmxConfig');
   const h = createHash('sha256');
   for (const part of [dockerfile(''), jmxConfig, entrypoint, req.jarName, req.jar]) h.update(part).update('\0');
   const hash = h.digest('hex');
@@ -163,13 +166,7 @@ class Session {
       };
       child.stdout.on('data', take);
       child.stderr.on('data', take);
-      const onAbort = () => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      };
+      const onAbort = () => killGroup(child.pid, 0);
       this.signal.addEventListener('abort', onAbort, { once: true });
       child.on('error', (err) => {
         this.signal.removeEventListener('abort', onAbort);
@@ -206,12 +203,7 @@ async function inspectRemote(
   ref: string,
   insecure: boolean,
 ): Promise<{ digest: string; labels: Record<string, string> } | undefined> {
-  const r = await s.run('skopeo', [
-    'inspect',
-    ...(insecure ? ['--tls-verify=false'] : []),
-    ...(s.authFile ? ['--authfile', s.authFile] : []),
-    `docker://${ref}`,
-  ]);
+  const r = await s.run('skopeo', ['inspect', ...registryFlags(insecure, s.authFile), `docker://${ref}`]);
   if (r.code === 0) {
     const j = JSON.parse(r.out.slice(r.out.indexOf('{'))) as { Digest: string; Labels: Record<string, string> | null };
     return { digest: j.Digest, labels: j.Labels ?? {} };
@@ -238,6 +230,11 @@ async function chooseBuilder(s: Session): Promise<Builder> {
   );
 }
 
+/** Flags buildah and podman share: the registry's TLS and the private auth file. */
+function registryFlags(insecure: boolean, authFile: string | undefined): string[] {
+  return [...(insecure ? ['--tls-verify=false'] : []), ...(authFile ? ['--authfile', authFile] : [])];
+}
+
 function buildArgs(
   b: Builder,
   tag: string,
@@ -245,58 +242,15 @@ function buildArgs(
   insecure: boolean,
   authFile: string | undefined,
 ): [string, string[]] {
-  switch (b) {
-    case 'docker':
-      return ['docker', ['build', '-t', tag, dir]];
-    case 'buildah':
-      return [
-        'buildah',
-        [
-          'bud',
-          '--isolation',
-          'chroot',
-          '--layers',
-          '--format',
-          'docker',
-          ...(insecure ? ['--tls-verify=false'] : []),
-          ...(authFile ? ['--authfile', authFile] : []),
-          '-t',
-          tag,
-          dir,
-        ],
-      ];
-    case 'podman':
-      return [
-        'podman',
-        [
-          'build',
-          '--isolation',
-          'chroot',
-          '--layers',
-          '--format',
-          'docker',
-          ...(insecure ? ['--tls-verify=false'] : []),
-          ...(authFile ? ['--authfile', authFile] : []),
-          '-t',
-          tag,
-          dir,
-        ],
-      ];
-  }
+  if (b === 'docker') return ['docker', ['build', '-t', tag, dir]];
+  // chroot isolation: without it every RUN fails on hosts whose cgroups the builder cannot manage.
+  const common = ['--isolation', 'chroot', '--layers', '--format', 'docker', ...registryFlags(insecure, authFile)];
+  return [b, [b === 'buildah' ? 'bud' : 'build', ...common, '-t', tag, dir]];
 }
 
 function pushArgs(b: Builder, tag: string, insecure: boolean, authFile: string | undefined): [string, string[]] {
   if (b === 'docker') return ['docker', ['push', tag]];
-  return [
-    b,
-    [
-      'push',
-      ...(insecure ? ['--tls-verify=false'] : []),
-      ...(authFile ? ['--authfile', authFile] : []),
-      tag,
-      `docker://${tag}`,
-    ],
-  ];
+  return [b, ['push', ...registryFlags(insecure, authFile), tag, `docker://${tag}`]];
 }
 
 export async function buildImage(
@@ -306,83 +260,75 @@ export async function buildImage(
   log: (line: string) => void,
   signal: AbortSignal,
 ): Promise<BuildImageResult> {
-  if (!/^[A-Za-z0-9./:_@-]+$/.test(req.tag))
-    throw new ZkfError('INVALID_ARGUMENT', `tag "${req.tag}" is not an image reference`);
+  if (!IMAGE_REF.test(req.tag)) throw new ZkfError('INVALID_ARGUMENT', `tag "${req.tag}" is not an image reference`);
   const jar = await fs.readFile(await store.require(req.jmxAgentSha256));
   const ctx = renderContext({
     from: req.from,
     timezone: req.timezone,
     jmxConfig: req.jmxConfig,
     jmxPort: req.jmxPort,
-    jarName: req.jmxAgentName || 'jmx_javaagent.jar',
+    jarName: required(req.jmxAgentName, 'jmxAgentName'),
     jar,
   });
-  const registry = registryOf(req.tag);
-  const authPath = host.config.image.registryAuth;
-  const session = await Session.open(host, req.registryAuth ? host.path(req.registryAuth) : authPath, registry, signal);
+  const authFile = req.registryAuth ? host.path(req.registryAuth) : host.config.image.registryAuth;
+  const session = await Session.open(host, authFile, registryOf(req.tag), signal);
   try {
     const remote = await inspectRemote(session, req.tag, req.insecure);
+    const result = { builder: '', digest: remote?.digest ?? '', contextHash: ctx.hash };
     if (remote?.labels[CONTEXT_LABEL] === ctx.hash) {
-      return {
-        changed: false,
-        description: `${req.tag} already in the registry with this context (${remote.digest.slice(0, 19)}…)`,
-        builder: '',
-        digest: remote.digest,
-        contextHash: ctx.hash,
-      };
+      const description = `${req.tag} already in the registry with this context (${remote.digest.slice(0, 19)}…)`;
+      return { ...result, changed: false, description };
     }
     const why = remote ? 'the registry holds another build of this tag' : 'the tag is not in the registry';
     if (req.dryRun)
-      return {
-        changed: true,
-        description: `would build and push ${req.tag} (${why})`,
-        builder: '',
-        digest: '',
-        contextHash: ctx.hash,
-      };
+      return { ...result, digest: '', changed: true, description: `would build and push ${req.tag} (${why})` };
     const builder = await chooseBuilder(session);
     log(`builder: ${builder}; ${why}`);
-    const dir = path.join(host.path(host.config.image.workDir), req.tag.replace(/[^A-Za-z0-9._-]+/g, '_'));
-    await fs.rm(dir, { recursive: true, force: true });
-    await fs.mkdir(dir, { recursive: true });
-    for (const [name, content] of Object.entries(ctx.files))
-      await fs.writeFile(path.join(dir, name), content, { mode: name.endsWith('.sh') ? 0o755 : 0o644 });
-    const [bcmd, bargs] = buildArgs(builder, req.tag, dir, req.insecure, session.authFile);
-    const built = await session.run(bcmd, bargs, log);
-    if (built.code !== 0) {
-      if (UNAUTHORIZED.test(built.out))
-        throw new ZkfError(
-          'REGISTRY_AUTH',
-          `pulling ${req.from}: the registry refused the credentials: ${lastLines(built.out)}`,
-        );
-      throw new ZkfError('IMAGE_BUILD_FAILED', `${bcmd} build of ${req.tag} failed: ${lastLines(built.out)}`);
-    }
-    const [pcmd, pargs] = pushArgs(builder, req.tag, req.insecure, session.authFile);
-    const pushed = await session.run(pcmd, pargs, log);
-    if (pushed.code !== 0) {
-      if (UNAUTHORIZED.test(pushed.out))
-        throw new ZkfError(
-          'REGISTRY_AUTH',
-          `pushing ${req.tag}: the registry refused the credentials: ${lastLines(pushed.out)}`,
-        );
-      throw new ZkfError('IMAGE_BUILD_FAILED', `push of ${req.tag} failed: ${lastLines(pushed.out)}`);
-    }
-    // Read back what the registry now holds: the digest the operator can pin.
-    const now = await inspectRemote(session, req.tag, req.insecure);
-    if (!now || now.labels[CONTEXT_LABEL] !== ctx.hash)
-      throw new ZkfError(
-        'IMAGE_BUILD_FAILED',
-        `after the push, ${req.tag} in the registry does not carry this build's label`,
-      );
-    host.log.info('image pushed', { tag: req.tag, digest: now.digest, builder, contextHash: ctx.hash });
+    const digest = await buildAndPush(host, session, builder, req, ctx, log);
+    host.log.info('image pushed', { tag: req.tag, digest, builder, contextHash: ctx.hash });
     return {
+      builder,
+      digest,
+      contextHash: ctx.hash,
       changed: true,
       description: `built with ${builder} and pushed ${req.tag}`,
-      builder,
-      digest: now.digest,
-      contextHash: ctx.hash,
     };
   } finally {
     await session.close();
   }
+}
+
+/** Write the context, build, push, and read back what the registry now holds: the digest to pin. */
+async function buildAndPush(
+  host: Host,
+  session: Session,
+  builder: Builder,
+  req: BuildImageRequest__Output,
+  ctx: Context,
+  log: (line: string) => void,
+): Promise<string> {
+  const dir = path.join(host.path(host.config.image.workDir), req.tag.replace(/[^A-Za-z0-9._-]+/g, '_'));
+  await fs.rm(dir, { recursive: true, force: true });
+  await fs.mkdir(dir, { recursive: true });
+  for (const [name, content] of Object.entries(ctx.files)) {
+    await fs.writeFile(path.join(dir, name), content, { mode: name.endsWith('.sh') ? 0o755 : 0o644 });
+  }
+  const [bcmd, bargs] = buildArgs(builder, req.tag, dir, req.insecure, session.authFile);
+  refuseFailure(await session.run(bcmd, bargs, log), `pulling ${req.from}`, `${bcmd} build of ${req.tag}`);
+  const [pcmd, pargs] = pushArgs(builder, req.tag, req.insecure, session.authFile);
+  refuseFailure(await session.run(pcmd, pargs, log), `pushing ${req.tag}`, `push of ${req.tag}`);
+  const now = await inspectRemote(session, req.tag, req.insecure);
+  if (!now || now.labels[CONTEXT_LABEL] !== ctx.hash) {
+    const why = `after the push, ${req.tag} in the registry does not carry this build's label`;
+    throw new ZkfError('IMAGE_BUILD_FAILED', why);
+  }
+  return now.digest;
+}
+
+function refuseFailure(r: Run, authStep: string, what: string): void {
+  if (r.code === 0) return;
+  if (UNAUTHORIZED.test(r.out)) {
+    throw new ZkfError('REGISTRY_AUTH', `${authStep}: the registry refused the credentials: ${lastLines(r.out)}`);
+  }
+  throw new ZkfError('IMAGE_BUILD_FAILED', `${what} failed: ${lastLines(r.out)}`);
 }

@@ -9,6 +9,7 @@ import { flipSymlink, readFileOr, syncDir, writeFileAtomic } from '../shared/fs-
 import type { StepResult } from '../shared/proto-types/zkfleet/v1/StepResult';
 import type { ArtifactStore } from './artifacts';
 import type { Host } from './host';
+import { required } from './request-guard';
 import { extractToTemp, sweepLeftovers } from './unpack';
 
 const run = promisify(execFile);
@@ -41,6 +42,36 @@ interface Product {
   carryOver?: string[];
 }
 
+interface InstallReq {
+  sha256: string;
+  installDir: string;
+  linkName: string;
+  dryRun: boolean;
+}
+
+/** Where a product's link is and what it points at now. */
+interface Current {
+  installDir: string;
+  linkPath: string;
+  logicalLink: string;
+  target?: string;
+  dir?: string;
+  marker?: Marker;
+}
+
+async function currentInstall(host: Host, req: InstallReq): Promise<Current> {
+  const installDir = host.path(required(req.installDir, 'installDir'));
+  const linkName = required(req.linkName, 'linkName');
+  if (!/^[A-Za-z0-9._-]+$/.test(linkName)) {
+    throw new ZkfError('INVALID_ARGUMENT', `link name "${linkName}" is not a plain file name`);
+  }
+  const linkPath = path.join(installDir, linkName);
+  const target = await fs.readlink(linkPath).catch(() => undefined);
+  const dir = target ? path.resolve(installDir, target) : undefined;
+  const marker = dir ? await readMarker(dir) : undefined;
+  return { installDir, linkPath, logicalLink: path.posix.join(req.installDir, linkName), target, dir, marker };
+}
+
 /**
  * Unpack a stored tarball under installDir/<versioned name> and flip installDir/<link> to it. A marker in
  * the tree records the artifact digest: same digest, nothing to do. The new tree is unpacked in a temp
@@ -50,76 +81,77 @@ async function installTarball(
   host: Host,
   store: ArtifactStore,
   product: Product,
-  req: { sha256: string; installDir: string; linkName: string; dryRun: boolean },
+  req: InstallReq,
+  signal?: AbortSignal,
 ): Promise<StepResult> {
-  const installDir = host.path(req.installDir || '/');
-  const linkName = req.linkName;
-  if (!/^[A-Za-z0-9._-]+$/.test(linkName))
-    throw new ZkfError('INVALID_ARGUMENT', `link name "${linkName}" is not a plain file name`);
-  const linkPath = path.join(installDir, linkName);
-  const currentTarget = await fs.readlink(linkPath).catch(() => undefined);
-  const currentDir = currentTarget ? path.resolve(installDir, currentTarget) : undefined;
-  const current = currentDir ? await readMarker(currentDir) : undefined;
-  const logicalLink = path.posix.join(req.installDir || '/', linkName);
-
-  if (current && current.sha256 === req.sha256) {
-    const extra = product.after ? await product.after(host, linkPath, req.dryRun) : undefined;
-    return {
-      changed: !!extra,
-      description: extra ?? `${logicalLink} -> ${currentTarget} (${product.what} ${current.version}) unchanged`,
-      version: current.version,
-      path: logicalLink,
-    };
+  const cur = await currentInstall(host, req);
+  if (cur.marker && cur.marker.sha256 === req.sha256) {
+    const extra = product.after ? await product.after(host, cur.linkPath, req.dryRun) : undefined;
+    const same = `${cur.logicalLink} -> ${cur.target} (${product.what} ${cur.marker.version}) unchanged`;
+    return { changed: !!extra, description: extra ?? same, version: cur.marker.version, path: cur.logicalLink };
   }
   const archive = await store.require(req.sha256);
   if (req.dryRun) {
+    const now = cur.marker ? ` (now ${cur.marker.version})` : '';
+    const what = `${product.what} ${req.sha256.slice(0, 12)}…`;
     return {
       changed: true,
-      description: `would unpack ${product.what} ${req.sha256.slice(0, 12)}… and point ${logicalLink} at it${current ? ` (now ${current.version})` : ''}`,
-      path: logicalLink,
+      description: `would unpack ${what} and point ${cur.logicalLink} at it${now}`,
+      path: cur.logicalLink,
     };
   }
-  await sweepLeftovers(installDir);
-  const { tmp, top } = await extractToTemp(archive, installDir);
+  const { name, version } = await unpackTree(product, archive, req.sha256, cur, signal);
+  await flipSymlink(name, cur.linkPath);
+  const extra = product.after ? await product.after(host, cur.linkPath, false) : undefined;
+  const where = `${path.posix.join(req.installDir, name)}, ${cur.logicalLink} -> ${name}`;
+  return {
+    changed: true,
+    description: `unpacked ${product.what} ${version} to ${where}${extra ? `; ${extra}` : ''}`,
+    version,
+    path: cur.logicalLink,
+  };
+}
+
+/** Extract, check, mark and rename the tree into place under its versioned name (not linked yet). */
+async function unpackTree(product: Product, archive: string, sha256: string, cur: Current, signal?: AbortSignal) {
+  await sweepLeftovers(cur.installDir);
+  const { tmp, top } = await extractToTemp(archive, cur.installDir, signal);
   killPoint(`install-${product.what.toLowerCase()}.extracted`);
   try {
     const unpacked = path.join(tmp, top);
     const version = await product.version(unpacked, top);
     const name = product.targetName(top);
-    for (const rel of product.carryOver ?? []) {
-      if (!currentDir) break;
-      const old = await fs.readFile(path.join(currentDir, rel)).catch(() => undefined);
-      if (old) await fs.writeFile(path.join(unpacked, rel), old);
-    }
-    await fs.writeFile(
-      path.join(unpacked, MARKER),
-      JSON.stringify({ sha256: req.sha256, version, installedAt: new Date().toISOString() } satisfies Marker) + '\n',
-    );
-    const target = path.join(installDir, name);
-    if (await fs.lstat(target).catch(() => undefined)) {
-      // Same version name, other content: swap the trees; the old one is removed after the rename.
-      const old = path.join(installDir, `.zkf-old-${randomBytes(4).toString('hex')}`);
-      await fs.rename(target, old);
-      await fs.rename(unpacked, target);
-      await fs.rm(old, { recursive: true, force: true });
-    } else {
-      await fs.rename(unpacked, target);
-    }
-    await syncDir(installDir);
+    await carryOver(product, cur.dir, unpacked);
+    const marker: Marker = { sha256, version, installedAt: new Date().toISOString() };
+    await fs.writeFile(path.join(unpacked, MARKER), JSON.stringify(marker) + '\n');
+    await renameIntoPlace(unpacked, path.join(cur.installDir, name));
     killPoint(`install-${product.what.toLowerCase()}.renamed`);
+    return { name, version };
+  } finally {
     await fs.rm(tmp, { recursive: true, force: true });
-    await flipSymlink(name, linkPath);
-    const extra = product.after ? await product.after(host, linkPath, false) : undefined;
-    return {
-      changed: true,
-      description: `unpacked ${product.what} ${version} to ${path.posix.join(req.installDir, name)}, ${logicalLink} -> ${name}${extra ? `; ${extra}` : ''}`,
-      version,
-      path: logicalLink,
-    };
-  } catch (err) {
-    await fs.rm(tmp, { recursive: true, force: true });
-    throw err;
   }
+}
+
+async function carryOver(product: Product, fromDir: string | undefined, toDir: string): Promise<void> {
+  if (!fromDir) return;
+  for (const rel of product.carryOver ?? []) {
+    const old = await fs.readFile(path.join(fromDir, rel)).catch(() => undefined);
+    if (old) await fs.writeFile(path.join(toDir, rel), old);
+  }
+}
+
+async function renameIntoPlace(unpacked: string, target: string): Promise<void> {
+  const parent = path.dirname(target);
+  if (await fs.lstat(target).catch(() => undefined)) {
+    // Same version name, other content: swap the trees; the old one is removed after the rename.
+    const old = path.join(parent, `.zkf-old-${randomBytes(4).toString('hex')}`);
+    await fs.rename(target, old);
+    await fs.rename(unpacked, target);
+    await fs.rm(old, { recursive: true, force: true });
+  } else {
+    await fs.rename(unpacked, target);
+  }
+  await syncDir(parent);
 }
 
 export async function javaVersion(javaBin: string): Promise<string> {
@@ -148,7 +180,9 @@ const jdk: Product = {
   // JAVA_HOME in /etc/profile.d: written whole, so a re-run never appends twice (the runbook's >> does).
   after: async (host, linkPath, dryRun) => {
     const file = host.path(PROFILE);
-    const want = `# Managed by zkfleet: the JDK installed under ${path.dirname(linkPath)}\nexport JAVA_HOME=${linkPath}\nexport PATH=$JAVA_HOME/bin:$PATH\n`;
+    const want =
+      `# Managed by zkfleet: the JDK installed under ${path.dirname(linkPath)}\n` +
+      `export JAVA_HOME=${linkPath}\nexport PATH=$JAVA_HOME/bin:$PATH\n`;
     if ((await readFileOr(file)) === want) return undefined;
     if (!dryRun) {
       await fs.mkdir(path.dirname(file), { recursive: true });
@@ -180,28 +214,12 @@ const zookeeper: Product = {
   carryOver: ['conf/zoo.cfg'],
 };
 
-export function installJdk(
-  host: Host,
-  store: ArtifactStore,
-  req: { sha256: string; installDir: string; linkName: string; dryRun: boolean },
-): Promise<StepResult> {
-  return installTarball(host, store, jdk, {
-    ...req,
-    installDir: req.installDir || '/usr/java',
-    linkName: req.linkName || 'jdk',
-  });
+export function installJdk(host: Host, store: ArtifactStore, req: InstallReq, signal?: AbortSignal) {
+  return installTarball(host, store, jdk, req, signal);
 }
 
-export function installZooKeeper(
-  host: Host,
-  store: ArtifactStore,
-  req: { sha256: string; installDir: string; linkName: string; dryRun: boolean },
-): Promise<StepResult> {
-  return installTarball(host, store, zookeeper, {
-    ...req,
-    installDir: req.installDir || '/opt',
-    linkName: req.linkName || 'zookeeper',
-  });
+export function installZooKeeper(host: Host, store: ArtifactStore, req: InstallReq, signal?: AbortSignal) {
+  return installTarball(host, store, zookeeper, req, signal);
 }
 
 /** Version recorded by the marker of the tree a link points at, or '' when zkfleet did not install it. */

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 import { ZkfError } from '../shared/errors';
+import { sweepTemps } from '../shared/fs-atomic';
 
 /**
  * Why an entry is refused, or undefined when it is safe: absolute names, `..` components, and links whose
@@ -108,7 +109,8 @@ export async function extractToTemp(
   if (refusals.length) {
     throw new ZkfError(
       'UNSAFE_ARCHIVE',
-      `refused ${path.basename(archive)}: ${refusals.slice(0, 3).join('; ')}${refusals.length > 3 ? `; and ${refusals.length - 3} more` : ''}. Nothing was installed.`,
+      `refused ${path.basename(archive)}: ${refusals.slice(0, 3).join('; ')}` +
+        `${refusals.length > 3 ? `; and ${refusals.length - 3} more` : ''}. Nothing was installed.`,
     );
   }
   if (tops.size !== 1) {
@@ -147,11 +149,6 @@ export async function extractToTemp(
 }
 
 /** Leftovers of an unpack or swap that a crash interrupted. */
-export async function sweepLeftovers(parentDir: string): Promise<string[]> {
-  const names = await fs.readdir(parentDir).catch(() => [] as string[]);
-  const stale = names.filter(
-    (n) => n.startsWith('.zkf-unpack-') || n.startsWith('.zkf-old-') || n.includes('.zkf-tmp-'),
-  );
-  await Promise.all(stale.map((n) => fs.rm(path.join(parentDir, n), { recursive: true, force: true })));
-  return stale;
+export function sweepLeftovers(parentDir: string): Promise<string[]> {
+  return sweepTemps(parentDir, ['.zkf-unpack-', '.zkf-old-']);
 }

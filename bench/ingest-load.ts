@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     ttlMs: 30_000,
     drift: [],
     disks: [{ path: '/data/zookeeper/data', mount: '/', totalBytes: 1e11, freeBytes: 5e10 }],
-    zookeeper: { mode: 'follower', zxid: '0x100000001', latencyAvg: 0.5, connections: 3 },
+    zookeeper: { mode: 'follower' as const, zxid: '0x100000001', latencyAvg: 0.5, connections: 3 },
     facts: { name, cpus: 2, load1: 0.1 },
   });
   const send = (x: (typeof clients)[number]) =>

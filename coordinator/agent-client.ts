@@ -76,9 +76,13 @@ export class AgentConnection {
   }
 
   /** Wait until the channel is connected (mTLS handshake done), or fail with why. */
-  waitReady(timeoutMs: number): Promise<void> {
+  waitReady(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(new ZkfError('CANCELLED', 'cancelled', { host: this.name }));
     return new Promise((resolve, reject) => {
+      const onAbort = () => reject(new ZkfError('CANCELLED', 'cancelled', { host: this.name }));
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.client.waitForReady(Date.now() + timeoutMs, (err) => {
+        signal?.removeEventListener('abort', onAbort);
         if (!err) return resolve();
         diagnoseTls(this.address, this.tls, { role: 'agent', name: this.name }).then((why) => {
           reject(
@@ -170,25 +174,11 @@ export class AgentConnection {
     out: { stdout(b: Buffer): void; stderr(b: Buffer): void },
     o: CallOptions = {},
   ): Promise<ExecExit__Output> {
-    return new Promise((resolve, reject) => {
-      const call = this.client.Exec(req, this.opts({ timeoutMs: (req.timeoutMs ?? 0) + 30_000, ...o }));
-      let exit: ExecExit__Output | undefined;
-      const onAbort = () => call.cancel();
-      o.signal?.addEventListener('abort', onAbort, { once: true });
-      call.on('data', (ev) => {
-        if (ev.stdout) out.stdout(ev.stdout);
-        else if (ev.stderr) out.stderr(ev.stderr);
-        else if (ev.exit) exit = ev.exit;
-      });
-      call.on('error', (err) => {
-        o.signal?.removeEventListener('abort', onAbort);
-        reject(fromServiceError(err, this.name));
-      });
-      call.on('end', () => {
-        o.signal?.removeEventListener('abort', onAbort);
-        if (exit) resolve(exit);
-        else reject(new ZkfError('INTERNAL', 'exec stream ended without an exit status', { host: this.name }));
-      });
+    const call = this.client.Exec(req, this.opts({ timeoutMs: (req.timeoutMs ?? 0) + 30_000, ...o }));
+    return this.serverStream(call, o.signal, 'exec', (ev) => {
+      if (ev.stdout) out.stdout(ev.stdout);
+      else if (ev.stderr) out.stderr(ev.stderr);
+      return ev.exit ?? undefined;
     });
   }
 
@@ -197,23 +187,38 @@ export class AgentConnection {
     onLog: (line: string) => void,
     o: CallOptions = {},
   ): Promise<BuildImageResult__Output> {
+    const call = this.client.BuildImage(req, this.opts({ timeoutMs: 900_000, ...o }));
+    return this.serverStream(call, o.signal, 'image build', (ev) => {
+      if (ev.log) onLog(ev.log);
+      return ev.result ?? undefined;
+    });
+  }
+
+  /**
+   * A server stream whose events go to `take` as they come; `take` returns the final value when an event
+   * carries it. Cancelled with the signal; a stream that ends without the final value is an error.
+   */
+  private serverStream<Ev, R>(
+    call: grpc.ClientReadableStream<Ev>,
+    signal: AbortSignal | undefined,
+    what: string,
+    take: (ev: Ev) => R | undefined,
+  ): Promise<R> {
     return new Promise((resolve, reject) => {
-      const call = this.client.BuildImage(req, this.opts({ timeoutMs: 900_000, ...o }));
-      let result: BuildImageResult__Output | undefined;
+      let last: R | undefined;
       const onAbort = () => call.cancel();
-      o.signal?.addEventListener('abort', onAbort, { once: true });
-      call.on('data', (ev) => {
-        if (ev.log) onLog(ev.log);
-        else if (ev.result) result = ev.result;
+      signal?.addEventListener('abort', onAbort, { once: true });
+      call.on('data', (ev: Ev) => {
+        last = take(ev) ?? last;
       });
       call.on('error', (err) => {
-        o.signal?.removeEventListener('abort', onAbort);
+        signal?.removeEventListener('abort', onAbort);
         reject(fromServiceError(err, this.name));
       });
       call.on('end', () => {
-        o.signal?.removeEventListener('abort', onAbort);
-        if (result) resolve(result);
-        else reject(new ZkfError('INTERNAL', 'image build stream ended without a result', { host: this.name }));
+        signal?.removeEventListener('abort', onAbort);
+        if (last !== undefined) resolve(last);
+        else reject(new ZkfError('INTERNAL', `${what} stream ended without a result`, { host: this.name }));
       });
     });
   }

@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
-import { isIPv4 } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import {
+  absolutePath,
   ConfigError,
   deepFreeze,
   hostPort,
@@ -11,19 +11,87 @@ import {
   zodProblems,
   type Located,
 } from '../shared/config-file';
+import { IMAGE_DEFAULTS, JDK_DEFAULTS, TIMEOUT_DEFAULTS, ZOOKEEPER_DEFAULTS as ZK } from '../shared/defaults';
 import { ZkfError } from '../shared/errors';
 import { readFileOr, writeFileAtomic } from '../shared/fs-atomic';
 import { sha256File } from '../shared/hash';
+import { HOST_NAME, IMAGE_REF, isIPv4Address, JVM_FLAGS, TIMEZONE } from '../shared/names';
+import { propertyValueProblem } from '../shared/properties';
 import { extraKeyProblem } from '../shared/zoo-cfg';
 
 const artifact = z.strictObject({
   path: z.string().min(1, 'must name the tarball'),
   sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be the sha256 of the file: 64 hex digits (sha256sum FILE)'),
 });
-const logicalPath = z.string().regex(/^\/[^\0\n]*$/, 'must be an absolute path on the hosts');
+/** A path on the hosts that also goes into zoo.cfg: it must read back from it as written. */
+const zkPath = absolutePath.superRefine((p, ctx) => {
+  const why = propertyValueProblem(p);
+  if (why) ctx.addIssue({ code: 'custom', message: `the path ${why}` });
+});
 const port = z.number().int().min(1, 'must be 1-65535').max(65535, 'must be 1-65535');
+const imageRef = z.string().regex(IMAGE_REF, 'must be an image reference such as harbor.zq.com/base/jre8:8u112');
 
 export const ROLES = ['zookeeper', 'dns', 'image'] as const;
+
+const hostSchema = z.strictObject({
+  name: z.string().regex(HOST_NAME, 'must be a host name'),
+  address: z.string().refine(isIPv4Address, 'must be an IPv4 address, e.g. 10.4.7.11'),
+  agent: hostPort,
+  roles: z.array(z.enum(ROLES)).min(1, 'give at least one role: zookeeper, dns or image'),
+  observer: z.boolean().default(false),
+});
+
+const serverNameSchema = z
+  .string()
+  .default(ZK.serverName)
+  .refine(
+    (s) => s.includes('{myid}') || s.includes('{name}'),
+    'must contain {myid} or {name}, or every server gets the same DNS name',
+  )
+  .refine((s) => /^[A-Za-z0-9{}-]+$/.test(s), 'must be a DNS label (letters, digits, -) with {myid} or {name}');
+
+const zookeeperSchema = z.strictObject({
+  installDir: absolutePath.default(ZK.installDir),
+  dataDir: zkPath.default(ZK.dataDir),
+  dataLogDir: zkPath.default(ZK.dataLogDir),
+  clientPort: port.default(ZK.clientPort),
+  quorumPort: port.default(ZK.quorumPort),
+  electionPort: port.default(ZK.electionPort),
+  tickTime: z.number().int().min(100, 'must be at least 100 ms').max(60_000).default(ZK.tickTime),
+  initLimit: z.number().int().min(1).max(1000).default(ZK.initLimit),
+  syncLimit: z.number().int().min(1).max(1000).default(ZK.syncLimit),
+  serverName: serverNameSchema,
+  bindClientAddress: z.boolean().default(false),
+  myids: z.record(z.string(), z.number().int().min(1, 'a myid is 1-255').max(255, 'a myid is 1-255')).default({}),
+  fourLetterWords: z
+    .string()
+    .regex(/^[a-z0-9,*]+$/)
+    .default(ZK.fourLetterWords),
+  autopurge: z
+    .strictObject({
+      snapRetainCount: z.number().int().min(3).default(ZK.snapRetainCount),
+      purgeInterval: z.number().int().min(0).default(ZK.purgeIntervalHours),
+    })
+    .prefault({}),
+  adminServer: z
+    .strictObject({ enabled: z.boolean().default(false), port: port.default(ZK.adminServerPort) })
+    .prefault({}),
+  jvmFlags: z.string().regex(JVM_FLAGS, 'JVM flags may not hold quotes, $, backticks or line breaks').default(''),
+  /** A deploy refuses to write to a host whose dataDir or dataLogDir has less free space than this. */
+  minFreeMB: z.number().int().min(0).default(ZK.minFreeMB),
+  extra: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
+});
+
+const imageSchema = z.strictObject({
+  host: z.string(),
+  from: imageRef,
+  tag: imageRef,
+  timezone: z.string().regex(TIMEZONE, 'must be a tz name such as Asia/Shanghai').default(IMAGE_DEFAULTS.timezone),
+  jmxPort: port.default(IMAGE_DEFAULTS.jmxPort),
+  jmxConfig: z.string().min(1).default(IMAGE_DEFAULTS.jmxConfig),
+  registryAuth: absolutePath.optional(),
+  insecure: z.boolean().default(false),
+});
 
 /** The ensemble file. Reference: README.md, "The ensemble file". */
 export const EnsembleSchema = z.strictObject({
@@ -31,87 +99,22 @@ export const EnsembleSchema = z.strictObject({
   pki: z.string().min(1),
   stateDir: z.string().optional(),
   coordinator: z.strictObject({ address: hostPort }).optional(),
-  artifacts: z.strictObject({
-    jdk: artifact,
-    zookeeper: artifact,
-    jmxAgent: artifact.optional(),
-  }),
-  hosts: z
-    .array(
-      z.strictObject({
-        name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be a host name'),
-        address: z.string().refine(isIPv4, 'must be an IPv4 address, e.g. 10.4.7.11'),
-        agent: hostPort,
-        roles: z.array(z.enum(ROLES)).min(1, 'give at least one role: zookeeper, dns or image'),
-        observer: z.boolean().default(false),
-      }),
-    )
-    .min(1, 'list at least one host'),
-  jdk: z.strictObject({ installDir: logicalPath.default('/usr/java') }).prefault({}),
-  zookeeper: z
-    .strictObject({
-      installDir: logicalPath.default('/opt'),
-      dataDir: logicalPath.default('/data/zookeeper/data'),
-      dataLogDir: logicalPath.default('/data/zookeeper/logs'),
-      clientPort: port.default(2181),
-      quorumPort: port.default(2888),
-      electionPort: port.default(3888),
-      tickTime: z.number().int().min(100, 'must be at least 100 ms').max(60_000).default(2000),
-      initLimit: z.number().int().min(1).max(1000).default(10),
-      syncLimit: z.number().int().min(1).max(1000).default(5),
-      serverName: z
-        .string()
-        .default('zk{myid}')
-        .refine(
-          (s) => s.includes('{myid}') || s.includes('{name}'),
-          'must contain {myid} or {name}, or every server gets the same DNS name',
-        )
-        .refine((s) => /^[A-Za-z0-9{}-]+$/.test(s), 'must be a DNS label (letters, digits, -) with {myid} or {name}'),
-      bindClientAddress: z.boolean().default(false),
-      myids: z.record(z.string(), z.number().int().min(1, 'a myid is 1-255').max(255, 'a myid is 1-255')).default({}),
-      fourLetterWords: z
-        .string()
-        .regex(/^[a-z0-9,*]+$/)
-        .default('srvr,mntr,ruok'),
-      autopurge: z
-        .strictObject({
-          snapRetainCount: z.number().int().min(3).default(3),
-          purgeInterval: z.number().int().min(0).default(24),
-        })
-        .prefault({}),
-      adminServer: z.strictObject({ enabled: z.boolean().default(false), port: port.default(8080) }).prefault({}),
-      jvmFlags: z.string().default(''),
-      /** A deploy refuses to write to a host whose dataDir or dataLogDir has less free space than this. */
-      minFreeMB: z.number().int().min(0).default(256),
-      extra: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
-    })
-    .prefault({}),
+  artifacts: z.strictObject({ jdk: artifact, zookeeper: artifact, jmxAgent: artifact.optional() }),
+  hosts: z.array(hostSchema).min(1, 'list at least one host'),
+  jdk: z.strictObject({ installDir: absolutePath.default(JDK_DEFAULTS.installDir) }).prefault({}),
+  zookeeper: zookeeperSchema.prefault({}),
   dns: z
     .strictObject({
       host: z.string(),
       zone: z.string().regex(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?$/, 'must be a zone name, e.g. zq.com'),
-      zoneFile: logicalPath,
+      zoneFile: absolutePath,
     })
     .optional(),
-  image: z
-    .strictObject({
-      host: z.string(),
-      from: z.string().min(1),
-      tag: z.string().min(1),
-      timezone: z
-        .string()
-        .regex(/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/, 'must be a tz name such as Asia/Shanghai')
-        .default('Asia/Shanghai'),
-      jmxPort: port.default(12346),
-      jmxConfig: z.string().default("---\nrules:\n - pattern: '.*'\n"),
-      registryAuth: logicalPath.optional(),
-      insecure: z.boolean().default(false),
-    })
-    .optional(),
+  image: imageSchema.optional(),
   timeouts: z
     .strictObject({
-      connectMs: z.number().int().positive().default(5_000),
-      quorumMs: z.number().int().positive().default(90_000),
+      connectMs: z.number().int().positive().default(TIMEOUT_DEFAULTS.connectMs),
+      quorumMs: z.number().int().positive().default(TIMEOUT_DEFAULTS.quorumMs),
     })
     .prefault({}),
 });
@@ -131,6 +134,19 @@ export interface Ensemble {
 
 export const zkHosts = (e: Ensemble) => e.spec.hosts.filter((h) => h.roles.includes('zookeeper'));
 
+/** Collected problems (each with file:line: field) and warnings of one file check. */
+class Findings {
+  readonly problems: string[] = [];
+  readonly warnings: string[] = [];
+  constructor(readonly loc: Located) {}
+  problem(p: readonly PropertyKey[], message: string): void {
+    this.problems.push(problem(this.loc, p, message));
+  }
+  warning(p: readonly PropertyKey[], message: string): void {
+    this.warnings.push(problem(this.loc, p, message));
+  }
+}
+
 /**
  * Read and check an ensemble file. Nothing on any host is touched here; every problem is collected
  * with its file:line and field, then reported at once.
@@ -147,9 +163,8 @@ export async function loadEnsemble(
   if (!parsed.success) throw new ConfigError(file, zodProblems(loc, parsed.error));
   const spec = parsed.data;
   const dir = path.dirname(abs);
-  const problems: string[] = [];
-  const warnings: string[] = [];
-  semanticChecks(spec, loc, problems, warnings);
+  const f = new Findings(loc);
+  semanticChecks(spec, f);
   const artifactPaths = {
     jdk: path.resolve(dir, spec.artifacts.jdk.path),
     zookeeper: path.resolve(dir, spec.artifacts.zookeeper.path),
@@ -157,38 +172,49 @@ export async function loadEnsemble(
   };
   const stateDir = path.resolve(dir, options.stateDir ?? spec.stateDir ?? path.join('.zkfleet', spec.name));
   const pkiDir = path.resolve(dir, spec.pki);
-  for (const f of ['ca.crt', 'coordinator.crt', 'coordinator.key']) {
-    if (!(await fs.stat(path.join(pkiDir, f)).catch(() => undefined))) {
-      problems.push(
-        problem(loc, ['pki'], `${path.join(pkiDir, f)} is missing: run \`coordinator pki init ${spec.pki}\``),
-      );
-      break;
-    }
-  }
-  if (options.checkArtifacts !== false) {
-    const cache = new DigestCache(stateDir);
-    for (const key of ['jdk', 'zookeeper', 'jmxAgent'] as const) {
-      const a = spec.artifacts[key];
-      const p = artifactPaths[key];
-      if (!a || !p) continue;
-      const digest = await cache.digest(p).catch(() => undefined);
-      if (digest === undefined) problems.push(problem(loc, ['artifacts', key, 'path'], `${p}: no such file`));
-      else if (digest !== a.sha256.toLowerCase())
-        problems.push(
-          problem(
-            loc,
-            ['artifacts', key, 'sha256'],
-            `${p} has sha256 ${digest}, not ${a.sha256}: wrong file, or a corrupted download`,
-          ),
-        );
-    }
-    await cache.save();
-  }
-  if (problems.length) throw new ConfigError(file, problems);
-  return deepFreeze({ file: abs, dir, spec, pkiDir, stateDir, artifactPaths, warnings });
+  await checkPki(spec, pkiDir, f);
+  if (options.checkArtifacts !== false) await checkArtifacts(spec, artifactPaths, stateDir, f);
+  if (f.problems.length) throw new ConfigError(file, f.problems);
+  return deepFreeze({ file: abs, dir, spec, pkiDir, stateDir, artifactPaths, warnings: f.warnings });
 }
 
-function semanticChecks(spec: EnsembleFile, loc: Located, problems: string[], warnings: string[]): void {
+async function checkPki(spec: EnsembleFile, pkiDir: string, f: Findings): Promise<void> {
+  for (const name of ['ca.crt', 'coordinator.crt', 'coordinator.key']) {
+    if (await fs.stat(path.join(pkiDir, name)).catch(() => undefined)) continue;
+    f.problem(['pki'], `${path.join(pkiDir, name)} is missing: run \`coordinator pki init ${spec.pki}\``);
+    return;
+  }
+}
+
+async function checkArtifacts(
+  spec: EnsembleFile,
+  paths: Ensemble['artifactPaths'],
+  stateDir: string,
+  f: Findings,
+): Promise<void> {
+  const cache = new DigestCache(stateDir);
+  for (const key of ['jdk', 'zookeeper', 'jmxAgent'] as const) {
+    const a = spec.artifacts[key];
+    const p = paths[key];
+    if (!a || !p) continue;
+    const digest = await cache.digest(p).catch(() => undefined);
+    if (digest === undefined) f.problem(['artifacts', key, 'path'], `${p}: no such file`);
+    else if (digest !== a.sha256.toLowerCase()) {
+      const why = `${p} has sha256 ${digest}, not ${a.sha256}: wrong file, or a corrupted download`;
+      f.problem(['artifacts', key, 'sha256'], why);
+    }
+  }
+  await cache.save();
+}
+
+function semanticChecks(spec: EnsembleFile, f: Findings): void {
+  checkHosts(spec, f);
+  checkServers(spec, f);
+  checkZooKeeperKeys(spec, f);
+  checkRoleSections(spec, f);
+}
+
+function checkHosts(spec: EnsembleFile, f: Findings): void {
   const seen = {
     name: new Map<string, number>(),
     address: new Map<string, number>(),
@@ -197,78 +223,66 @@ function semanticChecks(spec: EnsembleFile, loc: Located, problems: string[], wa
   spec.hosts.forEach((h, i) => {
     for (const key of ['name', 'address', 'agent'] as const) {
       const prev = seen[key].get(h[key]);
-      if (prev !== undefined)
-        problems.push(problem(loc, ['hosts', i, key], `"${h[key]}" is also the ${key} of hosts[${prev}]`));
+      if (prev !== undefined) f.problem(['hosts', i, key], `"${h[key]}" is also the ${key} of hosts[${prev}]`);
       else seen[key].set(h[key], i);
     }
-    if (h.observer && !h.roles.includes('zookeeper'))
-      problems.push(problem(loc, ['hosts', i, 'observer'], 'only a zookeeper host can be an observer'));
+    if (h.observer && !h.roles.includes('zookeeper')) {
+      f.problem(['hosts', i, 'observer'], 'only a zookeeper host can be an observer');
+    }
   });
+}
+
+function checkServers(spec: EnsembleFile, f: Findings): void {
   const zk = spec.hosts.filter((h) => h.roles.includes('zookeeper'));
-  const voters = zk.filter((h) => !h.observer);
-  if (!zk.length) problems.push(problem(loc, ['hosts'], 'no host has the role zookeeper'));
-  else if (voters.length % 2 === 0) {
-    warnings.push(
-      problem(
-        loc,
-        ['hosts'],
-        `${voters.length} voting ZooKeeper servers tolerate no more failures than ${voters.length - 1}; an odd number is recommended`,
-      ),
-    );
+  const voters = zk.filter((h) => !h.observer).length;
+  if (!zk.length) f.problem(['hosts'], 'no host has the role zookeeper');
+  else if (voters % 2 === 0) {
+    const why = `${voters} voting ZooKeeper servers tolerate no more failures than ${voters - 1}`;
+    f.warning(['hosts'], `${why}; an odd number is recommended`);
   }
   const pinned = new Map<number, string>();
   for (const [name, id] of Object.entries(spec.zookeeper.myids)) {
     if (!zk.some((h) => h.name === name))
-      problems.push(problem(loc, ['zookeeper', 'myids', name], `"${name}" is not a zookeeper host in hosts`));
+      f.problem(['zookeeper', 'myids', name], `"${name}" is not a zookeeper host in hosts`);
     const other = pinned.get(id);
-    if (other) problems.push(problem(loc, ['zookeeper', 'myids', name], `myid ${id} is also pinned to ${other}`));
+    if (other) f.problem(['zookeeper', 'myids', name], `myid ${id} is also pinned to ${other}`);
     pinned.set(id, name);
   }
-  for (const [k, v] of Object.entries(spec.zookeeper.extra)) {
+}
+
+function checkZooKeeperKeys(spec: EnsembleFile, f: Findings): void {
+  const z = spec.zookeeper;
+  for (const [k, v] of Object.entries(z.extra)) {
     const why = extraKeyProblem(k, v);
-    if (why) problems.push(problem(loc, ['zookeeper', 'extra', k], why));
+    if (why) f.problem(['zookeeper', 'extra', k], why);
   }
-  if (
-    spec.zookeeper.quorumPort === spec.zookeeper.electionPort ||
-    [spec.zookeeper.quorumPort, spec.zookeeper.electionPort].includes(spec.zookeeper.clientPort)
-  ) {
-    problems.push(problem(loc, ['zookeeper', 'clientPort'], 'clientPort, quorumPort and electionPort must all differ'));
+  if (z.quorumPort === z.electionPort || [z.quorumPort, z.electionPort].includes(z.clientPort)) {
+    f.problem(['zookeeper', 'clientPort'], 'clientPort, quorumPort and electionPort must all differ');
   }
-  if (spec.zookeeper.syncLimit > spec.zookeeper.initLimit)
-    warnings.push(
-      `zookeeper.syncLimit (${spec.zookeeper.syncLimit}) is larger than initLimit (${spec.zookeeper.initLimit})`,
-    );
-  if (spec.dns) {
-    const i = spec.hosts.findIndex((h) => h.name === spec.dns!.host);
-    if (i < 0) problems.push(problem(loc, ['dns', 'host'], `"${spec.dns.host}" is not one of the hosts`));
-    else if (!spec.hosts[i].roles.includes('dns'))
-      problems.push(problem(loc, ['dns', 'host'], `host "${spec.dns.host}" does not have the role dns`));
+  if (z.syncLimit > z.initLimit) {
+    f.warnings.push(`zookeeper.syncLimit (${z.syncLimit}) is larger than initLimit (${z.initLimit})`);
   }
-  spec.hosts.forEach((h, i) => {
-    if (h.roles.includes('dns') && spec.dns?.host !== h.name)
-      problems.push(
-        problem(
-          loc,
-          ['hosts', i, 'roles'],
-          `role dns, but dns.host is ${spec.dns ? `"${spec.dns.host}"` : 'not set (add a dns: section)'}`,
-        ),
-      );
-    if (h.roles.includes('image') && spec.image?.host !== h.name)
-      problems.push(
-        problem(
-          loc,
-          ['hosts', i, 'roles'],
-          `role image, but image.host is ${spec.image ? `"${spec.image.host}"` : 'not set (add an image: section)'}`,
-        ),
-      );
-  });
-  if (spec.image) {
-    const i = spec.hosts.findIndex((h) => h.name === spec.image!.host);
-    if (i < 0) problems.push(problem(loc, ['image', 'host'], `"${spec.image.host}" is not one of the hosts`));
-    else if (!spec.hosts[i].roles.includes('image'))
-      problems.push(problem(loc, ['image', 'host'], `host "${spec.image.host}" does not have the role image`));
-    if (!spec.artifacts.jmxAgent)
-      problems.push(problem(loc, ['artifacts'], 'image: needs artifacts.jmxAgent (the JMX exporter javaagent jar)'));
+}
+
+/** The dns and image sections name a host that has the role, and every such host is named by one. */
+function checkRoleSections(spec: EnsembleFile, f: Findings): void {
+  for (const role of ['dns', 'image'] as const) {
+    const section = spec[role];
+    if (section) {
+      const i = spec.hosts.findIndex((h) => h.name === section.host);
+      if (i < 0) f.problem([role, 'host'], `"${section.host}" is not one of the hosts`);
+      else if (!spec.hosts[i].roles.includes(role)) {
+        f.problem([role, 'host'], `host "${section.host}" does not have the role ${role}`);
+      }
+    }
+    spec.hosts.forEach((h, i) => {
+      if (!h.roles.includes(role) || section?.host === h.name) return;
+      const named = section ? `"${section.host}"` : `not set (add a ${role}: section)`;
+      f.problem(['hosts', i, 'roles'], `role ${role}, but ${role}.host is ${named}`);
+    });
+  }
+  if (spec.image && !spec.artifacts.jmxAgent) {
+    f.problem(['artifacts'], 'image: needs artifacts.jmxAgent (the JMX exporter javaagent jar)');
   }
 }
 

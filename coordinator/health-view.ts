@@ -20,7 +20,11 @@ export interface ServerView {
 }
 
 /** The coordinator server's latest reports, when the ensemble file names one and it answers in time. */
-export async function fetchServerView(e: Ensemble, timeoutMs = 1500): Promise<ServerView | undefined> {
+export async function fetchServerView(
+  e: Ensemble,
+  signal?: AbortSignal,
+  timeoutMs = 1500,
+): Promise<ServerView | undefined> {
   const address = e.spec.coordinator?.address;
   if (!address) return undefined;
   const tls = await loadTls({ ca: pkiPaths(e.pkiDir).caCert, ...certPaths(e.pkiDir, 'coordinator') });
@@ -28,9 +32,13 @@ export async function fetchServerView(e: Ensemble, timeoutMs = 1500): Promise<Se
   const client = new Coordinator(address, clientCredentials(tls, { role: 'coordinator' }));
   try {
     const v = await new Promise<View__Output>((resolve, reject) => {
-      client.GetView({ maxEvents: 50 }, { deadline: Date.now() + timeoutMs }, (err, res) =>
-        err ? reject(err) : resolve(res!),
-      );
+      const call = client.GetView({ maxEvents: 50 }, { deadline: Date.now() + timeoutMs }, (err, res) => {
+        signal?.removeEventListener('abort', onAbort);
+        if (err) reject(err);
+        else resolve(res!);
+      });
+      const onAbort = () => call.cancel();
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
     // The server's clock is the reference for ages: shift to ours.
     const skew = Date.now() - Number(v.nowMs);

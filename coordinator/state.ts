@@ -25,7 +25,8 @@ export async function readState(stateDir: string): Promise<EnsembleState> {
   } catch (err) {
     throw new ZkfError(
       'CONFIG_INVALID',
-      `${path.join(stateDir, 'state.json')} is not valid JSON; it holds the myid assignments: restore it from backup or pin myids in the file`,
+      `${path.join(stateDir, 'state.json')} is not valid JSON; it holds the myid assignments: ` +
+        'restore it from backup or pin myids in the file',
       { cause: err },
     );
   }
@@ -65,14 +66,16 @@ export function assignMyids(
     if (pin !== undefined) {
       if (held?.hasData && held.myid && held.myid !== pin) {
         problems.push(
-          `${h}: zookeeper.myids pins ${pin}, but its dataDir holds the data of server ${held.myid}; refusing to renumber it (pin ${held.myid}, or move the data away on the host)`,
+          `${h}: zookeeper.myids pins ${pin}, but its dataDir holds the data of server ${held.myid}; ` +
+            `refusing to renumber it (pin ${held.myid}, or move the data away on the host)`,
         );
       }
       myids[h] = pin;
     } else if (remembered !== undefined) {
       if (held?.hasData && held.myid && held.myid !== remembered) {
         problems.push(
-          `${h}: the coordinator assigned myid ${remembered}, but its dataDir holds the data of server ${held.myid}; pin the one you mean in zookeeper.myids`,
+          `${h}: the coordinator assigned myid ${remembered}, but its dataDir holds the data of server ` +
+            `${held.myid}; pin the one you mean in zookeeper.myids`,
         );
       }
       myids[h] = remembered;

@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ZkfError } from '../shared/errors';
 
-// The npm `zookeeper` package: the native C client, as Dubbo's own ZooKeeper client sees the ensemble.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const ZooKeeper = require('zookeeper') as ZkCtor;
 interface ZkClient {
   init(o: object): ZkClient;
   on(ev: 'connect' | 'close', cb: () => void): void;
@@ -27,9 +24,21 @@ interface ZkCtor {
   constants: Record<string, number>;
 }
 
-/** Connect with a deadline; the client is closed if the deadline passes. */
-export function connectZk(connect: string, timeoutMs = 10_000, sessionTimeoutMs = 10_000): Promise<ZkClient> {
-  return new Promise((resolve, reject) => {
+let zookeeper: ZkCtor | undefined;
+
+/**
+ * The npm `zookeeper` package: the native C client, as Dubbo's own ZooKeeper client sees the ensemble.
+ * Loaded on first use: only the client check and the tests need it, not every command.
+ */
+export function zkLibrary(): ZkCtor {
+  zookeeper ??= require('zookeeper') as ZkCtor;
+  return zookeeper;
+}
+
+/** Connect with a deadline; the client is closed if the deadline passes or the signal fires. */
+export function connectZk(connect: string, timeoutMs = 10_000, sessionTimeoutMs = 10_000, signal?: AbortSignal) {
+  const ZooKeeper = zkLibrary();
+  return new Promise<ZkClient>((resolve, reject) => {
     // response_counter_limit: the npm client closes its own handle as "expired" after that many failed
     // reads in a row (default 10: a server restart in a rolling change is enough). Keep retrying, as the
     // Java client does, until the server says the session expired.
@@ -40,12 +49,21 @@ export function connectZk(connect: string, timeoutMs = 10_000, sessionTimeoutMs 
       host_order_deterministic: false,
       response_counter_limit: 100_000,
     });
-    const timer = setTimeout(() => {
+    const fail = (err: ZkfError) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       client.close();
-      reject(new ZkfError('VERIFY_FAILED', `no ZooKeeper session with ${connect} within ${timeoutMs} ms`));
-    }, timeoutMs);
+      reject(err);
+    };
+    const onAbort = () => fail(new ZkfError('CANCELLED', 'cancelled'));
+    const timer = setTimeout(
+      () => fail(new ZkfError('VERIFY_FAILED', `no ZooKeeper session with ${connect} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    signal?.addEventListener('abort', onAbort, { once: true });
     client.once('connect', () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       resolve(client);
     });
     client.init({});
@@ -60,43 +78,38 @@ export type { ZkClient };
  */
 export async function verifyEnsemble(
   servers: Array<{ name: string; connect: string }>,
+  signal?: AbortSignal,
 ): Promise<{ path: string; checked: string[] }> {
-  const all = servers.map((s) => s.connect).join(',');
   const token = `${new Date().toISOString()} ${randomBytes(6).toString('hex')}`;
   const path = `/zkfleet-verify-${randomBytes(4).toString('hex')}`;
-  const writer = await connectZk(all);
+  const writer = await connectZk(servers.map((s) => s.connect).join(','), 10_000, 10_000, signal);
   try {
-    await writer.create(path, token, ZooKeeper.constants.ZOO_EPHEMERAL);
-    const checked = await Promise.all(
-      servers.map(async (s) => {
-        const reader = await connectZk(s.connect).catch((err: Error) => {
-          throw new ZkfError('VERIFY_FAILED', `${s.name}: ${err.message}`, { host: s.name });
-        });
-        try {
-          await reader.sync(path);
-          const [, data] = await reader.get(path, false);
-          if (String(data) !== token)
-            throw new ZkfError(
-              'VERIFY_FAILED',
-              `${s.name} (${s.connect}) returned "${String(data)}" for ${path}, expected "${token}"`,
-              { host: s.name },
-            );
-          return s.name;
-        } catch (err) {
-          throw err instanceof ZkfError
-            ? err
-            : new ZkfError('VERIFY_FAILED', `${s.name} (${s.connect}) cannot read ${path}: ${(err as Error).message}`, {
-                host: s.name,
-                cause: err,
-              });
-        } finally {
-          reader.close();
-        }
-      }),
-    );
+    await writer.create(path, token, zkLibrary().constants.ZOO_EPHEMERAL);
+    const checked = await Promise.all(servers.map((s) => readBack(s, path, token, signal)));
     await writer.delete_(path, -1).catch(() => undefined);
     return { path, checked };
   } finally {
     writer.close();
+  }
+}
+
+async function readBack(s: { name: string; connect: string }, path: string, token: string, signal?: AbortSignal) {
+  const reader = await connectZk(s.connect, 10_000, 10_000, signal).catch((err: ZkfError) => {
+    throw err.code === 'CANCELLED' ? err : new ZkfError('VERIFY_FAILED', `${s.name}: ${err.message}`, { host: s.name });
+  });
+  try {
+    await reader.sync(path);
+    const [, data] = await reader.get(path, false);
+    if (String(data) !== token) {
+      const why = `${s.name} (${s.connect}) returned "${String(data)}" for ${path}, expected "${token}"`;
+      throw new ZkfError('VERIFY_FAILED', why, { host: s.name });
+    }
+    return s.name;
+  } catch (err) {
+    if (err instanceof ZkfError) throw err;
+    const why = `${s.name} (${s.connect}) cannot read ${path}: ${(err as Error).message}`;
+    throw new ZkfError('VERIFY_FAILED', why, { host: s.name, cause: err });
+  } finally {
+    reader.close();
   }
 }

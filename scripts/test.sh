@@ -10,6 +10,6 @@ cleanup() { for p in zka zkd zkh zki zkx zkb; do node dist/test/sandbox/cli.js d
 trap cleanup EXIT
 cleanup
 
-suites=(dist/test/unit dist/test/integration dist/test/e2e)
+suites=(dist/test/unit dist/test/local dist/test/integration dist/test/e2e)
 if [ "${1:-}" = "--faults" ]; then suites=(dist/test/faults); fi
 node --test --test-concurrency=1 --test-reporter=spec "${suites[@]}"

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { z } from 'zod';
 import { ZkfError } from './errors';
+import { logicalPathProblem, splitHostPort } from './names';
 
 /**
  * Parse a YAML file against a zod schema once, at start. Every problem is reported with the file, the
@@ -105,11 +106,16 @@ export function deepFreeze<T>(o: T): T {
 /** host:port with a port in range; IPv4, a name, or [IPv6]. */
 export const hostPort = z
   .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/, 'must be host:port, e.g. 10.4.7.11:7443')
-  .refine((s) => {
-    const port = Number(s.slice(s.lastIndexOf(':') + 1));
-    return port > 0 && port < 65536;
-  }, 'port must be 1-65535');
+  .refine((s) => (splitHostPort(s)?.port ?? 0) > 0, 'must be host:port, e.g. 10.4.7.11:7443');
 
-export const absolutePath = z.string().regex(/^\/[^\0\n]*$/, 'must be an absolute path');
+/** An address to listen on; port 0 takes any free port (tests, and the log says which). */
+export const listenAddress = z
+  .string()
+  .refine((s) => splitHostPort(s) !== undefined, 'must be host:port, e.g. 10.4.7.11:7443');
+
+/** An absolute path: no NUL or line break, no `..` segment. */
+export const absolutePath = z.string().superRefine((p, ctx) => {
+  const why = logicalPathProblem(p);
+  if (why) ctx.addIssue({ code: 'custom', message: why });
+});
 export const durationMs = z.number().int().positive();

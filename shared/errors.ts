@@ -26,17 +26,23 @@ export type ErrorCode =
   | 'CANCELLED'
   | 'IMAGE_BUILD_FAILED'
   | 'REGISTRY_AUTH'
+  | 'USAGE'
   | 'INTERNAL';
+
+/** Fields a script can read from an error (`--json` prints them): what was expected, what was found. */
+export type ErrorDetails = Record<string, string | number | boolean | string[] | null>;
 
 export class ZkfError extends Error {
   readonly code: ErrorCode;
   /** The host the error happened on, when known. */
   host?: string;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; host?: string }) {
+  details?: ErrorDetails;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; host?: string; details?: ErrorDetails }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ZkfError';
     this.code = code;
     if (options?.host) this.host = options.host;
+    if (options?.details) this.details = options.details;
   }
 }
 
@@ -61,16 +67,24 @@ const toGrpc: Record<ErrorCode, grpc.status> = {
   CANCELLED: grpc.status.CANCELLED,
   IMAGE_BUILD_FAILED: grpc.status.ABORTED,
   REGISTRY_AUTH: grpc.status.UNAUTHENTICATED,
+  USAGE: grpc.status.INVALID_ARGUMENT,
   INTERNAL: grpc.status.INTERNAL,
 };
 
 const CODE_KEY = 'zkf-code';
+const DETAILS_KEY = 'zkf-details';
+
+/** A command-line mistake: exit 64, naming the flag. */
+export function usageError(message: string): ZkfError {
+  return new ZkfError('USAGE', message);
+}
 
 /** Server side: any thrown value becomes a gRPC status carrying our code in metadata. */
 export function toServiceError(err: unknown): grpc.ServiceError {
   const e = asZkfError(err);
   const metadata = new grpc.Metadata();
   metadata.set(CODE_KEY, e.code);
+  if (e.details) metadata.set(DETAILS_KEY, JSON.stringify(e.details));
   return Object.assign(new Error(e.message), {
     code: toGrpc[e.code],
     details: e.message,
@@ -87,7 +101,12 @@ export function fromServiceError(err: unknown, host: string): ZkfError {
   const se = err as Partial<grpc.ServiceError>;
   const code = se.metadata?.get(CODE_KEY)?.[0];
   if (typeof code === 'string' && code in toGrpc) {
-    return new ZkfError(code as ErrorCode, se.details ?? String(se.message), { cause: err, host });
+    const details = se.metadata?.get(DETAILS_KEY)?.[0];
+    return new ZkfError(code as ErrorCode, se.details ?? String(se.message), {
+      cause: err,
+      host,
+      details: typeof details === 'string' ? (JSON.parse(details) as ErrorDetails) : undefined,
+    });
   }
   switch (se.code) {
     case grpc.status.UNAVAILABLE:

@@ -64,12 +64,15 @@ export async function flipSymlink(target: string, link: string): Promise<boolean
   return true;
 }
 
-/** Temp files of atomic writes that a crash interrupted (never a file under its final name). */
-export async function sweepTemps(dir: string): Promise<number> {
+/**
+ * Leftovers a crash interrupted: temp files of atomic writes (never a file under its final name), and
+ * entries whose names start with one of `prefixes` (unpack and swap directories). Returns their names.
+ */
+export async function sweepTemps(dir: string, prefixes: readonly string[] = []): Promise<string[]> {
   const names = await fs.readdir(dir).catch(() => [] as string[]);
-  const stale = names.filter((n) => n.includes('.zkf-tmp-'));
-  await Promise.all(stale.map((n) => fs.rm(path.join(dir, n), { force: true })));
-  return stale.length;
+  const stale = names.filter((n) => n.includes('.zkf-tmp-') || prefixes.some((p) => n.startsWith(p)));
+  await Promise.all(stale.map((n) => fs.rm(path.join(dir, n), { recursive: true, force: true })));
+  return stale;
 }
 
 export async function readFileOr(file: string, fallback: string | undefined = undefined): Promise<string | undefined> {
@@ -78,14 +81,5 @@ export async function readFileOr(file: string, fallback: string | undefined = un
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
     throw err;
-  }
-}
-
-export async function exists(p: string): Promise<boolean> {
-  try {
-    await fs.lstat(p);
-    return true;
-  } catch {
-    return false;
   }
 }

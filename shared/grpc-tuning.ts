@@ -1,5 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import type http2 from 'node:http2';
+import { tlsReason } from './tls-reasons';
 
 const WINDOW = 4 << 20;
 
@@ -24,7 +25,11 @@ export function tuneServer(
       // A port probe (connect, then close) is not a refusal worth a warning.
       if (err.code === 'ECONNRESET' || /socket hang up/.test(err.message))
         return log.debug('client left during the TLS handshake', { peer });
-      log.warn('TLS handshake refused', { peer, reason: tlsReason(err) });
+      log.warn('TLS handshake refused', {
+        peer,
+        reason: tlsReason(err, 'the client certificate') ?? err.message,
+        error: err.message,
+      });
     };
     h2.on('tlsClientError', (err: Error & { code?: string }, socket: { remoteAddress?: string }) =>
       refused(err, socket.remoteAddress),
@@ -36,26 +41,6 @@ export function tuneServer(
       socket.on('error', (err: Error & { code?: string }) => refused(err, peer));
     });
   }
-}
-
-function tlsReason(err: Error & { code?: string }): string {
-  if (/alert (unknown ca|bad certificate|certificate unknown|decrypt error)/i.test(err.message))
-    return "the client does not trust this server's certificate (it holds another CA): " + err.message;
-  if (/certificate has expired|CERT_HAS_EXPIRED/i.test(`${err.code} ${err.message}`))
-    return 'the client certificate has expired';
-  if (
-    /unknown ca|unable to get (local )?issuer|self.signed|signature failure|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|SELF_SIGNED|CERT_SIGNATURE/i.test(
-      `${err.code} ${err.message}`,
-    )
-  )
-    return "the client certificate is not signed by this fleet's CA";
-  if (
-    /peer did not return a certificate|certificate required|wrong version number|http request|unknown protocol/i.test(
-      err.message,
-    )
-  )
-    return `not an mTLS client (${err.message})`;
-  return err.message;
 }
 
 function widenServerFlowControl(server: grpc.Server, warn: (msg: string) => void): void {

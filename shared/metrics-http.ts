@@ -1,11 +1,10 @@
 import http from 'node:http';
 import { ZkfError } from './errors';
+import { splitHostPort } from './names';
 
 /** A plain-HTTP /metrics endpoint (Prometheus text format), as exporters serve it. */
 export function serveMetrics(listen: string, render: () => string): Promise<http.Server> {
-  const i = listen.lastIndexOf(':');
-  const host = listen.slice(0, i).replace(/^\[|\]$/g, '');
-  const port = Number(listen.slice(i + 1));
+  const { host, port } = splitHostPort(listen) ?? { host: listen, port: 0 };
   const server = http.createServer((req, res) => {
     if (req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?'))) {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });

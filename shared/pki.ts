@@ -8,6 +8,7 @@ import { certPaths, pkiPaths } from './pki-paths';
 export { certPaths, pkiPaths } from './pki-paths';
 import { ZkfError } from './errors';
 import { writeFileAtomic } from './fs-atomic';
+import { HOST_NAME } from './names';
 
 import { ROLE_OU, type Role } from './roles';
 
@@ -81,7 +82,7 @@ export async function initCa(
 }
 
 export async function issueCertificate(dir: string, options: IssueOptions): Promise<{ cert: string; key: string }> {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(options.name)) {
+  if (!HOST_NAME.test(options.name)) {
     throw new ZkfError(
       'INVALID_ARGUMENT',
       `certificate name "${options.name}" must be a host name (letters, digits, . _ -)`,

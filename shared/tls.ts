@@ -4,7 +4,9 @@ import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import tls from 'node:tls';
 import { ZkfError } from './errors';
+import { splitHostPort } from './names';
 import { ROLE_OU, type Role } from './roles';
+import { tlsReason } from './tls-reasons';
 
 export interface TlsFiles {
   ca: string;
@@ -56,10 +58,14 @@ export function requireRole(
   if (!peer || peer.role !== role) {
     throw new ZkfError(
       'PERMISSION_DENIED',
-      `only a ${role} certificate may call this; the client presented ${peer ? `${peer.role ?? 'an unknown'} certificate "${peer.name}"` : 'no certificate'}`,
+      `only a ${role} certificate may call this; the client presented ${describePeer(peer)}`,
     );
   }
   return peer;
+}
+
+function describePeer(peer: PeerIdentity | undefined): string {
+  return peer ? `${peer.role ?? 'an unknown'} certificate "${peer.name}"` : 'no certificate';
 }
 
 /** Server side: mTLS, client certificate required and verified against the CA during the handshake. */
@@ -77,36 +83,10 @@ export function clientCredentials(m: TlsMaterial, expect: { role: Role; name?: s
   // role, host name), so the warning is noise for an operator.
   process.noDeprecation = true;
   return grpc.credentials.createSsl(m.ca, m.key, m.cert, {
-    checkServerIdentity(hostname, cert) {
-      const err = tls.checkServerIdentity(hostname, cert);
-      if (err) return err;
-      const id = identityOf(cert);
-      if (id?.role !== expect.role)
-        return new Error(
-          `the server at ${hostname} presented a ${id?.role ?? 'non-zkfleet'} certificate "${id?.name}", expected a ${expect.role} certificate`,
-        );
-      if (expect.name && id.name !== expect.name)
-        return new Error(
-          `the server at ${hostname} presented the certificate of "${id.name}", expected "${expect.name}" (certificate for another host)`,
-        );
-      return undefined;
-    },
+    checkServerIdentity: (hostname, cert) =>
+      tls.checkServerIdentity(hostname, cert) ?? peerIdentityProblem(cert, expect),
   });
 }
-
-const VERIFY_REASONS: Record<string, string> = {
-  CERT_HAS_EXPIRED: 'its certificate has expired',
-  CERT_NOT_YET_VALID: 'its certificate is not valid yet (check the clocks)',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "its certificate is not signed by this fleet's CA (unknown or replaced CA)",
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "its certificate is not signed by this fleet's CA (unknown or replaced CA)",
-  SELF_SIGNED_CERT_IN_CHAIN: 'its certificate chains to another CA (unknown or replaced CA)',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'it presents a self-signed certificate',
-  CERT_SIGNATURE_FAILURE: "its certificate is not signed by this fleet's CA (another CA of the same name?)",
-  ECONNREFUSED: 'nothing listens there (is the daemon running?)',
-  EHOSTUNREACH: 'the host is unreachable (network down?)',
-  ENETUNREACH: 'the network is unreachable',
-  ETIMEDOUT: 'the connection timed out (host down or filtered?)',
-};
 
 /**
  * Why an mTLS connection to `address` fails, in words an operator can act on. gRPC only says "failed to
@@ -119,60 +99,63 @@ export function diagnoseTls(
   expect: { role: Role; name?: string },
   timeoutMs = 3000,
 ): Promise<string> {
-  const i = address.lastIndexOf(':');
-  const host = address.slice(0, i).replace(/^\[|\]$/g, '');
-  const port = Number(address.slice(i + 1));
+  const target = splitHostPort(address);
+  if (!target) return Promise.resolve(`${address} is not host:port`);
   const who = `${expect.name ?? expect.role} at ${address}`;
   return new Promise((resolve) => {
     let settled = false;
     const done = (s: string) => {
-      if (!settled) {
-        settled = true;
-        socket.destroy();
-        resolve(s);
-      }
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      resolve(s);
     };
     const socket = tls.connect({
-      host,
-      port,
+      host: target.host,
+      port: target.port,
       ca: m.ca,
       cert: m.cert,
       key: m.key,
       ALPNProtocols: ['h2'],
-      ...(isIP(host) ? {} : { servername: host }),
-      checkServerIdentity: (hostname, cert) => {
-        const id = identityOf(cert);
-        if (id?.role !== expect.role)
-          return new Error(
-            `it presents a ${id?.role ?? 'non-zkfleet'} certificate "${id?.name}", not a ${expect.role} certificate`,
-          );
-        if (expect.name && id.name !== expect.name)
-          return new Error(`it presents the certificate of "${id.name}": a certificate for another host`);
-        return tls.checkServerIdentity(hostname, cert);
-      },
+      ...(isIP(target.host) ? {} : { servername: target.host }),
+      checkServerIdentity: (hostname, cert) =>
+        peerIdentityProblem(cert, expect) ?? tls.checkServerIdentity(hostname, cert),
     });
-    socket.setTimeout(timeoutMs, () => done(`${who}: ${VERIFY_REASONS.ETIMEDOUT}`));
+    socket.setTimeout(timeoutMs, () => done(`${who}: ${tlsReason({ code: 'ETIMEDOUT' }, 'its certificate')}`));
     // TLS 1.3: the server checks our certificate after the handshake. A server that accepted it speaks
     // first (HTTP/2 SETTINGS); one that refused it sends an alert or just closes.
     socket.on('secureConnect', () => {
       setTimeout(() => done(`${who}: the TLS handshake succeeds, but the gRPC service did not answer`), 1000);
     });
     socket.on('data', () => done(`${who}: TLS and mTLS succeed; the gRPC call itself failed (see the agent's log)`));
-    socket.on('close', () =>
-      done(
-        `${who} refused this side's certificate: ${ownCertificateProblem(m, expect.role === 'agent' ? 'coordinator' : 'agent') ?? 'it closed the connection after the handshake'}`,
-      ),
-    );
-    socket.on('error', (err: NodeJS.ErrnoException & { reason?: string }) => {
-      const alert =
-        /alert (certificate expired|unknown ca|bad certificate|certificate unknown|certificate required|certificate revoked)/i.exec(
-          err.message,
-        );
-      if (alert) return done(`${who} refused this side's certificate (TLS alert: ${alert[1]})`);
-      const reason = (err.code && VERIFY_REASONS[err.code]) || err.message;
-      done(`${who}: ${reason}`);
+    socket.on('close', () => {
+      const own = ownCertificateProblem(m, expect.role === 'agent' ? 'coordinator' : 'agent');
+      done(`${who} refused this side's certificate: ${own ?? 'it closed the connection after the handshake'}`);
     });
+    socket.on('error', (err: NodeJS.ErrnoException) => done(`${who}${handshakeErrorReason(err)}`));
   });
+}
+
+const ALERT =
+  /alert (certificate expired|unknown ca|bad certificate|certificate unknown|certificate required|revoked)/i;
+
+function handshakeErrorReason(err: NodeJS.ErrnoException): string {
+  const alert = ALERT.exec(err.message);
+  if (alert) return ` refused this side's certificate (TLS alert: ${alert[1]})`;
+  return `: ${tlsReason(err, 'its certificate') ?? err.message}`;
+}
+
+/** Why a peer's certificate is not the one expected (role, and name for an agent), or undefined. */
+function peerIdentityProblem(cert: tls.PeerCertificate, expect: { role: Role; name?: string }): Error | undefined {
+  const id = identityOf(cert);
+  if (id?.role !== expect.role) {
+    const presented = `${id?.role ?? 'non-zkfleet'} certificate "${id?.name}"`;
+    return new Error(`it presents a ${presented}, not a ${expect.role} certificate`);
+  }
+  if (expect.name && id.name !== expect.name) {
+    return new Error(`it presents the certificate of "${id.name}": a certificate for another host`);
+  }
+  return undefined;
 }
 
 /** What is wrong with our own certificate, seen from here (the peer does not say why it closed). */
@@ -182,7 +165,10 @@ function ownCertificateProblem(m: TlsMaterial, role: Role): string | undefined {
   if (new Date(own.validTo).getTime() < Date.now())
     return `this side's certificate expired on ${new Date(own.validTo).toISOString()}`;
   if (!own.verify(ca.publicKey))
-    return "this side's certificate is not signed by the CA it trusts (another or a replaced CA: the peer trusts only its own)";
+    return (
+      "this side's certificate is not signed by the CA it trusts " +
+      '(another or a replaced CA: the peer trusts only its own)'
+    );
   if (!own.subject.includes(`OU=${ROLE_OU[role]}`)) return `this side's certificate is not a ${role} certificate`;
   return undefined;
 }
@@ -198,7 +184,8 @@ export function checkOwnCertificate(m: TlsMaterial): { name: string; role: Role 
   if (validTo.getTime() < Date.now())
     throw new ZkfError(
       'CONFIG_INVALID',
-      `the certificate of "${cn}" expired on ${validTo.toISOString()}: issue a new one with \`coordinator pki issue ${cn}\``,
+      `the certificate of "${cn}" expired on ${validTo.toISOString()}: ` +
+        `issue a new one with \`coordinator pki issue ${cn}\``,
     );
   if (validFrom.getTime() > Date.now())
     throw new ZkfError(

@@ -23,70 +23,69 @@ const TTL = /^[0-9]+[smhdwSMHDW]?([0-9]+[smhdwSMHDW])*$/;
 
 function entries(text: string): Entry[] {
   const out: Entry[] = [];
-  let i = 0;
-  let line = 1;
-  while (i < text.length) {
-    const start = i;
-    const startLine = line;
-    const explicitOwner = text[i] !== ' ' && text[i] !== '\t';
-    const tokens: Token[] = [];
-    let depth = 0;
-    let cur: Token | undefined;
-    const flush = () => {
-      if (cur) {
-        tokens.push(cur);
-        cur = undefined;
-      }
-    };
-    for (; i < text.length; i++) {
-      const c = text[i];
-      if (c === '\n') {
-        flush();
-        line++;
-        if (depth === 0) {
-          i++;
-          break;
-        }
-        continue;
-      }
-      if (c === ';') {
-        flush();
-        while (i < text.length && text[i + 1] !== '\n' && i + 1 < text.length) i++;
-        continue;
-      }
-      if (c === '"') {
-        flush();
-        const s = i;
-        i++;
-        while (i < text.length && text[i] !== '"' && text[i] !== '\n') {
-          if (text[i] === '\\') i++;
-          i++;
-        }
-        tokens.push({ text: text.slice(s, i + 1), start: s, end: i + 1 });
-        continue;
-      }
-      if (c === '(') {
-        flush();
-        depth++;
-        continue;
-      }
-      if (c === ')') {
-        flush();
-        depth = Math.max(0, depth - 1);
-        continue;
-      }
-      if (c === ' ' || c === '\t' || c === '\r') {
-        flush();
-        continue;
-      }
-      if (!cur) cur = { text: '', start: i, end: i };
-      cur.text += c;
-      cur.end = i + 1;
-    }
-    flush();
-    out.push({ tokens, start, end: i, explicitOwner, line: startLine });
-  }
+  const cur = { i: 0, line: 1 };
+  while (cur.i < text.length) out.push(readEntry(text, cur));
   return out;
+}
+
+/** One entry: a line, or lines joined by parentheses; comments dropped, quoted strings kept whole. */
+function readEntry(text: string, cur: { i: number; line: number }): Entry {
+  const start = cur.i;
+  const line = cur.line;
+  const explicitOwner = text[start] !== ' ' && text[start] !== '\t';
+  const tokens: Token[] = [];
+  let depth = 0;
+  let word: Token | undefined;
+  const flush = () => {
+    if (word) tokens.push(word);
+    word = undefined;
+  };
+  for (; cur.i < text.length; cur.i++) {
+    const c = text[cur.i];
+    if (c === '\n') {
+      flush();
+      cur.line++;
+      if (depth === 0) {
+        cur.i++;
+        break;
+      }
+    } else if (c === ';') {
+      flush();
+      cur.i = commentEnd(text, cur.i);
+    } else if (c === '"') {
+      flush();
+      const q = quoted(text, cur.i);
+      tokens.push(q);
+      cur.i = q.end - 1;
+    } else if (c === '(' || c === ')') {
+      flush();
+      depth = Math.max(0, depth + (c === '(' ? 1 : -1));
+    } else if (c === ' ' || c === '\t' || c === '\r') {
+      flush();
+    } else {
+      word ??= { text: '', start: cur.i, end: cur.i };
+      word.text += c;
+      word.end = cur.i + 1;
+    }
+  }
+  flush();
+  return { tokens, start, end: cur.i, explicitOwner, line };
+}
+
+/** The last character of a comment (the one before its line break). */
+function commentEnd(text: string, i: number): number {
+  while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+  return i;
+}
+
+/** A quoted string from its opening quote to its closing one (backslash escapes skipped). */
+function quoted(text: string, s: number): Token {
+  let i = s + 1;
+  while (i < text.length && text[i] !== '"' && text[i] !== '\n') {
+    if (text[i] === '\\') i++;
+    i++;
+  }
+  return { text: text.slice(s, i + 1), start: s, end: i + 1 };
 }
 
 function absolute(name: string, origin: string): string {

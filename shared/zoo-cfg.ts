@@ -1,8 +1,9 @@
 import { ZkfError } from './errors';
+import { escapePropertyValue, propertyValueProblem } from './properties';
 
 /**
- * zoo.cfg keys zkfleet manages itself; `extra` may not set them. Extra keys are validated so that no value
- * can smuggle a second key (a newline) into the file.
+ * zoo.cfg keys zkfleet manages itself; `extra` may not set them. Every value is written so that
+ * java.util.Properties reads back exactly what was meant (shared/properties.ts), or refused.
  */
 export const MANAGED_KEYS = new Set([
   'tickTime',
@@ -19,19 +20,28 @@ export const MANAGED_KEYS = new Set([
   'admin.serverAddress',
   'admin.serverPort',
   'peerType',
+  'snapshot.trust.empty',
 ]);
 
+/** Plain keys only: a key never needs escaping, so no key can be read back as another. */
 const KEY = /^[A-Za-z][A-Za-z0-9._-]{0,127}$/;
 
 /** Why an extra key/value is refused, or undefined. Shared by the ensemble file check and the agent. */
 export function extraKeyProblem(key: string, value: string): string | undefined {
-  if (!KEY.test(key)) return `"${key}" is not a valid zoo.cfg key (letters, digits, . _ -)`;
-  if (MANAGED_KEYS.has(key) || /^server\.\d+$/.test(key) || /^group\.|^weight\./.test(key))
+  if (!KEY.test(key)) return `"${key}" is not a valid zoo.cfg key (a letter, then letters, digits, . _ -)`;
+  if (MANAGED_KEYS.has(key) || /^server\.\d+$/.test(key) || /^group\.|^weight\./.test(key)) {
     return `"${key}" is managed by zkfleet; set it with its own field, not in extra`;
-  if (/[\r\n\0]/.test(value))
-    return `the value of "${key}" contains a line break: it would smuggle another key into zoo.cfg`;
-  if (value.trim() !== value || value === '') return `the value of "${key}" is empty or has leading/trailing spaces`;
-  return undefined;
+  }
+  const why = propertyValueProblem(value);
+  return why ? `the value of "${key}" ${why}` : undefined;
+}
+
+export interface ZooCfgServer {
+  id: number;
+  host: string;
+  quorumPort: number;
+  electionPort: number;
+  observer: boolean;
 }
 
 export interface ZooCfgInput {
@@ -48,8 +58,37 @@ export interface ZooCfgInput {
   adminServerAddress?: string;
   adminServerPort?: number;
   observer: boolean;
+  /** Only while a 3.4 dataDir without a snapshot moves to 3.5+ (ZooKeeper's upgrade FAQ). */
+  snapshotTrustEmpty?: boolean;
   extra: Record<string, string>;
-  servers: Array<{ id: number; host: string; quorumPort: number; electionPort: number; observer: boolean }>;
+  servers: ZooCfgServer[];
+}
+
+function managedPairs(c: ZooCfgInput): Array<[string, string | number]> {
+  return [
+    ['tickTime', c.tickTime],
+    ['initLimit', c.initLimit],
+    ['syncLimit', c.syncLimit],
+    ['dataDir', c.dataDir],
+    ['dataLogDir', c.dataLogDir],
+    ['clientPort', c.clientPort],
+    ...(c.clientPortAddress ? [['clientPortAddress', c.clientPortAddress] as [string, string]] : []),
+    ['4lw.commands.whitelist', c.fourLetterWords],
+    ['autopurge.snapRetainCount', c.autopurgeSnapRetainCount],
+    ['autopurge.purgeInterval', c.autopurgePurgeInterval],
+    ...(c.adminServerAddress
+      ? ([
+          ['admin.serverAddress', c.adminServerAddress],
+          ['admin.serverPort', c.adminServerPort ?? 0],
+        ] as Array<[string, string | number]>)
+      : ([['admin.enableServer', 'false']] as Array<[string, string]>)),
+    ...(c.observer ? [['peerType', 'observer'] as [string, string]] : []),
+    ...(c.snapshotTrustEmpty ? [['snapshot.trust.empty', 'true'] as [string, string]] : []),
+  ];
+}
+
+function serverLine(s: ZooCfgServer): [string, string] {
+  return [`server.${s.id}`, `${s.host}:${s.quorumPort}:${s.electionPort}${s.observer ? ':observer' : ''}`];
 }
 
 export function renderZooCfg(c: ZooCfgInput): string {
@@ -57,35 +96,28 @@ export function renderZooCfg(c: ZooCfgInput): string {
     const why = extraKeyProblem(k, v);
     if (why) throw new ZkfError('INVALID_ARGUMENT', `zookeeper.extra: ${why}`);
   }
-  if (!/^[a-z0-9,*]+$/.test(c.fourLetterWords))
+  if (!/^[a-z0-9,*]+$/.test(c.fourLetterWords)) {
     throw new ZkfError(
       'INVALID_ARGUMENT',
       `4lw whitelist "${c.fourLetterWords}" must be a comma-separated list of words`,
     );
-  const lines = [
-    '# Managed by zkfleet: a deploy rewrites this file, and a hand edit is reported as drift.',
-    `tickTime=${c.tickTime}`,
-    `initLimit=${c.initLimit}`,
-    `syncLimit=${c.syncLimit}`,
-    `dataDir=${c.dataDir}`,
-    `dataLogDir=${c.dataLogDir}`,
-    `clientPort=${c.clientPort}`,
-    ...(c.clientPortAddress ? [`clientPortAddress=${c.clientPortAddress}`] : []),
-    `4lw.commands.whitelist=${c.fourLetterWords}`,
-    `autopurge.snapRetainCount=${c.autopurgeSnapRetainCount}`,
-    `autopurge.purgeInterval=${c.autopurgePurgeInterval}`,
-    ...(c.adminServerAddress
-      ? [`admin.serverAddress=${c.adminServerAddress}`, `admin.serverPort=${c.adminServerPort || 8080}`]
-      : ['admin.enableServer=false']),
-    ...(c.observer ? ['peerType=observer'] : []),
+  }
+  const pairs: Array<[string, string | number]> = [
+    ...managedPairs(c),
     ...Object.keys(c.extra)
       .sort()
-      .map((k) => `${k}=${c.extra[k]}`),
-    ...[...c.servers]
-      .sort((a, b) => a.id - b.id)
-      .map((s) => `server.${s.id}=${s.host}:${s.quorumPort}:${s.electionPort}${s.observer ? ':observer' : ''}`),
+      .map((k): [string, string] => [k, c.extra[k]]),
+    ...[...c.servers].sort((a, b) => a.id - b.id).map(serverLine),
   ];
-  return lines.join('\n') + '\n';
+  const lines = pairs.map(([k, v]) => {
+    const why = propertyValueProblem(String(v));
+    if (why) throw new ZkfError('INVALID_ARGUMENT', `zoo.cfg ${k}: the value ${why}`);
+    return `${k}=${escapePropertyValue(String(v))}`;
+  });
+  return (
+    ['# Managed by zkfleet: a deploy rewrites this file, and a hand edit is reported as drift.', ...lines].join('\n') +
+    '\n'
+  );
 }
 
 /** key=value pairs of a zoo.cfg (comments and blank lines skipped); for diffs and for reading ports. */

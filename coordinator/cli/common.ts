@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { asZkfError } from '../../shared/errors';
 import { ConfigError } from '../../shared/config-file';
 
@@ -19,11 +19,12 @@ export function fail(err: unknown, json: boolean): number {
         code: e.code,
         message: e.message,
         host: e.host,
+        details: e.details,
         problems: e instanceof ConfigError ? e.problems : undefined,
       },
     });
   process.stderr.write(`error: ${e.host ? `${e.host}: ` : ''}${e.message}\n`);
-  return EXIT.ERROR;
+  return e.code === 'USAGE' ? EXIT.USAGE : EXIT.ERROR;
 }
 
 /** An AbortSignal that fires on the first SIGINT/SIGTERM; a second one exits at once. */
@@ -42,3 +43,17 @@ export function interruptSignal(): AbortSignal {
 }
 
 export type Register = (program: Command) => void;
+
+/** A repeatable option: `--host a --host b` or `--ip a,b`. */
+export const collect = (v: string, prev: string[]) => [...prev, ...v.split(',').filter(Boolean)];
+
+/** An option parser for a whole number: a wrong value is a usage error (exit 64) naming the flag. */
+export function positiveInt(flag: string, zeroAllowed = false): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < (zeroAllowed ? 0 : 1)) {
+      throw new InvalidArgumentError(`${flag} takes a whole number${zeroAllowed ? '' : ' of at least 1'}, not "${v}"`);
+    }
+    return n;
+  };
+}

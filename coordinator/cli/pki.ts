@@ -1,9 +1,8 @@
 import { Command } from 'commander';
 import path from 'node:path';
+import { usageError } from '../../shared/errors';
 import { certPaths, initCa, issueCertificate } from '../../shared/pki';
-import { EXIT, fail, writeJson } from './common';
-
-const collect = (v: string, prev: string[]) => [...prev, ...v.split(',').filter(Boolean)];
+import { collect, EXIT, fail, positiveInt, writeJson } from './common';
 
 export function registerPki(program: Command): void {
   const pki = program
@@ -43,14 +42,14 @@ export function registerPki(program: Command): void {
     .option('--dir <dir>', 'the PKI directory', './pki')
     .option('--ip <addr>', 'address the agent listens on; repeatable or comma-separated', collect, [])
     .option('--dns <name>', 'DNS name of the agent; repeatable', collect, [])
-    .option('--days <n>', 'validity in days', (v) => Number(v), 825)
+    .option('--days <n>', 'validity in days', positiveInt('--days'), 825)
     .option('--json', 'machine-readable result')
     .description('issue an agent certificate (agents/NAME.crt, agents/NAME.key 0600)')
     .addHelpText('after', '\nExample:\n  coordinator pki issue hdss7-11 --ip 10.4.7.11 --dns hdss7-11.host.com\n')
     .action(async (name: string, o: { dir: string; ip: string[]; dns: string[]; days: number; json?: boolean }) => {
       try {
         if (name === 'coordinator')
-          throw new Error('"coordinator" is the coordinator\'s own certificate; pick the agent\'s host name');
+          throw usageError('"coordinator" is the coordinator\'s own certificate; pick the agent\'s host name');
         await issueCertificate(o.dir, { name, role: 'agent', ips: o.ip, dns: o.dns, days: o.days });
         const out = certPaths(o.dir, name);
         if (o.json) writeJson({ ok: true, name, ...out });

@@ -1,5 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { ZOOKEEPER_DEFAULTS } from '../../shared/defaults';
+import { lowDisk } from '../../shared/disk';
 import { readFileOr, writeFileAtomic } from '../../shared/fs-atomic';
 import type { Logger } from '../../shared/logger';
 import type { Event } from '../../shared/proto-types/zkfleet/v1/Event';
@@ -12,16 +14,9 @@ export interface HostRecord {
   report: HealthReport__Output;
 }
 
-const LOW_DISK_FRACTION = 0.05;
-const LOW_DISK_BYTES = 256 * 1024 * 1024;
-
-export function lowDisk(report: HealthReport__Output): string | undefined {
-  const d = report.disks.find(
-    (x) => x.totalBytes && (x.freeBytes / x.totalBytes < LOW_DISK_FRACTION || x.freeBytes < LOW_DISK_BYTES),
-  );
-  return d
-    ? `${d.path}: ${(d.freeBytes / 1e6).toFixed(0)} MB free of ${(d.totalBytes / 1e6).toFixed(0)} MB`
-    : undefined;
+/** A host's low disk, by the one rule (shared/disk.ts) with the default floor. */
+export function lowDiskOf(report: HealthReport__Output): string | undefined {
+  return lowDisk(report.disks, ZOOKEEPER_DEFAULTS.minFreeMB);
 }
 
 /**
@@ -96,11 +91,11 @@ export class HealthStore {
       if (a !== b) this.event(report.name, 'mode', `${a} → ${b}`);
       const [da, db] = [prev.report.drift.join(', '), report.drift.join(', ')];
       if (da !== db) this.event(report.name, 'drift', db || 'drift resolved');
-      const [la, lb] = [lowDisk(prev.report), lowDisk(report)];
+      const [la, lb] = [lowDiskOf(prev.report), lowDiskOf(report)];
       if (!!la !== !!lb) this.event(report.name, 'disk', lb ? `low disk: ${lb}` : 'disk space back');
     } else {
       if (report.drift.length) this.event(report.name, 'drift', report.drift.join(', '));
-      const low = lowDisk(report);
+      const low = lowDiskOf(report);
       if (low) this.event(report.name, 'disk', `low disk: ${low}`);
     }
     this.hosts.set(report.name, { name: report.name, receivedAtMs: now, stale: false, report });

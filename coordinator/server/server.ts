@@ -9,7 +9,8 @@ import { zkfleetProto } from '../../shared/proto';
 import type { HealthReport__Output } from '../../shared/proto-types/zkfleet/v1/HealthReport';
 import { checkOwnCertificate, loadTls, requireRole, serverCredentials } from '../../shared/tls';
 import type { ServeConfig } from './config';
-import { HealthStore, lowDisk } from './health-store';
+import { HealthStore, lowDiskOf } from './health-store';
+import { MODES } from '../../shared/zk-mode';
 
 type Lifecycle = 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED';
 
@@ -87,7 +88,7 @@ export class CoordinatorServer {
   metrics(): string {
     const now = Date.now();
     const { hosts } = this.store.view(0);
-    const modes = ['leader', 'follower', 'observer', 'standalone', 'not_serving', 'down', 'not_configured'];
+    const modes = MODES.filter((m) => m !== 'unknown');
     const zxidNum = (z: string) => (/^0x[0-9a-f]+$/i.test(z) ? Number(BigInt(z)) : 0);
     const lines = [
       '# HELP zkfleet_host_up 1 while the host reports within its TTL.',
@@ -116,7 +117,7 @@ export class CoordinatorServer {
       '# TYPE zkfleet_drift gauge',
       ...hosts.map((h) => `zkfleet_drift{host="${h.name}"} ${h.report.drift.length ? 1 : 0}`),
       '# TYPE zkfleet_disk_low gauge',
-      ...hosts.map((h) => `zkfleet_disk_low{host="${h.name}"} ${lowDisk(h.report) ? 1 : 0}`),
+      ...hosts.map((h) => `zkfleet_disk_low{host="${h.name}"} ${lowDiskOf(h.report) ? 1 : 0}`),
       '# TYPE zkfleet_disk_free_bytes gauge',
       ...hosts.flatMap((h) =>
         h.report.disks.map((d) => `zkfleet_disk_free_bytes{host="${h.name}",path="${d.path}"} ${d.freeBytes}`),

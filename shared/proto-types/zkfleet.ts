@@ -1,5 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
-import type { MessageTypeDefinition } from '@grpc/proto-loader';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { AgentClient as _zkfleet_v1_AgentClient, AgentDefinition as _zkfleet_v1_AgentDefinition } from './zkfleet/v1/Agent';
 import type { ArtifactChunk as _zkfleet_v1_ArtifactChunk, ArtifactChunk__Output as _zkfleet_v1_ArtifactChunk__Output } from './zkfleet/v1/ArtifactChunk';
@@ -78,6 +78,7 @@ export interface ProtoGrpcType {
       UpsertDnsRecordsRequest: MessageTypeDefinition<_zkfleet_v1_UpsertDnsRecordsRequest, _zkfleet_v1_UpsertDnsRecordsRequest__Output>
       View: MessageTypeDefinition<_zkfleet_v1_View, _zkfleet_v1_View__Output>
       ViewRequest: MessageTypeDefinition<_zkfleet_v1_ViewRequest, _zkfleet_v1_ViewRequest__Output>
+      ZooKeeperMode: EnumTypeDefinition
       ZooKeeperServer: MessageTypeDefinition<_zkfleet_v1_ZooKeeperServer, _zkfleet_v1_ZooKeeperServer__Output>
       ZooKeeperServiceReply: MessageTypeDefinition<_zkfleet_v1_ZooKeeperServiceReply, _zkfleet_v1_ZooKeeperServiceReply__Output>
       ZooKeeperServiceRequest: MessageTypeDefinition<_zkfleet_v1_ZooKeeperServiceRequest, _zkfleet_v1_ZooKeeperServiceRequest__Output>

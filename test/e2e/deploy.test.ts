@@ -92,7 +92,7 @@ test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { 
   await t.test('--dry-run prints the plan and touches nothing; an added host keeps the existing myids', async () => {
     // The new host first in the list: order must not matter.
     const text = ensembleYaml(sb, '', (h) => h.name === 'hdss7-22').replace(/^hosts:\n/m, 'hosts:\n');
-    const added = ensembleYaml(sb).replace(/(hosts:\n)([\s\S]*?)(  - \{ name: hdss7-22[^\n]*\n)/, '$1$3$2');
+    const added = ensembleYaml(sb).replace(/(hosts:\n)([\s\S]*?)( {2}- \{ name: hdss7-22[^\n]*\n)/, '$1$3$2');
     assert.ok(text.length > 0 && added.indexOf('hdss7-22') < added.indexOf('hdss7-11'));
     await fs.writeFile(file, added);
     const before = await pids();

@@ -119,6 +119,11 @@ test("agent over mTLS: the runbook's host work, refusals, DNS and exec", { timeo
       syncLimit: 5,
       myid: i + 1,
       extra,
+      // The agent invents nothing: every field a deploy sends is sent here too.
+      fourLetterWords: 'srvr,mntr,ruok',
+      autopurgeSnapRetainCount: 3,
+      autopurgePurgeInterval: 24,
+      javaHome: '/usr/java/jdk',
       servers: zk.map((s, j) => ({ id: j + 1, host: s.address, quorumPort: 2888, electionPort: 3888 })),
     });
     const round = () =>

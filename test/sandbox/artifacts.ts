@@ -10,12 +10,16 @@ import { sh } from './sh';
 export const CACHE_DIR = path.resolve(__dirname, '../../../.cache/artifacts');
 const JDK_SRC = '/usr/lib/jvm/java-17-openjdk-amd64';
 
-export interface Artifact { path: string; sha256: string }
+export interface Artifact {
+  path: string;
+  sha256: string;
+}
 
 async function cached(name: string, build: (out: string, work: string) => Promise<void>): Promise<Artifact> {
   const out = path.join(CACHE_DIR, name);
   const digestFile = `${out}.sha256`;
-  if (existsSync(out) && existsSync(digestFile)) return { path: out, sha256: (await fs.readFile(digestFile, 'utf8')).trim() };
+  if (existsSync(out) && existsSync(digestFile))
+    return { path: out, sha256: (await fs.readFile(digestFile, 'utf8')).trim() };
   await fs.mkdir(CACHE_DIR, { recursive: true });
   const work = await fs.mkdtemp(path.join(CACHE_DIR, '.build-'));
   try {
@@ -71,14 +75,29 @@ export function zookeeperTarball(): Promise<Artifact> {
     await fs.mkdir(path.join(top, 'bin'), { recursive: true });
     await fs.mkdir(path.join(top, 'conf'), { recursive: true });
     await fs.mkdir(path.join(top, 'lib'), { recursive: true });
-    for (const s of ['zkServer.sh', 'zkCli.sh', 'zkCleanup.sh']) await fs.copyFile(`/usr/share/zookeeper/bin/${s}`, path.join(top, 'bin', s));
+    for (const s of ['zkServer.sh', 'zkCli.sh', 'zkCleanup.sh'])
+      await fs.copyFile(`/usr/share/zookeeper/bin/${s}`, path.join(top, 'bin', s));
     await fs.writeFile(path.join(top, 'bin', 'zkEnv.sh'), ZK_ENV, { mode: 0o755 });
     for (const s of ['zkServer.sh', 'zkCli.sh', 'zkCleanup.sh']) await fs.chmod(path.join(top, 'bin', s), 0o755);
     await fs.copyFile('/etc/zookeeper/conf_example/log4j.properties', path.join(top, 'conf', 'log4j.properties'));
-    await fs.writeFile(path.join(top, 'conf', 'zoo_sample.cfg'), 'tickTime=2000\ninitLimit=10\nsyncLimit=5\ndataDir=/tmp/zookeeper\nclientPort=2181\n');
+    await fs.writeFile(
+      path.join(top, 'conf', 'zoo_sample.cfg'),
+      'tickTime=2000\ninitLimit=10\nsyncLimit=5\ndataDir=/tmp/zookeeper\nclientPort=2181\n',
+    );
     const manifest = (await sh('unzip', ['-p', '/usr/share/java/zookeeper.jar', 'META-INF/MANIFEST.MF'])).stdout;
-    const cp = /Class-Path: ([\s\S]*?)\r?\n[A-Z]/.exec(manifest)?.[1].replace(/\r?\n /g, '').trim().split(/\s+/) ?? [];
-    const jars = ['/usr/share/java/zookeeper.jar', ...cp, '/usr/share/java/log4j-1.2.jar', '/usr/share/java/slf4j-log4j12.jar', '/usr/share/java/servlet-api.jar'];
+    const cp =
+      /Class-Path: ([\s\S]*?)\r?\n[A-Z]/
+        .exec(manifest)?.[1]
+        .replace(/\r?\n /g, '')
+        .trim()
+        .split(/\s+/) ?? [];
+    const jars = [
+      '/usr/share/java/zookeeper.jar',
+      ...cp,
+      '/usr/share/java/log4j-1.2.jar',
+      '/usr/share/java/slf4j-log4j12.jar',
+      '/usr/share/java/servlet-api.jar',
+    ];
     for (const jar of jars) {
       if (!existsSync(jar)) continue;
       const real = await fs.realpath(jar);
@@ -96,7 +115,10 @@ export function jmxAgentJar(): Promise<Artifact> {
   return cached('jmx_javaagent-0.3.1.jar', async (out, work) => {
     const src = path.join(work, 'io/zkfleet/test');
     await fs.mkdir(src, { recursive: true });
-    await fs.writeFile(path.join(src, 'Agent.java'), 'package io.zkfleet.test;\npublic class Agent {\n  public static void premain(String args) { System.err.println("javaagent stand-in: " + args); }\n}\n');
+    await fs.writeFile(
+      path.join(src, 'Agent.java'),
+      'package io.zkfleet.test;\npublic class Agent {\n  public static void premain(String args) { System.err.println("javaagent stand-in: " + args); }\n}\n',
+    );
     await fs.writeFile(path.join(work, 'MANIFEST.MF'), 'Premain-Class: io.zkfleet.test.Agent\n');
     const jdk = '/usr/lib/jvm/java-17-openjdk-amd64/bin';
     await sh(`${jdk}/javac`, ['--release', '8', '-d', path.join(work, 'classes'), path.join(src, 'Agent.java')]);

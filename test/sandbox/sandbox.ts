@@ -13,12 +13,16 @@ import { daemon, sh } from './sh';
  * its own resolv.conf pointing at the DNS host's real BIND, and its own agent with its own root directory.
  * Everything is named from a prefix so `down` can find it again even after a failed `up`.
  */
-export interface SandboxHost { name: string; octet: number; roles: Array<'zookeeper' | 'dns' | 'image'> }
+export interface SandboxHost {
+  name: string;
+  octet: number;
+  roles: Array<'zookeeper' | 'dns' | 'image'>;
+}
 
 export interface SandboxOptions {
   dir: string;
-  prefix?: string;              // ≤ 5 chars: bridge <prefix>0, namespaces <prefix>-<host>, veths <prefix>h<octet>
-  subnet?: number;              // 198.18.<subnet>.0/24
+  prefix?: string; // ≤ 5 chars: bridge <prefix>0, namespaces <prefix>-<host>, veths <prefix>h<octet>
+  subnet?: number; // 198.18.<subnet>.0/24
   hosts?: SandboxHost[];
   log?: (s: string) => void;
   agentPort?: number;
@@ -41,20 +45,43 @@ export interface SandboxState {
   subnet: number;
   bridge: string;
   gateway: string;
-  hosts: Array<SandboxHost & { ns: string; address: string; agent: string; root: string; stateDir: string; agentConfig: string; agentPid?: number; veth: string }>;
+  hosts: Array<
+    SandboxHost & {
+      ns: string;
+      address: string;
+      agent: string;
+      root: string;
+      stateDir: string;
+      agentConfig: string;
+      agentPid?: number;
+      veth: string;
+    }
+  >;
   namedPid?: number;
   named?: { conf: string; rndcConf: string; pidFile: string; log: string };
   ensembleFile: string;
   pkiDir: string;
   artifacts: { jdk: Artifact; zookeeper: Artifact; jmxAgent?: Artifact };
-  image?: { registry: string; registryPid?: number; from: string; tag: string; authFile: string; username: string; password: string; hostAuthFile: string; env: Record<string, string> };
+  image?: {
+    registry: string;
+    registryPid?: number;
+    from: string;
+    tag: string;
+    authFile: string;
+    username: string;
+    password: string;
+    hostAuthFile: string;
+    env: Record<string, string>;
+  };
   coordinatorAddress: string;
   serveConfig: string;
 }
 
 const ZONE = 'zq.com';
 
-export function nsName(prefix: string, host: string): string { return `${prefix}-${host}`; }
+export function nsName(prefix: string, host: string): string {
+  return `${prefix}-${host}`;
+}
 
 function initialZone(dnsAddress: string, gateway: string, harbor: string): string {
   // The runbook's zone as an operator keeps it: comments, other records, a serial in YYYYMMDDnn form.
@@ -83,7 +110,8 @@ export async function sandboxUp(o: SandboxOptions): Promise<SandboxState> {
   const hostsSpec = o.hosts ?? RUNBOOK_HOSTS;
   const dir = path.resolve(o.dir);
   const agentPort = o.agentPort ?? 7443;
-  if (!/^[a-z][a-z0-9]{0,4}$/.test(prefix)) throw new Error(`sandbox prefix "${prefix}" must be 1-5 lower-case letters/digits`);
+  if (!/^[a-z][a-z0-9]{0,4}$/.test(prefix))
+    throw new Error(`sandbox prefix "${prefix}" must be 1-5 lower-case letters/digits`);
   await ensurePrereqs({ log });
   // Start from bare hosts: a previous sandbox of the same prefix is removed first (up is safe to repeat).
   await sandboxDown({ dir, prefix, log });
@@ -101,8 +129,17 @@ export async function sandboxUp(o: SandboxOptions): Promise<SandboxState> {
   await initCa(pkiDir, { coordinatorIps: [gateway, '127.0.0.1'], coordinatorDns: ['localhost'] });
 
   const state: SandboxState = {
-    dir, prefix, subnet, bridge, gateway, hosts: [], ensembleFile: path.join(dir, 'ensemble.yaml'), pkiDir,
-    artifacts: { jdk, zookeeper }, coordinatorAddress: `${gateway}:${o.coordinatorPort ?? 7400}`, serveConfig: path.join(dir, 'serve.yaml'),
+    dir,
+    prefix,
+    subnet,
+    bridge,
+    gateway,
+    hosts: [],
+    ensembleFile: path.join(dir, 'ensemble.yaml'),
+    pkiDir,
+    artifacts: { jdk, zookeeper },
+    coordinatorAddress: `${gateway}:${o.coordinatorPort ?? 7400}`,
+    serveConfig: path.join(dir, 'serve.yaml'),
   };
   const save = () => fs.writeFile(path.join(dir, 'sandbox.json'), JSON.stringify(state, null, 2) + '\n');
 
@@ -111,22 +148,44 @@ export async function sandboxUp(o: SandboxOptions): Promise<SandboxState> {
   await sh('sysctl', ['-qw', `net.ipv6.conf.${bridge}.disable_ipv6=1`], { allowFail: true });
   await sh('ip', ['addr', 'add', `${gateway}/24`, 'dev', bridge]);
   await sh('ip', ['link', 'set', bridge, 'up']);
-  await sh('iptables', ['-C', 'FORWARD', '-i', bridge, '-o', bridge, '-j', 'ACCEPT'], { allowFail: true }).then(async (r) => {
-    if (r.code !== 0 && (await sh('iptables', ['-S', 'FORWARD'], { allowFail: true })).stdout.includes('-P FORWARD DROP')) {
-      await sh('iptables', ['-I', 'FORWARD', '-i', bridge, '-o', bridge, '-j', 'ACCEPT']);
-    }
-  }).catch(() => undefined);
+  await sh('iptables', ['-C', 'FORWARD', '-i', bridge, '-o', bridge, '-j', 'ACCEPT'], { allowFail: true })
+    .then(async (r) => {
+      if (
+        r.code !== 0 &&
+        (await sh('iptables', ['-S', 'FORWARD'], { allowFail: true })).stdout.includes('-P FORWARD DROP')
+      ) {
+        await sh('iptables', ['-I', 'FORWARD', '-i', bridge, '-o', bridge, '-j', 'ACCEPT']);
+      }
+    })
+    .catch(() => undefined);
 
   for (const h of hostsSpec) {
     const ns = nsName(prefix, h.name);
     const address = `${base}.${h.octet}`;
     const veth = `${prefix}h${h.octet}`;
     const hostDir = path.join(dir, 'hosts', h.name);
-    const entry = { ...h, ns, address, veth, agent: `${address}:${agentPort}`, root: path.join(hostDir, 'root'), stateDir: path.join(hostDir, 'state'), agentConfig: path.join(hostDir, 'agent.yaml') };
+    const entry = {
+      ...h,
+      ns,
+      address,
+      veth,
+      agent: `${address}:${agentPort}`,
+      root: path.join(hostDir, 'root'),
+      stateDir: path.join(hostDir, 'state'),
+      agentConfig: path.join(hostDir, 'agent.yaml'),
+    };
     state.hosts.push(entry);
     await save();
     await sh('ip', ['netns', 'add', ns]);
-    await sh('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+    await sh('ip', [
+      'netns',
+      'exec',
+      ns,
+      'sysctl',
+      '-qw',
+      'net.ipv6.conf.all.disable_ipv6=1',
+      'net.ipv6.conf.default.disable_ipv6=1',
+    ]);
     await sh('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
     await sh('sysctl', ['-qw', `net.ipv6.conf.${veth}.disable_ipv6=1`], { allowFail: true });
     await sh('ip', ['link', 'set', veth, 'master', bridge, 'up']);
@@ -154,8 +213,15 @@ export async function sandboxUp(o: SandboxOptions): Promise<SandboxState> {
     await fs.writeFile(zoneFile, initialZone(dnsAddress, gateway, ops ? `${base}.${ops.octet}` : gateway));
     const keyFile = path.join(namedDir, 'rndc.key');
     await sh('rndc-confgen', ['-a', '-k', `${prefix}-rndc`, '-c', keyFile]);
-    const named = { conf: path.join(namedDir, 'named.conf'), rndcConf: path.join(namedDir, 'rndc.conf'), pidFile: path.join(namedDir, 'named.pid'), log: path.join(namedDir, 'named.log') };
-    await fs.writeFile(named.conf, `include "${keyFile}";
+    const named = {
+      conf: path.join(namedDir, 'named.conf'),
+      rndcConf: path.join(namedDir, 'rndc.conf'),
+      pidFile: path.join(namedDir, 'named.pid'),
+      log: path.join(namedDir, 'named.log'),
+    };
+    await fs.writeFile(
+      named.conf,
+      `include "${keyFile}";
 options {
   directory "${namedDir}";
   pid-file "${named.pidFile}";
@@ -170,12 +236,27 @@ options {
 controls { inet ${dnsAddress} port 953 allow { any; } keys { "${prefix}-rndc"; }; };
 logging { channel main { file "${named.log}"; severity info; print-time yes; }; category default { main; }; };
 zone "${ZONE}" IN { type master; file "${zoneFile}"; };
-`);
-    await fs.writeFile(named.rndcConf, `include "${keyFile}";\noptions { default-server ${dnsAddress}; default-port 953; default-key "${prefix}-rndc"; };\n`);
+`,
+    );
+    await fs.writeFile(
+      named.rndcConf,
+      `include "${keyFile}";\noptions { default-server ${dnsAddress}; default-port 953; default-key "${prefix}-rndc"; };\n`,
+    );
     state.named = named;
-    state.namedPid = daemon('ip', ['netns', 'exec', h.ns, 'named', '-4', '-f', '-c', named.conf], path.join(namedDir, 'named.stdout'));
+    state.namedPid = daemon(
+      'ip',
+      ['netns', 'exec', h.ns, 'named', '-4', '-f', '-c', named.conf],
+      path.join(namedDir, 'named.stdout'),
+    );
     await save();
-    await waitFor(async () => (await sh('dig', [`@${dnsAddress}`, '+short', '+time=1', '+tries=1', 'SOA', ZONE], { allowFail: true })).stdout.includes('dns.'), 15_000, `named on ${h.name} did not answer for ${ZONE}`);
+    await waitFor(
+      async () =>
+        (
+          await sh('dig', [`@${dnsAddress}`, '+short', '+time=1', '+tries=1', 'SOA', ZONE], { allowFail: true })
+        ).stdout.includes('dns.'),
+      15_000,
+      `named on ${h.name} did not answer for ${ZONE}`,
+    );
     log(`named serving ${ZONE} on ${dnsAddress}`);
   }
 
@@ -197,21 +278,36 @@ zone "${ZONE}" IN { type master; file "${zoneFile}"; };
       `metrics: { listen: ${h.address}:9100 }`,
     ];
     if (h.roles.includes('image') && state.image) {
-      lines.push(`image: { registryAuth: ${state.image.hostAuthFile}, workDir: /data/dockerfile, env: ${JSON.stringify(state.image.env)} }`);
+      lines.push(
+        `image: { registryAuth: ${state.image.hostAuthFile}, workDir: /data/dockerfile, env: ${JSON.stringify(state.image.env)} }`,
+      );
     }
     if (h.roles.includes('dns') && state.named) {
-      lines.push(`dns: { server: ${h.address}, rndc: [rndc, -c, ${state.named.rndcConf}], namedPidFile: ${state.named.pidFile} }`);
+      lines.push(
+        `dns: { server: ${h.address}, rndc: [rndc, -c, ${state.named.rndcConf}], namedPidFile: ${state.named.pidFile} }`,
+      );
     }
     await fs.writeFile(h.agentConfig, lines.join('\n') + '\n');
     h.agentPid = startAgent(state, h.name, {}, agentMain);
     await save();
   }
-  await Promise.all(state.hosts.map((h) => waitFor(() => tcpOpen(h.address, agentPort), 15_000, `agent ${h.name} did not listen on ${h.agent} (see ${path.join(dir, 'hosts', h.name, 'agent.log')})`)));
+  await Promise.all(
+    state.hosts.map((h) =>
+      waitFor(
+        () => tcpOpen(h.address, agentPort),
+        15_000,
+        `agent ${h.name} did not listen on ${h.agent} (see ${path.join(dir, 'hosts', h.name, 'agent.log')})`,
+      ),
+    ),
+  );
   log(`agents up: ${state.hosts.map((h) => `${h.name}@${h.agent}`).join(' ')}`);
 
   await fs.writeFile(state.ensembleFile, ensembleYaml(state));
   // For `coordinator serve --config <dir>/serve.yaml`: where the agents send their health reports.
-  await fs.writeFile(state.serveConfig, `listen: ${state.coordinatorAddress}\npki: ${pkiDir}\nstateDir: ${path.join(dir, 'coordinator-state')}\nmetrics: { listen: ${gateway}:9400 }\n`);
+  await fs.writeFile(
+    state.serveConfig,
+    `listen: ${state.coordinatorAddress}\npki: ${pkiDir}\nstateDir: ${path.join(dir, 'coordinator-state')}\nmetrics: { listen: ${gateway}:9400 }\n`,
+  );
   await save();
   return state;
 }
@@ -224,13 +320,30 @@ zone "${ZONE}" IN { type master; file "${zoneFile}"; };
 export const AGENT_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=96', '--expose-gc'];
 export const AGENT_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' };
 
-export function startAgent(state: SandboxState, name: string, env: Record<string, string> = {}, agentMain = path.resolve(__dirname, '../../agent/main.js')): number {
+export function startAgent(
+  state: SandboxState,
+  name: string,
+  env: Record<string, string> = {},
+  agentMain = path.resolve(__dirname, '../../agent/main.js'),
+): number {
   const h = state.hosts.find((x) => x.name === name)!;
-  return daemon('ip', ['netns', 'exec', h.ns, process.execPath, ...AGENT_NODE_FLAGS, agentMain, '--config', h.agentConfig], path.join(state.dir, 'hosts', name, 'agent.log'), { ...process.env, ...AGENT_ENV, ZKF_LOG_FORMAT: 'json', ...env });
+  return daemon(
+    'ip',
+    ['netns', 'exec', h.ns, process.execPath, ...AGENT_NODE_FLAGS, agentMain, '--config', h.agentConfig],
+    path.join(state.dir, 'hosts', name, 'agent.log'),
+    { ...process.env, ...AGENT_ENV, ZKF_LOG_FORMAT: 'json', ...env },
+  );
 }
 
-export function ensembleYaml(state: SandboxState, extra = '', only?: (h: SandboxState['hosts'][number]) => boolean): string {
-  const hosts = state.hosts.filter((h) => !only || only(h)).map((h) => `  - { name: ${h.name}, address: ${h.address}, agent: ${h.agent}, roles: [${h.roles.join(', ')}] }`).join('\n');
+export function ensembleYaml(
+  state: SandboxState,
+  extra = '',
+  only?: (h: SandboxState['hosts'][number]) => boolean,
+): string {
+  const hosts = state.hosts
+    .filter((h) => !only || only(h))
+    .map((h) => `  - { name: ${h.name}, address: ${h.address}, agent: ${h.agent}, roles: [${h.roles.join(', ')}] }`)
+    .join('\n');
   const dns = state.hosts.find((h) => h.roles.includes('dns'));
   return `# Generated by \`npm run sandbox -- up\` for the local sandbox: the runbook's hosts as network namespaces.
 name: dubbo-zk
@@ -274,7 +387,12 @@ function imageSection(state: SandboxState): string {
  * The ops host: a real registry (CNCF distribution, htpasswd auth) in its namespace, buildah configured for
  * it, and the runbook's FROM image (public/jre:8u112) made here and pushed, since none can be pulled.
  */
-async function opsUp(state: SandboxState, h: SandboxState['hosts'][number], log: (s: string) => void, save: () => Promise<void>): Promise<void> {
+async function opsUp(
+  state: SandboxState,
+  h: SandboxState['hosts'][number],
+  log: (s: string) => void,
+  save: () => Promise<void>,
+): Promise<void> {
   const dir = path.join(state.dir, 'hosts', h.name);
   const reg = path.join(dir, 'registry');
   await fs.mkdir(path.join(reg, 'data'), { recursive: true });
@@ -282,26 +400,56 @@ async function opsUp(state: SandboxState, h: SandboxState['hosts'][number], log:
   const password = randomBytes(12).toString('hex');
   const htpasswd = (await sh('htpasswd', ['-Bbn', username, password])).stdout.trim();
   await fs.writeFile(path.join(reg, 'htpasswd'), htpasswd + '\n', { mode: 0o600 });
-  await fs.writeFile(path.join(reg, 'config.yml'), `version: 0.1
+  await fs.writeFile(
+    path.join(reg, 'config.yml'),
+    `version: 0.1
 log: { level: warn }
 storage: { filesystem: { rootdirectory: ${path.join(reg, 'data')} }, delete: { enabled: true } }
 http: { addr: "${h.address}:5000" }
 auth: { htpasswd: { realm: zkfleet-sandbox, path: ${path.join(reg, 'htpasswd')} } }
-`);
+`,
+  );
   const registry = `harbor.${ZONE}:5000`;
   const containers = path.join(dir, 'containers');
   await fs.mkdir(containers, { recursive: true });
-  await fs.writeFile(path.join(containers, 'storage.conf'), `[storage]\ndriver = "vfs"\ngraphroot = "${path.join(containers, 'storage')}"\nrunroot = "${path.join(containers, 'run')}"\n`);
-  await fs.writeFile(path.join(containers, 'registries.conf'), `unqualified-search-registries = []\n[[registry]]\nlocation = "${registry}"\ninsecure = true\n`);
-  const env = { CONTAINERS_STORAGE_CONF: path.join(containers, 'storage.conf'), CONTAINERS_REGISTRIES_CONF: path.join(containers, 'registries.conf'), TMPDIR: path.join(containers, 'tmp') };
+  await fs.writeFile(
+    path.join(containers, 'storage.conf'),
+    `[storage]\ndriver = "vfs"\ngraphroot = "${path.join(containers, 'storage')}"\nrunroot = "${path.join(containers, 'run')}"\n`,
+  );
+  await fs.writeFile(
+    path.join(containers, 'registries.conf'),
+    `unqualified-search-registries = []\n[[registry]]\nlocation = "${registry}"\ninsecure = true\n`,
+  );
+  const env = {
+    CONTAINERS_STORAGE_CONF: path.join(containers, 'storage.conf'),
+    CONTAINERS_REGISTRIES_CONF: path.join(containers, 'registries.conf'),
+    TMPDIR: path.join(containers, 'tmp'),
+  };
   await fs.mkdir(env.TMPDIR, { recursive: true });
   const hostAuthFile = '/etc/zkfleet/registry-auth.json';
   await fs.mkdir(path.join(h.root, 'etc/zkfleet'), { recursive: true });
   await fs.writeFile(path.join(h.root, hostAuthFile), JSON.stringify({ username, password }), { mode: 0o600 });
   const authFile = path.join(dir, 'auth.json');
-  await fs.writeFile(authFile, JSON.stringify({ auths: { [registry]: { auth: Buffer.from(`${username}:${password}`).toString('base64') } } }), { mode: 0o600 });
-  state.image = { registry, from: `${registry}/public/jre:8u112`, tag: `${registry}/base/jre8:8u112`, authFile, username, password, hostAuthFile, env };
-  state.image.registryPid = daemon('ip', ['netns', 'exec', h.ns, 'docker-registry', 'serve', path.join(reg, 'config.yml')], path.join(reg, 'registry.log'));
+  await fs.writeFile(
+    authFile,
+    JSON.stringify({ auths: { [registry]: { auth: Buffer.from(`${username}:${password}`).toString('base64') } } }),
+    { mode: 0o600 },
+  );
+  state.image = {
+    registry,
+    from: `${registry}/public/jre:8u112`,
+    tag: `${registry}/base/jre8:8u112`,
+    authFile,
+    username,
+    password,
+    hostAuthFile,
+    env,
+  };
+  state.image.registryPid = daemon(
+    'ip',
+    ['netns', 'exec', h.ns, 'docker-registry', 'serve', path.join(reg, 'config.yml')],
+    path.join(reg, 'registry.log'),
+  );
   await save();
   await waitFor(() => tcpOpen(h.address, 5000), 15_000, `the registry on ${h.name} did not listen`);
   state.artifacts.jmxAgent = await jmxAgentJar();
@@ -309,57 +457,115 @@ auth: { htpasswd: { realm: zkfleet-sandbox, path: ${path.join(reg, 'htpasswd')} 
   // The FROM image: busybox-static + Asia/Shanghai + a stub java that records its argv.
   const rootfs = path.join(dir, 'from-rootfs');
   await fs.rm(rootfs, { recursive: true, force: true });
-  for (const d of ['bin', 'usr/bin', 'usr/share/zoneinfo/Asia', 'etc', 'tmp']) await fs.mkdir(path.join(rootfs, d), { recursive: true });
+  for (const d of ['bin', 'usr/bin', 'usr/share/zoneinfo/Asia', 'etc', 'tmp'])
+    await fs.mkdir(path.join(rootfs, d), { recursive: true });
   await fs.copyFile('/bin/busybox', path.join(rootfs, 'bin/busybox'));
   await fs.chmod(path.join(rootfs, 'bin/busybox'), 0o755);
   for (const applet of (await sh('/bin/busybox', ['--list'])).stdout.split('\n').filter((a) => a && a !== 'busybox')) {
     await fs.symlink('busybox', path.join(rootfs, 'bin', applet)).catch(() => undefined);
   }
-  for (const tz of ['Asia/Shanghai', 'Asia/Tokyo']) await fs.copyFile(`/usr/share/zoneinfo/${tz}`, path.join(rootfs, 'usr/share/zoneinfo', tz));
-  await fs.writeFile(path.join(rootfs, 'usr/bin/java'), '#!/bin/sh\n# stand-in JRE: records how it was started\necho "$$ $*" > /tmp/java-argv\necho "java $*"\n', { mode: 0o755 });
-  const inNs = async (cmd: string, args: string[]): Promise<string> => (await onOpsHost(state, cmd, args)).stdout.trim();
+  for (const tz of ['Asia/Shanghai', 'Asia/Tokyo'])
+    await fs.copyFile(`/usr/share/zoneinfo/${tz}`, path.join(rootfs, 'usr/share/zoneinfo', tz));
+  await fs.writeFile(
+    path.join(rootfs, 'usr/bin/java'),
+    '#!/bin/sh\n# stand-in JRE: records how it was started\necho "$$ $*" > /tmp/java-argv\necho "java $*"\n',
+    { mode: 0o755 },
+  );
+  const inNs = async (cmd: string, args: string[]): Promise<string> =>
+    (await onOpsHost(state, cmd, args)).stdout.trim();
   const cid = await inNs('buildah', ['from', 'scratch']);
   await inNs('buildah', ['copy', cid, rootfs, '/']);
   await inNs('buildah', ['config', '--env', 'PATH=/usr/bin:/bin', '--cmd', 'sh', cid]);
   await inNs('buildah', ['commit', '--format', 'docker', cid, state.image.from]);
   await inNs('buildah', ['rm', cid]);
-  await inNs('buildah', ['push', '--tls-verify=false', '--authfile', authFile, state.image.from, `docker://${state.image.from}`]);
+  await inNs('buildah', [
+    'push',
+    '--tls-verify=false',
+    '--authfile',
+    authFile,
+    state.image.from,
+    `docker://${state.image.from}`,
+  ]);
   log(`registry on ${h.name} (${registry}, htpasswd) holds ${state.image.from}`);
 }
 
 /** Run a command on the ops host as its agent would: in its namespace, with its containers config. */
-export async function onOpsHost(state: SandboxState, cmd: string, args: string[], allowFail = false): Promise<{ stdout: string; stderr: string; code: number }> {
+export async function onOpsHost(
+  state: SandboxState,
+  cmd: string,
+  args: string[],
+  allowFail = false,
+): Promise<{ stdout: string; stderr: string; code: number }> {
   const h = state.hosts.find((x) => x.roles.includes('image'))!;
-  return sh('ip', ['netns', 'exec', h.ns, 'env', ...Object.entries(state.image!.env).map(([k, v]) => `${k}=${v}`), cmd, ...args], { timeoutMs: 300_000, allowFail });
+  return sh(
+    'ip',
+    ['netns', 'exec', h.ns, 'env', ...Object.entries(state.image!.env).map(([k, v]) => `${k}=${v}`), cmd, ...args],
+    { timeoutMs: 300_000, allowFail },
+  );
 }
 
 export async function readSandbox(dir: string): Promise<SandboxState | undefined> {
-  try { return JSON.parse(await fs.readFile(path.join(path.resolve(dir), 'sandbox.json'), 'utf8')) as SandboxState; } catch { return undefined; }
+  try {
+    return JSON.parse(await fs.readFile(path.join(path.resolve(dir), 'sandbox.json'), 'utf8')) as SandboxState;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Remove every namespace, link, process and file of the sandbox; safe to repeat, also after a failed up. */
-export async function sandboxDown(o: { dir: string; prefix?: string; log?: (s: string) => void; keepDir?: boolean }): Promise<void> {
+export async function sandboxDown(o: {
+  dir: string;
+  prefix?: string;
+  log?: (s: string) => void;
+  keepDir?: boolean;
+}): Promise<void> {
   const state = await readSandbox(o.dir);
   const prefix = state?.prefix ?? o.prefix ?? 'zkf';
-  const listed = (await sh('ip', ['netns', 'list'], { allowFail: true })).stdout.split('\n').map((l) => l.split(' ')[0]).filter((n) => n.startsWith(`${prefix}-`));
+  const listed = (await sh('ip', ['netns', 'list'], { allowFail: true })).stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0])
+    .filter((n) => n.startsWith(`${prefix}-`));
   const namespaces = [...new Set([...(state?.hosts.map((h) => h.ns) ?? []), ...listed])];
   for (const ns of namespaces) {
     // Every process in the namespace (agents, ZooKeeper JVMs, named, registry), then the namespace.
-    const pids = (await sh('ip', ['netns', 'pids', ns], { allowFail: true })).stdout.split('\n').map(Number).filter((p) => p > 0);
-    for (const p of pids) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+    const pids = (await sh('ip', ['netns', 'pids', ns], { allowFail: true })).stdout
+      .split('\n')
+      .map(Number)
+      .filter((p) => p > 0);
+    for (const p of pids) {
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
     await sh('ip', ['netns', 'del', ns], { allowFail: true });
     await fs.rm(path.join('/etc/netns', ns), { recursive: true, force: true });
   }
   for (const p of [state?.namedPid, ...(state?.hosts.map((h) => h.agentPid) ?? [])]) {
-    if (p) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+    if (p) {
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
   }
-  const links = (await sh('ip', ['-o', 'link', 'show'], { allowFail: true })).stdout.split('\n').map((l) => l.split(': ')[1]?.split('@')[0]).filter((n): n is string => !!n && (n === `${prefix}0` || new RegExp(`^${prefix}h\\d+$`).test(n)));
+  const links = (await sh('ip', ['-o', 'link', 'show'], { allowFail: true })).stdout
+    .split('\n')
+    .map((l) => l.split(': ')[1]?.split('@')[0])
+    .filter((n): n is string => !!n && (n === `${prefix}0` || new RegExp(`^${prefix}h\\d+$`).test(n)));
   for (const l of links) await sh('ip', ['link', 'del', l], { allowFail: true });
-  await sh('iptables', ['-D', 'FORWARD', '-i', `${prefix}0`, '-o', `${prefix}0`, '-j', 'ACCEPT'], { allowFail: true }).catch(() => undefined);
+  await sh('iptables', ['-D', 'FORWARD', '-i', `${prefix}0`, '-o', `${prefix}0`, '-j', 'ACCEPT'], {
+    allowFail: true,
+  }).catch(() => undefined);
   if (namespaces.length || links.length) o.log?.(`removed ${namespaces.length} namespaces, ${links.length} links`);
   // Filesystems a test mounted inside the sandbox (a small tmpfs for disk-full faults).
   const root = path.resolve(o.dir) + '/';
-  const mounts = (await fs.readFile('/proc/mounts', 'utf8')).split('\n').map((l) => l.split(' ')[1]).filter((m) => m && m.startsWith(root));
+  const mounts = (await fs.readFile('/proc/mounts', 'utf8'))
+    .split('\n')
+    .map((l) => l.split(' ')[1])
+    .filter((m) => m && m.startsWith(root));
   for (const m of mounts.sort((a, b) => b.length - a.length)) await sh('umount', ['-l', m], { allowFail: true });
   if (!o.keepDir && existsSync(o.dir)) await fs.rm(o.dir, { recursive: true, force: true });
 }
@@ -367,7 +573,10 @@ export async function sandboxDown(o: { dir: string; prefix?: string; log?: (s: s
 export function tcpOpen(host: string, port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ host, port });
-    const done = (ok: boolean) => { s.destroy(); resolve(ok); };
+    const done = (ok: boolean) => {
+      s.destroy();
+      resolve(ok);
+    };
     s.setTimeout(timeoutMs, () => done(false));
     s.on('connect', () => done(true));
     s.on('error', () => done(false));

@@ -83,7 +83,7 @@ const CASES: Array<[string, (s: string) => string, string, string]> = [
   ],
   [
     'sha256 not hex',
-    (s) => s.replace(/(zk\.tar\.gz,  sha256: )[0-9a-f]{64}/, '$1xyz'),
+    (s) => s.replace(/(zk\.tar\.gz, {2}sha256: )[0-9a-f]{64}/, '$1xyz'),
     'sha256: xyz',
     'artifacts.zookeeper.sha256',
   ],
@@ -165,7 +165,7 @@ test('the valid file passes; an even number of servers is only a warning', async
   writeFileSync(file, baseFile(dir));
   const e = await loadEnsemble(file);
   assert.equal(e.warnings.length, 0);
-  writeFileSync(file, baseFile(dir).replace(/  - \{ name: hdss7-21.*\n/, ''));
+  writeFileSync(file, baseFile(dir).replace(/ {2}- \{ name: hdss7-21.*\n/, ''));
   const even = await loadEnsemble(file);
   assert.match(even.warnings.join('\n'), /2 voting ZooKeeper servers tolerate no more failures than 1/);
 });

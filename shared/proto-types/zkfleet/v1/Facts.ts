@@ -2,6 +2,7 @@
 
 import type { Disk as _zkfleet_v1_Disk, Disk__Output as _zkfleet_v1_Disk__Output } from '../../zkfleet/v1/Disk';
 import type { NetInterface as _zkfleet_v1_NetInterface, NetInterface__Output as _zkfleet_v1_NetInterface__Output } from '../../zkfleet/v1/NetInterface';
+import type { ZooKeeperMode as _zkfleet_v1_ZooKeeperMode, ZooKeeperMode__Output as _zkfleet_v1_ZooKeeperMode__Output } from '../../zkfleet/v1/ZooKeeperMode';
 import type { Long } from '@grpc/proto-loader';
 
 export interface Facts {
@@ -20,7 +21,7 @@ export interface Facts {
   'capabilities'?: (string)[];
   'jdkVersion'?: (string);
   'zookeeperVersion'?: (string);
-  'zookeeperMode'?: (string);
+  'zookeeperMode'?: (_zkfleet_v1_ZooKeeperMode);
   /**
    * 0 when no myid file
    */
@@ -49,7 +50,7 @@ export interface Facts__Output {
   'capabilities': (string)[];
   'jdkVersion': (string);
   'zookeeperVersion': (string);
-  'zookeeperMode': (string);
+  'zookeeperMode': (_zkfleet_v1_ZooKeeperMode__Output);
   /**
    * 0 when no myid file
    */

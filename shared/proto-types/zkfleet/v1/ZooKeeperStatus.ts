@@ -1,12 +1,10 @@
 // Original file: proto/zkfleet.proto
 
+import type { ZooKeeperMode as _zkfleet_v1_ZooKeeperMode, ZooKeeperMode__Output as _zkfleet_v1_ZooKeeperMode__Output } from '../../zkfleet/v1/ZooKeeperMode';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ZooKeeperStatus {
-  /**
-   * leader, follower, observer, standalone, not_serving, down, not_configured
-   */
-  'mode'?: (string);
+  'mode'?: (_zkfleet_v1_ZooKeeperMode);
   'pid'?: (number);
   'listening'?: (boolean);
   'zxid'?: (string);
@@ -30,10 +28,7 @@ export interface ZooKeeperStatus {
 }
 
 export interface ZooKeeperStatus__Output {
-  /**
-   * leader, follower, observer, standalone, not_serving, down, not_configured
-   */
-  'mode': (string);
+  'mode': (_zkfleet_v1_ZooKeeperMode__Output);
   'pid': (number);
   'listening': (boolean);
   'zxid': (string);

@@ -1,0 +1,53 @@
+import { isServing } from '../shared/zk-mode';
+import type { ZooKeeperStatus } from '../shared/proto-types/zkfleet/v1/ZooKeeperStatus';
+import { fourLetterWord, parseMntr, parseSrvr, type SrvrInfo } from './four-letter';
+import type { StateFile } from './state';
+import { logTail, serverPid } from './zk-process';
+
+/** Mode and figures from the four-letter words (no JVM started), the pid, and a log tail when not serving. */
+export async function zooKeeperStatus(state: StateFile, logTailLines = 0): Promise<ZooKeeperStatus> {
+  const zk = (await state.read()).zookeeper;
+  if (!zk) return { mode: 'not_configured' };
+  const pid = await serverPid(zk.dataDir);
+  const status: ZooKeeperStatus = {
+    mode: 'down',
+    pid,
+    myid: zk.myid,
+    clientAddress: `${zk.clientHost}:${zk.clientPort}`,
+  };
+  const [srvr, mntr] = await Promise.allSettled([
+    fourLetterWord(zk.clientHost, zk.clientPort, 'srvr'),
+    fourLetterWord(zk.clientHost, zk.clientPort, 'mntr'),
+  ]);
+  if (srvr.status === 'fulfilled') Object.assign(status, fromSrvr(parseSrvr(srvr.value)));
+  else if (pid) status.mode = 'not_serving';
+  if (mntr.status === 'fulfilled') Object.assign(status, fromMntr(parseMntr(mntr.value)));
+  if (logTailLines && !isServing(status.mode)) status.logTail = await logTail(zk, logTailLines);
+  return status;
+}
+
+function fromSrvr(s: SrvrInfo): ZooKeeperStatus {
+  const mode = !s.notServing && isServing(s.mode) ? s.mode : 'not_serving';
+  return {
+    listening: true,
+    mode: mode as ZooKeeperStatus['mode'],
+    zxid: s.zxid ?? '',
+    connections: s.connections ?? 0,
+    outstanding: s.outstanding ?? 0,
+    nodeCount: s.nodeCount ?? 0,
+    version: s.version ?? '',
+    latencyMin: s.latency?.[0] ?? 0,
+    latencyAvg: s.latency?.[1] ?? 0,
+    latencyMax: s.latency?.[2] ?? 0,
+  };
+}
+
+function fromMntr(m: Map<string, string>): ZooKeeperStatus {
+  const n = (k: string) => Number(m.get(k) ?? 0) || 0;
+  return {
+    syncedFollowers: n('zk_synced_followers'),
+    followers: n('zk_followers'),
+    openFds: n('zk_open_file_descriptor_count'),
+    quorumSize: n('zk_quorum_size'),
+  };
+}

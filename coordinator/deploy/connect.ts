@@ -1,0 +1,66 @@
+import { diskVerdict } from '../../shared/disk';
+import { ZkfError } from '../../shared/errors';
+import type { Facts__Output } from '../../shared/proto-types/zkfleet/v1/Facts';
+import type { HostSpec } from '../ensemble';
+import type { DeployRun } from './run';
+
+/** The hosts a run touches: ZooKeeper and DNS hosts, and the ops host unless --only zookeeper. */
+function touchedHosts(run: DeployRun): HostSpec[] {
+  const { only } = run.opts;
+  const zkPart = (h: HostSpec) => only !== 'image' && (h.roles.includes('zookeeper') || h.roles.includes('dns'));
+  const imagePart = (h: HostSpec) => only !== 'zookeeper' && h.roles.includes('image');
+  return run.e.spec.hosts.filter((h) => zkPart(h) || imagePart(h));
+}
+
+/**
+ * Why a host cannot be deployed to, from its facts, or undefined: another agent answering at its address,
+ * a full disk under dataDir/dataLogDir, a role whose capability the agent lacks.
+ */
+export function hostReadiness(h: HostSpec, f: Facts__Output, minFreeMB: number): ZkfError | undefined {
+  if (f.name !== h.name)
+    return new ZkfError('PERMISSION_DENIED', `the agent at ${h.agent} is "${f.name}", not "${h.name}"`);
+  const full = h.roles.includes('zookeeper') ? f.disks.find((d) => diskVerdict(d, minFreeMB).full) : undefined;
+  if (full) {
+    const free = `${(full.freeBytes / 1e6).toFixed(0)} MB free, a deploy needs ${minFreeMB} MB (zookeeper.minFreeMB)`;
+    const why = 'ZooKeeper stops serving when it cannot write its transaction log. Free space first';
+    return new ZkfError('DISK_FULL', `disk full under ${full.path} (${full.mount}): ${free}; ${why}`);
+  }
+  const missing = h.roles.filter((r) => !f.capabilities.includes(r));
+  if (missing.length) {
+    const list = missing.join(', ');
+    return new ZkfError('CAPABILITY_DISABLED', `role ${list} needs capability ${list} in the agent's config`);
+  }
+  return undefined;
+}
+
+/** Phase 1: reach every agent and gather facts; an unreachable or unready host stops the deploy here. */
+export async function connectAgents(run: DeployRun): Promise<void> {
+  for (const w of run.e.warnings) run.progress.note(`warning: ${w}`);
+  const touched = touchedHosts(run);
+  await run.phase('connect', () => Promise.all(touched.map((h) => run.hostStep(h, 'facts', () => factsOf(run, h)))));
+  const refused = touched.filter((h) => run.failed(h));
+  if (refused.length) {
+    const allFull = refused.every((h) => run.report(h).errorCode === 'DISK_FULL');
+    const why = refused.map((h) => `${h.name} (${run.report(h).error})`).join('; ');
+    throw new ZkfError(allFull ? 'DISK_FULL' : 'UNAVAILABLE', `cannot deploy: ${why}. Nothing was changed.`);
+  }
+}
+
+async function factsOf(run: DeployRun, h: HostSpec) {
+  const { e, signal } = run;
+  const a = run.fleet.agent(h);
+  await a.waitReady(e.spec.timeouts.connectMs, signal);
+  const z = e.spec.zookeeper;
+  const req = {
+    dataDir: z.dataDir,
+    dataLogDir: z.dataLogDir,
+    zookeeperInstallDir: z.installDir,
+    jdkInstallDir: e.spec.jdk.installDir,
+  };
+  const f = await a.facts(req, { signal });
+  const refused = hostReadiness(h, f, z.minFreeMB);
+  if (refused) throw refused;
+  run.facts.set(h.name, f);
+  const versions = `JDK ${f.jdkVersion || '-'}, ZooKeeper ${f.zookeeperVersion || '-'} (${f.zookeeperMode})`;
+  return { changed: false, description: `${f.os}, ${f.cpus} CPU, ${versions}` };
+}

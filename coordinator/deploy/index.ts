@@ -1,0 +1,54 @@
+import type { Ensemble } from '../ensemble';
+import { readState, writeState } from '../state';
+import { connectAgents } from './connect';
+import { publishDns } from './dns';
+import { awaitImageBuild, startImageBuild } from './image';
+import { installHosts } from './install';
+import { assignServerIds } from './myids';
+import { startAndRoll } from './roll';
+import { DeployRun, type DeployOptions, type DeployResult } from './run';
+import { verifyQuorum } from './verify';
+
+export type { DeployOptions, DeployResult, HostReport, StepReport } from './run';
+export type { ImageReport } from './image';
+export { configureRequest } from './install';
+
+type Phase = (run: DeployRun) => Promise<void>;
+
+/**
+ * `coordinator deploy`: the runbook end to end, as a list of phases. Each host step is idempotent and says
+ * whether it changed anything; a host that fails is reported and sits out the rest; a phase that cannot
+ * go on (an unreachable host before anything changed, DNS, the quorum) stops the run.
+ */
+const PHASES: Phase[] = [
+  connectAgents, // facts from every agent; nothing changes if one is missing
+  startImageBuild, // the ops host builds alongside everything below
+  assignServerIds, // stable myids, written to the state before any host is touched
+  publishDns, // A records, then every host resolves every server name
+  installHosts, // artifacts, JDK, ZooKeeper, zoo.cfg/java.env/myid
+  startAndRoll, // start what is down; roll what runs with changed files
+  verifyQuorum, // one leader, all synced, the client check
+  awaitImageBuild,
+  recordDeploy,
+];
+
+export async function deploy(e: Ensemble, opts: DeployOptions): Promise<DeployResult> {
+  const run = await DeployRun.open(e, opts);
+  try {
+    for (const phase of PHASES) await phase(run);
+    return run.finish();
+  } catch (err) {
+    if (run.imageRun) run.result.image = await run.imageRun.catch(() => undefined);
+    return run.finish(err);
+  } finally {
+    run.close();
+  }
+}
+
+async function recordDeploy(run: DeployRun): Promise<void> {
+  if (run.dryRun) return;
+  const state = await readState(run.e.stateDir);
+  const ok = ![...run.reports.values()].some((r) => r.error);
+  const changed = [...run.reports.values()].some((r) => r.changed);
+  await writeState(run.e.stateDir, { ...state, lastDeploy: { at: new Date().toISOString(), ok, changed } });
+}

@@ -1,0 +1,96 @@
+import path from 'node:path';
+import { JDK_DEFAULTS, ZOOKEEPER_DEFAULTS } from '../../shared/defaults';
+import type { ConfigureZooKeeperRequest } from '../../shared/proto-types/zkfleet/v1/ConfigureZooKeeperRequest';
+import type { StepResult__Output } from '../../shared/proto-types/zkfleet/v1/StepResult';
+import type { Ensemble, HostSpec } from '../ensemble';
+import { serverName } from '../topology';
+import { uploadArtifact } from '../upload';
+import type { DeployRun, Outcome } from './run';
+
+/** The request that renders a host's zoo.cfg, java.env and myid: every field set, none left to the agent. */
+export function configureRequest(
+  e: Ensemble,
+  h: HostSpec,
+  zk: HostSpec[],
+  myids: Record<string, number>,
+  dryRun: boolean,
+): ConfigureZooKeeperRequest {
+  const z = e.spec.zookeeper;
+  const servers = zk.map((s) => ({
+    id: myids[s.name],
+    host: serverName(e, s, myids[s.name]),
+    quorumPort: z.quorumPort,
+    electionPort: z.electionPort,
+    observer: s.observer,
+  }));
+  return {
+    installDir: z.installDir,
+    dataDir: z.dataDir,
+    dataLogDir: z.dataLogDir,
+    clientPort: z.clientPort,
+    clientPortAddress: z.bindClientAddress ? h.address : '',
+    tickTime: z.tickTime,
+    initLimit: z.initLimit,
+    syncLimit: z.syncLimit,
+    servers,
+    myid: myids[h.name],
+    fourLetterWords: z.fourLetterWords,
+    autopurgeSnapRetainCount: z.autopurge.snapRetainCount,
+    autopurgePurgeInterval: z.autopurge.purgeInterval,
+    adminServerAddress: z.adminServer.enabled ? (z.bindClientAddress ? h.address : '0.0.0.0') : '',
+    adminServerPort: z.adminServer.port,
+    extra: z.extra,
+    jvmFlags: z.jvmFlags,
+    javaHome: path.posix.join(e.spec.jdk.installDir, JDK_DEFAULTS.linkName),
+    dryRun,
+  };
+}
+
+/** Phase 4: artifacts, JDK, ZooKeeper, zoo.cfg/myid; hosts in parallel, each host's steps in order. */
+export async function installHosts(run: DeployRun): Promise<void> {
+  await run.phase('install', () => Promise.all(run.liveZk.map((h) => installHost(run, h))));
+}
+
+async function installHost(run: DeployRun, h: HostSpec): Promise<void> {
+  const { e, signal, dryRun } = run;
+  const a = run.fleet.agent(h);
+  const pending = { jdk: false, zookeeper: false };
+  for (const kind of ['jdk', 'zookeeper'] as const) {
+    const up = await run.phase('upload', () =>
+      run.hostStep(h, `upload-${kind}`, () => uploadArtifact(e, a, kind, run.opts)),
+    );
+    if (!up) return;
+    pending[kind] = up.pending;
+  }
+  // A dry run cannot unpack what is not uploaded yet: the step is only planned.
+  const planned = (what: string) => async (): Promise<Outcome> => ({
+    changed: true,
+    description: `would unpack ${what} after the upload`,
+  });
+  const install = (kind: 'jdk' | 'zookeeper') => ({
+    sha256: e.spec.artifacts[kind].sha256.toLowerCase(),
+    installDir: kind === 'jdk' ? e.spec.jdk.installDir : e.spec.zookeeper.installDir,
+    linkName: kind === 'jdk' ? JDK_DEFAULTS.linkName : ZOOKEEPER_DEFAULTS.linkName,
+    dryRun,
+  });
+  const unpacked = await run.phase('unpack', async () => {
+    const jdk = pending.jdk ? planned('the JDK') : () => a.installJdk(install('jdk'), { signal });
+    if (!(await run.hostStep(h, 'install-jdk', jdk))) return false;
+    const zk = pending.zookeeper ? planned('ZooKeeper') : () => a.installZooKeeper(install('zookeeper'), { signal });
+    return !!(await run.hostStep(h, 'install-zookeeper', zk));
+  });
+  if (unpacked) await run.phase('configure', () => configureHost(run, h));
+}
+
+async function configureHost(run: DeployRun, h: HostSpec): Promise<void> {
+  // A dry run on a host without ZooKeeper yet cannot render into a tree that does not exist.
+  const fresh = run.dryRun && !run.facts.get(h.name)!.zookeeperVersion;
+  const configure = fresh
+    ? async () => ({ changed: true, description: 'would write zoo.cfg, java.env and myid' }) as StepResult__Output
+    : () =>
+        run.fleet
+          .agent(h)
+          .configureZooKeeper(configureRequest(run.e, h, run.zk, run.myids, run.dryRun), { signal: run.signal });
+  const r = await run.hostStep(h, 'configure', configure);
+  if (r) run.configured.set(h.name, r);
+}

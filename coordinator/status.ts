@@ -1,0 +1,165 @@
+import type { Disk__Output } from '../shared/proto-types/zkfleet/v1/Disk';
+import type { ZooKeeperStatus__Output } from '../shared/proto-types/zkfleet/v1/ZooKeeperStatus';
+import { lowDisk } from '../shared/disk';
+import { zkHosts, type Ensemble, type HostSpec } from './ensemble';
+import { statusAll } from './ensemble-status';
+import { Fleet } from './fleet';
+import { age, table } from './format';
+import { fetchServerView, type ServerView } from './health-view';
+import { judgeQuorum, type Statuses } from './quorum';
+import { readState } from './state';
+import { registryAddress, serverName } from './topology';
+
+export interface HostStatus {
+  name: string;
+  myid?: number;
+  dnsName: string;
+  mode: string;
+  zxid: string;
+  latencyAvg?: number;
+  connections?: number;
+  reportAgeMs?: number;
+  drift?: string[];
+  stale?: boolean;
+  error?: string;
+  freeDataBytes?: number;
+  diskWarning?: string;
+}
+
+export interface StatusResult {
+  ensemble: string;
+  source: 'server' | 'agents';
+  quorum: boolean;
+  leader?: string;
+  tolerates: number;
+  problems: string[];
+  stale: string[];
+  drifted: string[];
+  registry: string;
+  hosts: HostStatus[];
+}
+
+interface Gathered {
+  statuses: Map<string, ZooKeeperStatus__Output | Error>;
+  disks: Map<string, Disk__Output[]>;
+  view?: ServerView;
+}
+
+/** From the coordinator server's latest reports when it runs, else by asking every agent now. */
+export async function collectStatus(
+  e: Ensemble,
+  opts: { live?: boolean; signal?: AbortSignal } = {},
+): Promise<StatusResult> {
+  const state = await readState(e.stateDir);
+  const view = opts.live ? undefined : await fetchServerView(e, opts.signal).catch(() => undefined);
+  const g = view ? fromServer(e, view) : await fromAgents(e, opts.signal);
+  const verdict = judgeQuorum(zkHosts(e), g.statuses);
+  const hosts = zkHosts(e).map((h) => hostStatus(e, h, state.myids[h.name], g));
+  return {
+    ensemble: e.spec.name,
+    source: view ? 'server' : 'agents',
+    quorum: verdict.ok || (!!verdict.leader && verdict.serving > verdict.voters / 2),
+    leader: verdict.leader,
+    tolerates: verdict.tolerates,
+    problems: verdict.problems,
+    stale: hosts.filter((h) => h.stale).map((h) => h.name),
+    drifted: hosts.filter((h) => h.drift?.length).map((h) => h.name),
+    registry: registryAddress(e, state.myids),
+    hosts,
+  };
+}
+
+function fromServer(e: Ensemble, view: ServerView): Gathered {
+  const statuses = new Map<string, ZooKeeperStatus__Output | Error>();
+  const disks = new Map<string, Disk__Output[]>();
+  for (const h of zkHosts(e)) {
+    const r = view.hosts[h.name];
+    if (!r) statuses.set(h.name, new Error('no report yet'));
+    else if (r.stale) statuses.set(h.name, new Error(`stale: last report ${age(Date.now() - r.receivedAt)} ago`));
+    else statuses.set(h.name, r.zookeeper);
+    if (r) disks.set(h.name, r.disks);
+  }
+  return { statuses, disks, view };
+}
+
+async function fromAgents(e: Ensemble, signal?: AbortSignal): Promise<Gathered> {
+  const fleet = await Fleet.open(e);
+  try {
+    const zk = zkHosts(e);
+    const z = e.spec.zookeeper;
+    const factsOf = (h: HostSpec) =>
+      fleet
+        .agent(h)
+        .facts({ dataDir: z.dataDir, dataLogDir: z.dataLogDir }, { timeoutMs: 5000, signal })
+        .catch(() => undefined);
+    const [statuses, facts] = await Promise.all([statusAll(fleet, zk, { signal }), Promise.all(zk.map(factsOf))]);
+    const disks = new Map(zk.flatMap((h, i) => (facts[i] ? [[h.name, facts[i]!.disks] as const] : [])));
+    return { statuses, disks };
+  } finally {
+    fleet.close();
+  }
+}
+
+function hostStatus(e: Ensemble, h: HostSpec, myid: number | undefined, g: Gathered): HostStatus {
+  const s = (g.statuses as Statuses).get(h.name);
+  const ok = s instanceof Error ? undefined : s;
+  const r = g.view?.hosts[h.name];
+  const disks = g.disks.get(h.name) ?? [];
+  const low = lowDisk(disks, e.spec.zookeeper.minFreeMB);
+  return {
+    name: h.name,
+    myid,
+    dnsName: myid ? serverName(e, h, myid) : '-',
+    mode: s instanceof Error ? 'unreachable' : (ok?.mode ?? 'unknown'),
+    zxid: ok?.zxid ?? '',
+    latencyAvg: ok?.latencyAvg,
+    connections: ok?.connections,
+    error: s instanceof Error ? s.message : undefined,
+    reportAgeMs: r ? Date.now() - r.receivedAt : undefined,
+    stale: r?.stale,
+    drift: r?.drift,
+    freeDataBytes: disks[0]?.freeBytes,
+    diskWarning: low ? `disk almost full under ${low}` : undefined,
+  };
+}
+
+export function renderStatus(s: StatusResult): string {
+  const plural = s.tolerates === 1 ? '' : 's';
+  const stale = s.stale.length ? `, stale: ${s.stale.join(', ')}` : '';
+  const drifted = s.drifted.length ? `, drifted: ${s.drifted.join(', ')}` : '';
+  const source = s.source === 'server' ? 'the coordinator server' : 'the agents, live';
+  const tolerates = `tolerates ${s.tolerates} more failure${plural}`;
+  const quorum = `quorum ${s.quorum ? 'yes' : 'NO'}, leader ${s.leader ?? '-'}, ${tolerates}`;
+  const head = `ensemble ${s.ensemble}: ${quorum}${stale}${drifted} (from ${source})\n`;
+  const rows = s.hosts.map((h) => [
+    h.name,
+    h.myid ? String(h.myid) : '-',
+    h.dnsName,
+    h.mode,
+    h.zxid || '-',
+    h.latencyAvg !== undefined ? String(h.latencyAvg) : '-',
+    h.connections !== undefined ? String(h.connections) : '-',
+    notes(h),
+  ]);
+  const problems = s.problems.length ? `\nproblems:\n  ${s.problems.join('\n  ')}\n` : '';
+  const body = table(['HOST', 'MYID', 'DNS NAME', 'MODE', 'ZXID', 'LAT(ms)', 'CONNS', 'NOTES'], rows);
+  return `${head}\n${body}\nregistry  ${s.registry}\n${problems}`;
+}
+
+function notes(h: HostStatus): string {
+  return [
+    h.reportAgeMs !== undefined ? `report ${age(h.reportAgeMs)} ago` : '',
+    h.drift?.length ? `DRIFT: ${h.drift.join(', ')}` : '',
+    h.diskWarning ?? '',
+    h.error ?? '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
+/** 0 healthy, 2 degraded (a host out, stale, drifted or low on disk), 1 no quorum. */
+export function statusExitCode(s: StatusResult): 0 | 1 | 2 {
+  if (!s.quorum) return 1;
+  const degraded = s.problems.length || s.stale.length || s.drifted.length || s.hosts.some((h) => h.diskWarning);
+  return degraded ? 2 : 0;
+}

@@ -1,0 +1,49 @@
+/**
+ * The one source of every default: the ensemble file's and the agents' schemas take their defaults from
+ * here, and no other module restates them. The agent never invents a value the coordinator did not send
+ * (a missing field is INVALID_ARGUMENT); the defaults are applied once, where the file is read.
+ */
+export const JDK_DEFAULTS = Object.freeze({ installDir: '/usr/java', linkName: 'jdk' });
+
+export const ZOOKEEPER_DEFAULTS = Object.freeze({
+  installDir: '/opt',
+  linkName: 'zookeeper',
+  dataDir: '/data/zookeeper/data',
+  dataLogDir: '/data/zookeeper/logs',
+  clientPort: 2181,
+  quorumPort: 2888,
+  electionPort: 3888,
+  tickTime: 2000,
+  initLimit: 10,
+  syncLimit: 5,
+  serverName: 'zk{myid}',
+  /** The agent's status needs srvr and mntr; ruok is what load balancers and humans try first. */
+  fourLetterWords: 'srvr,mntr,ruok',
+  snapRetainCount: 3,
+  purgeIntervalHours: 24,
+  adminServerPort: 8080,
+  /** A deploy refuses a host with less free space under dataDir/dataLogDir; status warns below it. */
+  minFreeMB: 256,
+});
+
+/** Below either, a disk is "low": the fraction is for large disks, the floor for small ones. */
+export const LOW_DISK = Object.freeze({ freeFraction: 0.05 });
+
+export const IMAGE_DEFAULTS = Object.freeze({
+  timezone: 'Asia/Shanghai',
+  jmxPort: 12346,
+  jmxConfig: "---\nrules:\n - pattern: '.*'\n",
+  workDir: '/data/dockerfile',
+});
+
+export const TIMEOUT_DEFAULTS = Object.freeze({ connectMs: 5_000, quorumMs: 90_000 });
+
+export const AGENT_DEFAULTS = Object.freeze({
+  root: '/',
+  stateDir: '/var/lib/zkfleet-agent',
+  reportIntervalMs: 10_000,
+  /** Shortens ZooKeeper's election back-off after an outage from ~60 s to a few seconds. */
+  jvmFlags: '-Dzookeeper.fastleader.maxNotificationInterval=5000',
+  maxExecOutputBytes: 16 * 1024 * 1024,
+  dnsAnswerTimeoutMs: 10_000,
+});

@@ -1,0 +1,165 @@
+import * as grpc from '@grpc/grpc-js';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadChecked } from '../../agent/daemon';
+import { AgentConnection } from '../../coordinator/agent-client';
+import { sha256 } from '../../shared/hash';
+import { certPaths, initCa, issueCertificate, pkiPaths } from '../../shared/pki';
+import { zkfleetProto } from '../../shared/proto';
+import { loadTls } from '../../shared/tls';
+import { tmpDir } from '../helpers';
+import { localAgent, localPki } from './local-fleet';
+
+const facts = (a: AgentConnection) => a.facts({}, { timeoutMs: 3000 });
+
+function callWith(address: string, creds: grpc.ChannelCredentials): Promise<grpc.ServiceError | undefined> {
+  const c = new (zkfleetProto().zkfleet.v1.Agent)(address, creds);
+  return new Promise((resolve) => {
+    c.Facts({}, { deadline: Date.now() + 3000 }, (err) => {
+      c.close();
+      resolve(err ?? undefined);
+    });
+  });
+}
+
+test('facts over mTLS from an agent on port 0; nothing assumed where nothing was asked', async (t) => {
+  const a = await localAgent(t);
+  const f = await facts(a.client);
+  assert.equal(f.name, 'local-1');
+  assert.equal(f.zookeeperMode, 'not_configured');
+  assert.deepEqual(f.disks, [], 'no data directory asked about, none looked at');
+  assert.deepEqual(f.capabilities, ['zookeeper', 'exec']);
+});
+
+test('a plain-TCP client and a client of another CA fail the handshake', async (t) => {
+  const a = await localAgent(t);
+  const address = `127.0.0.1:${a.daemon.port}`;
+  assert.equal((await callWith(address, grpc.credentials.createInsecure()))?.code, grpc.status.UNAVAILABLE);
+  const other = path.join(tmpDir(t), 'other');
+  await initCa(other);
+  const foreign = await loadTls({ ca: pkiPaths(a.pki).caCert, ...certPaths(other, 'coordinator') });
+  const creds = grpc.credentials.createSsl(foreign.ca, foreign.key, foreign.cert, {
+    checkServerIdentity: () => undefined,
+  });
+  assert.equal((await callWith(address, creds))?.code, grpc.status.UNAVAILABLE);
+});
+
+test("an agent's certificate may not call an agent", async (t) => {
+  const a = await localAgent(t);
+  await issueCertificate(a.pki, { name: 'local-2', role: 'agent', ips: ['127.0.0.1'] });
+  const m = await loadTls({ ca: pkiPaths(a.pki).caCert, ...certPaths(a.pki, 'local-2') });
+  const creds = grpc.credentials.createSsl(m.ca, m.key, m.cert, { checkServerIdentity: () => undefined });
+  const err = await callWith(`127.0.0.1:${a.daemon.port}`, creds);
+  assert.equal(err?.code, grpc.status.PERMISSION_DENIED);
+  assert.match(
+    err!.details,
+    /only a coordinator certificate may call this; the client presented agent certificate "local-2"/,
+  );
+});
+
+test("the coordinator refuses an agent that presents another host's certificate, and says so", async (t) => {
+  const a = await localAgent(t);
+  const impostor = new AgentConnection('local-9', `127.0.0.1:${a.daemon.port}`, a.coordinatorTls);
+  t.after(() => impostor.close());
+  await assert.rejects(impostor.waitReady(3000), (e: { code: string; message: string }) => {
+    assert.equal(e.code, 'UNAVAILABLE');
+    assert.match(e.message, /presents the certificate of "local-1": a certificate for another host/);
+    return true;
+  });
+});
+
+test('a digest mismatch is refused with its fields, and nothing is kept', async (t) => {
+  const a = await localAgent(t);
+  const file = path.join(a.dir, 'blob');
+  writeFileSync(file, 'some bytes');
+  const wrong = sha256('other bytes');
+  await assert.rejects(
+    a.client.upload(file, wrong, 10, 'blob', () => undefined),
+    (e: { code: string; details: object }) => {
+      assert.equal(e.code, 'DIGEST_MISMATCH');
+      assert.deepEqual(e.details, {
+        expectedSha256: wrong,
+        expectedSize: 10,
+        actualSha256: sha256('some bytes'),
+        actualSize: 10,
+      });
+      return true;
+    },
+  );
+  const store = path.join(a.dir, 'state/artifacts');
+  assert.deepEqual(existsSync(store) ? readdirSync(store) : [], []);
+  assert.equal((await a.client.hasArtifact(wrong)).present, false);
+});
+
+test('an upload is kept under its digest once; the second is a no-op', async (t) => {
+  const a = await localAgent(t);
+  const file = path.join(a.dir, 'blob');
+  writeFileSync(file, 'x'.repeat(3 << 20));
+  const digest = sha256('x'.repeat(3 << 20));
+  assert.equal((await a.client.upload(file, digest, 3 << 20, 'blob', () => undefined)).changed, true);
+  assert.equal((await a.client.upload(file, digest, 3 << 20, 'blob', () => undefined)).changed, false);
+  assert.deepEqual(await a.client.hasArtifact(digest), { present: true, size: 3 << 20 });
+});
+
+test('a missing field is refused, never filled with a default by the agent', async (t) => {
+  const a = await localAgent(t);
+  await assert.rejects(
+    a.client.installJdk({ sha256: 'a'.repeat(64), installDir: '/usr/java' }),
+    (e: { code: string; message: string }) => e.code === 'INVALID_ARGUMENT' && /linkName is required/.test(e.message),
+  );
+  await assert.rejects(
+    a.client.upsertDnsRecords({ zone: 'zq.com', zoneFile: '/var/named/zq.com.zone', records: [] }),
+    (e: { code: string }) => e.code === 'CAPABILITY_DISABLED',
+  );
+});
+
+test('a path with a .. segment is refused at the agent', async (t) => {
+  const a = await localAgent(t);
+  await assert.rejects(
+    a.client.installJdk({ sha256: 'a'.repeat(64), installDir: '/usr/java/../../etc', linkName: 'jdk' }),
+    (e: { code: string; message: string }) =>
+      e.code === 'INVALID_ARGUMENT' && /must not contain a \.\. segment/.test(e.message),
+  );
+});
+
+test('exec runs in the host root, streams, and is audited; a config reload switches it off and on', async (t) => {
+  const a = await localAgent(t);
+  let out = '';
+  const sink = { stdout: (b: Buffer) => (out += b), stderr: () => undefined };
+  const exit = await a.client.exec({ argv: ['pwd'], requestedBy: 'test' }, sink);
+  assert.equal(exit.code, 0);
+  assert.equal(out.trim(), a.root);
+  assert.ok(a.logLines.some((l) => /"message":"exec"/.test(l) && /"audit":true/.test(l)));
+  a.writeConfig('[zookeeper]');
+  await a.daemon.reload();
+  await assert.rejects(
+    a.client.exec({ argv: ['true'] }, sink),
+    (e: { code: string }) => e.code === 'CAPABILITY_DISABLED',
+  );
+  a.writeConfig('[zookeeper, exec]');
+  await a.daemon.reload();
+  assert.equal((await a.client.exec({ argv: ['true'] }, sink)).code, 0);
+});
+
+test("an agent does not start with another host's certificate or a broken config", async (t) => {
+  const pki = await localPki(t);
+  const a = await localAgent(t, { pki, name: 'local-1' });
+  await issueCertificate(pki, { name: 'local-2', role: 'agent', ips: ['127.0.0.1'] });
+  const text = (await import('node:fs')).readFileSync(a.configFile, 'utf8');
+  writeFileSync(a.configFile, text.replace(/local-1\.(crt|key)/g, 'local-2.$1'));
+  await assert.rejects(loadChecked(a.configFile), /is for "local-2", but this agent is "local-1"/);
+  writeFileSync(a.configFile, text + 'rooot: /\n');
+  await assert.rejects(loadChecked(a.configFile), /agent\.yaml:7: rooot: unknown key "rooot"/);
+});
+
+test('stop drains and is safe to call twice; a stopped agent refuses connections', async (t) => {
+  const a = await localAgent(t);
+  await facts(a.client);
+  await Promise.all([a.daemon.stop(), a.daemon.stop()]);
+  assert.equal(a.daemon.state, 'STOPPED');
+  await sleep(50);
+  await assert.rejects(facts(a.client), (e: { code: string }) => e.code === 'UNAVAILABLE');
+});
