@@ -6,7 +6,7 @@ import { serveMetrics } from '../shared/metrics-http';
 import { checkOwnCertificate, loadTls, type TlsMaterial } from '../shared/tls';
 import { ArtifactStore } from './artifacts';
 import { loadAgentConfig, type AgentConfig } from './config';
-import { AGENT_VERSION } from './facts';
+import { VERSION } from '../shared/version';
 import { HealthReporter } from './health-reporter';
 import { Host } from './host';
 import { RpcMetrics } from './metrics';
@@ -66,7 +66,7 @@ export class AgentDaemon {
     this.state = 'RUNNING';
     const c = this.host.config;
     const meta = { name: c.name, listen: c.listen, port, capabilities: c.capabilities, root: c.root };
-    this.log.info('agent listening', { ...meta, version: AGENT_VERSION });
+    this.log.info('agent listening', { ...meta, version: VERSION });
   }
 
   private startReporter(): void {

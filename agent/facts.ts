@@ -7,12 +7,11 @@ import type { Facts } from '../shared/proto-types/zkfleet/v1/Facts';
 import type { FactsRequest__Output } from '../shared/proto-types/zkfleet/v1/FactsRequest';
 import { JDK_DEFAULTS, ZOOKEEPER_DEFAULTS } from '../shared/defaults';
 import type { Host } from './host';
+import { PROTOCOL_VERSION, VERSION } from '../shared/version';
 import { installedVersion } from './install';
 import type { StateFile } from './state';
 import { holdsData, readMyid } from './zk-process';
 import { zooKeeperStatus } from './zk-status';
-
-export const AGENT_VERSION: string = (require('../../package.json') as { version: string }).version;
 
 let osInfo: Promise<si.Systeminformation.OsData> | undefined;
 
@@ -74,6 +73,7 @@ export async function gatherFacts(host: Host, state: StateFile, req: FactsReques
     zookeeperMode: status.mode,
     myid,
     dataDirHasData: hasData,
-    agentVersion: AGENT_VERSION,
+    agentVersion: VERSION,
+    protocolVersion: PROTOCOL_VERSION,
   };
 }

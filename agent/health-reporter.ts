@@ -4,7 +4,8 @@ import { sha256 } from '../shared/hash';
 import { zkfleetProto, type CoordinatorClient } from '../shared/proto';
 import type { HealthReport } from '../shared/proto-types/zkfleet/v1/HealthReport';
 import { clientCredentials, diagnoseTls, type TlsMaterial } from '../shared/tls';
-import { diskOf, AGENT_VERSION } from './facts';
+import { diskOf } from './facts';
+import { PROTOCOL_VERSION, VERSION } from '../shared/version';
 import type { Host } from './host';
 import { installedVersionAt } from './install';
 import type { StateFile } from './state';
@@ -51,7 +52,8 @@ export async function buildReport(host: Host, state: StateFile, ttlMs: number): 
       zookeeperVersion: zkVersion,
       zookeeperMode: zookeeper.mode,
       myid: zookeeper.myid,
-      agentVersion: AGENT_VERSION,
+      agentVersion: VERSION,
+      protocolVersion: PROTOCOL_VERSION,
       capabilities: [...host.config.capabilities],
     },
   };

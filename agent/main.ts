@@ -1,38 +1,48 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { asZkfError } from '../shared/errors';
+import { readFileOr, writeFileAtomic } from '../shared/fs-atomic';
 import { createLogger } from '../shared/logger';
+import { VERSION } from '../shared/version';
 import { AgentDaemon, loadChecked } from './daemon';
-import { AGENT_VERSION } from './facts';
 
-const program = new Command('agent')
+const program = new Command('zkfleet-agent')
   .description(
     "zkfleet agent: the per-host daemon that does the runbook's host work for the coordinator, over mTLS gRPC.",
   )
-  .requiredOption('-c, --config <file>', 'agent config (YAML); see README.md "Agent configuration"')
+  .option('-c, --config <file>', 'agent config (YAML); see README.md "Agent configuration"')
   .option('--check', 'validate the config and TLS files, then exit (0 valid, 2 invalid)')
-  .version(AGENT_VERSION)
+  .version(VERSION)
   .addHelpText(
     'after',
     `
 Signals: SIGTERM/SIGINT drain in-flight calls and stop (a second one forces); SIGHUP re-reads the config
 (capabilities, dns, exec, coordinator; a changed listen address or TLS file needs a restart).
 Exit codes: 0 stopped cleanly, 2 invalid config, 1 any other failure.`,
-  );
+  )
+  .action((o: { config?: string; check?: boolean }) => runDaemon(o));
 
-async function main(): Promise<void> {
-  program.parse();
-  const opts = program.opts<{ config: string; check?: boolean }>();
-  const loaded = await loadChecked(opts.config).catch((err) => {
+program
+  .command('keygen')
+  .requiredOption('--name <host>', 'the host name the certificate will carry')
+  .requiredOption('--key <file>', 'where the private key lives (created 0600 when missing, kept when present)')
+  .description("make this host's key (once) and print a certificate request for it; `coordinator bootstrap` runs it")
+  .action((o: { name: string; key: string }) => keygen(o));
+
+async function runDaemon(o: { config?: string; check?: boolean }): Promise<void> {
+  if (!o.config) program.error('error: --config <file> is required', { exitCode: 64 });
+  const loaded = await loadChecked(o.config!).catch((err) => {
     process.stderr.write(`agent: ${asZkfError(err).message}\n`);
     process.exit(2);
   });
-  if (opts.check) {
-    process.stdout.write(`${opts.config}: valid\n`);
+  if (o.check) {
+    process.stdout.write(`${o.config}: valid\n`);
     return;
   }
   const log = createLogger().child({ component: 'agent' });
-  const daemon = new AgentDaemon(opts.config, loaded.config, loaded.tls, log);
+  const daemon = new AgentDaemon(o.config!, loaded.config, loaded.tls, log);
   await daemon.start();
   const stop = (signal: string) => {
     log.info('draining', { signal });
@@ -46,7 +56,20 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => void daemon.reload());
 }
 
-main().catch((err) => {
+/** The key is made here and never leaves the host: only the request is printed. */
+async function keygen(o: { name: string; key: string }): Promise<void> {
+  // The certificate library is loaded only here: the daemon does not carry it.
+  const { keyAndRequest } = require('../shared/pki') as typeof import('../shared/pki');
+  const existing = await readFileOr(o.key);
+  const { keyPem, csrPem } = await keyAndRequest(o.name, existing);
+  if (existing === undefined) {
+    await fs.mkdir(path.dirname(o.key), { recursive: true, mode: 0o755 });
+    await writeFileAtomic(o.key, keyPem, { mode: 0o600 });
+  }
+  process.stdout.write(csrPem);
+}
+
+program.parseAsync().catch((err) => {
   process.stderr.write(`agent: ${asZkfError(err).message}\n`);
   process.exit(1);
 });

@@ -11,6 +11,7 @@ import { gatherFacts } from './facts';
 import type { Host } from './host';
 import { buildImage } from './image';
 import { installJdk, installZooKeeper } from './install';
+import { releaseMemory } from './memory';
 import { RequestGuard, type RpcCounter } from './request-guard';
 import type { StateFile } from './state';
 import { configureZooKeeper } from './zk-configure';
@@ -71,8 +72,7 @@ async function receiveUpload(host: Host, store: ArtifactStore, call: AsyncIterab
     for (let n = await iterator.next(); !n.done; n = await iterator.next()) yield n.value.data;
   }
   const res = await store.put(expected, chunks());
-  // A large upload leaves the heap grown; give it back now rather than whenever V8 decides.
-  (globalThis as { gc?: () => void }).gc?.();
+  releaseMemory();
   host.log.info('artifact', { sha256: expected.sha256, name: first.value.name, size: res.size, changed: res.changed });
   return { changed: res.changed, size: res.size, sha256: expected.sha256 };
 }

@@ -11,7 +11,13 @@ import {
   zodProblems,
   type Located,
 } from '../shared/config-file';
-import { IMAGE_DEFAULTS, JDK_DEFAULTS, TIMEOUT_DEFAULTS, ZOOKEEPER_DEFAULTS as ZK } from '../shared/defaults';
+import {
+  AGENT_DEFAULTS,
+  IMAGE_DEFAULTS,
+  JDK_DEFAULTS,
+  TIMEOUT_DEFAULTS,
+  ZOOKEEPER_DEFAULTS as ZK,
+} from '../shared/defaults';
 import { ZkfError } from '../shared/errors';
 import { readFileOr, writeFileAtomic } from '../shared/fs-atomic';
 import { sha256File } from '../shared/hash';
@@ -111,6 +117,15 @@ export const EnsembleSchema = z.strictObject({
     })
     .optional(),
   image: imageSchema.optional(),
+  /** What `coordinator bootstrap` writes into each agent's config. */
+  agents: z
+    .strictObject({
+      exec: z.boolean().default(true),
+      reportIntervalMs: z.number().int().positive().default(AGENT_DEFAULTS.reportIntervalMs),
+      /** Each agent serves /metrics on its address at this port (off when unset). */
+      metricsPort: port.optional(),
+    })
+    .prefault({}),
   timeouts: z
     .strictObject({
       connectMs: z.number().int().positive().default(TIMEOUT_DEFAULTS.connectMs),

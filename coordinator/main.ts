@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { VERSION } from '../shared/version';
+import { registerBootstrap } from './cli/bootstrap';
 import { registerDeploy } from './cli/deploy';
 import { registerPki } from './cli/pki';
 import { registerStatus } from './cli/status';
@@ -8,14 +10,14 @@ import { registerServe } from './cli/serve';
 
 const program = new Command('coordinator')
   .description('zkfleet coordinator: deliver and run a ZooKeeper ensemble from one file')
-  .version((require('../../package.json') as { version: string }).version)
+  .version(VERSION)
   .showHelpAfterError('(run with --help for usage)')
   .addHelpText(
     'after',
     `
 Getting started:
   coordinator pki init ./pki                         # CA + coordinator certificate
-  coordinator pki issue hdss7-11 --ip 10.4.7.11      # one per agent host
+  coordinator bootstrap ensemble.yaml                # the agent onto every host, over ssh
   coordinator deploy ensemble.yaml --dry-run         # the plan, nothing touched
   coordinator deploy ensemble.yaml                   # the runbook, end to end
   coordinator status ensemble.yaml                   # quorum, leader, modes
@@ -29,6 +31,7 @@ program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 64);
 });
 registerPki(program);
+registerBootstrap(program);
 registerDeploy(program);
 registerStatus(program);
 registerExec(program);

@@ -27,6 +27,9 @@ export type ErrorCode =
   | 'IMAGE_BUILD_FAILED'
   | 'REGISTRY_AUTH'
   | 'USAGE'
+  | 'HOST_UNSUITABLE'
+  | 'NOT_ATTEMPTED'
+  | 'VERSION_MISMATCH'
   | 'INTERNAL';
 
 /** Fields a script can read from an error (`--json` prints them): what was expected, what was found. */
@@ -68,6 +71,9 @@ const toGrpc: Record<ErrorCode, grpc.status> = {
   IMAGE_BUILD_FAILED: grpc.status.ABORTED,
   REGISTRY_AUTH: grpc.status.UNAUTHENTICATED,
   USAGE: grpc.status.INVALID_ARGUMENT,
+  HOST_UNSUITABLE: grpc.status.FAILED_PRECONDITION,
+  NOT_ATTEMPTED: grpc.status.ABORTED,
+  VERSION_MISMATCH: grpc.status.FAILED_PRECONDITION,
   INTERNAL: grpc.status.INTERNAL,
 };
 
@@ -127,6 +133,10 @@ export function asZkfError(err: unknown): ZkfError {
   if (err instanceof ZkfError) return err;
   const ne = err as NodeJS.ErrnoException;
   if (ne && ne.code === 'ENOSPC') return new ZkfError('DISK_FULL', `disk full: ${ne.message}`, { cause: err });
+  if (ne && ne.code === 'EROFS') {
+    const hint = 'the agent may write only where its unit allows (ReadWritePaths; add a path with `systemctl edit zkfleet-agent`)';
+    return new ZkfError('PERMISSION_DENIED', `read-only file system: ${ne.message}; ${hint}`, { cause: err });
+  }
   if (ne && ne.code === 'ABORT_ERR') return new ZkfError('CANCELLED', 'cancelled', { cause: err });
   return new ZkfError('INTERNAL', err instanceof Error ? err.message : String(err), { cause: err });
 }

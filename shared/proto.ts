@@ -1,16 +1,18 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import path from 'node:path';
+import descriptor from './proto-descriptor.json';
 import type { ProtoGrpcType } from './proto-types/zkfleet';
-
-/** The one place the .proto is loaded. Options match the type generator's (`npm run gen:proto`). */
-export const PROTO_FILE = path.resolve(__dirname, '../../proto/zkfleet.proto');
 
 let loaded: ProtoGrpcType | undefined;
 
+/**
+ * The one place the contract is loaded: from the descriptor compiled from proto/zkfleet.proto by
+ * `npm run gen:proto` (options match the type generator's).
+ */
 export function zkfleetProto(): ProtoGrpcType {
   if (!loaded) {
-    const def = protoLoader.loadSync(PROTO_FILE, { longs: Number, enums: String, defaults: true, oneofs: true });
+    const json = descriptor as Parameters<typeof protoLoader.fromJSON>[0];
+    const def = protoLoader.fromJSON(json, { longs: Number, enums: String, defaults: true, oneofs: true });
     loaded = grpc.loadPackageDefinition(def) as unknown as ProtoGrpcType;
   }
   return loaded;

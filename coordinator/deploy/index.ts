@@ -9,7 +9,8 @@ import { startAndRoll } from './roll';
 import { DeployRun, type DeployOptions, type DeployResult } from './run';
 import { verifyQuorum } from './verify';
 
-export type { DeployOptions, DeployResult, HostReport, StepReport } from './run';
+export type { DeployOptions, DeployResult, HostReport } from './run';
+export type { StepReport } from '../host-run';
 export type { ImageReport } from './image';
 export { configureRequest } from './install';
 

@@ -5,7 +5,8 @@ import type { StepResult__Output } from '../../shared/proto-types/zkfleet/v1/Ste
 import type { Ensemble, HostSpec } from '../ensemble';
 import { serverName } from '../topology';
 import { uploadArtifact } from '../upload';
-import type { DeployRun, Outcome } from './run';
+import type { Outcome } from '../host-run';
+import type { DeployRun } from './run';
 
 /** The request that renders a host's zoo.cfg, java.env and myid: every field set, none left to the agent. */
 export function configureRequest(

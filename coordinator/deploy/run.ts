@@ -1,4 +1,5 @@
-import { asZkfError, ZkfError } from '../../shared/errors';
+import { asZkfError } from '../../shared/errors';
+import { HostRun, type HostReportBase } from '../host-run';
 import type { Facts__Output } from '../../shared/proto-types/zkfleet/v1/Facts';
 import type { StepResult__Output } from '../../shared/proto-types/zkfleet/v1/StepResult';
 import { zkHosts, type Ensemble, type HostSpec } from '../ensemble';
@@ -14,25 +15,13 @@ export interface DeployOptions {
   skipVerify?: boolean;
 }
 
-export interface StepReport {
-  step: string;
-  changed: boolean;
-  description: string;
-  ms: number;
-  error?: string;
-}
-export interface HostReport {
-  name: string;
+export interface HostReport extends HostReportBase {
   roles: string[];
   myid?: number;
   dnsName?: string;
   mode?: string;
   zxid?: string;
-  changed: boolean;
   restarted: boolean;
-  steps: StepReport[];
-  error?: string;
-  errorCode?: string;
 }
 export interface DeployResult {
   ensemble: string;
@@ -51,16 +40,12 @@ export interface DeployResult {
   timings: Record<string, number>;
 }
 
-export type Outcome = { changed: boolean; description: string };
-
 /**
  * One deploy's context: the ensemble, the agents, the options and the signal, and what the phases learn
  * and report (facts, myids, configure results, per-host steps and timings). A host step that fails is
  * recorded on its host, which then sits out the later phases; a failure of the whole run is thrown.
  */
-export class DeployRun {
-  readonly started = Date.now();
-  readonly reports: Map<string, HostReport>;
+export class DeployRun extends HostRun<HostReport> {
   readonly result: DeployResult;
   facts = new Map<string, Facts__Output>();
   myids: Record<string, number> = {};
@@ -79,7 +64,7 @@ export class DeployRun {
       restarted: false,
       steps: [],
     });
-    this.reports = new Map(e.spec.hosts.map((h) => [h.name, report(h)]));
+    super(new Map(e.spec.hosts.map((h) => [h.name, report(h)])), opts.progress, opts.signal);
     this.result = {
       ensemble: e.spec.name,
       ok: false,
@@ -89,7 +74,7 @@ export class DeployRun {
       durationMs: 0,
       hosts: [...this.reports.values()],
       warnings: [...e.warnings],
-      timings: {},
+      timings: this.timings,
     };
   }
 
@@ -97,12 +82,6 @@ export class DeployRun {
     return new DeployRun(e, await Fleet.open(e), opts);
   }
 
-  get signal(): AbortSignal {
-    return this.opts.signal;
-  }
-  get progress(): Progress {
-    return this.opts.progress;
-  }
   get dryRun(): boolean {
     return this.opts.dryRun;
   }
@@ -115,56 +94,6 @@ export class DeployRun {
   /** ZooKeeper hosts that have not failed a step. */
   get liveZk(): HostSpec[] {
     return this.zk.filter((h) => !this.failed(h));
-  }
-
-  report(h: HostSpec | string): HostReport {
-    return this.reports.get(typeof h === 'string' ? h : h.name)!;
-  }
-
-  failed(h: HostSpec): boolean {
-    return !!this.report(h).error;
-  }
-
-  /** Time a phase (phases that run several times, such as upload, add up). */
-  async phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const t = Date.now();
-    try {
-      return await fn();
-    } finally {
-      this.result.timings[name] = (this.result.timings[name] ?? 0) + Date.now() - t;
-    }
-  }
-
-  /** A step that must succeed: recorded on its host, and a failure is thrown on (it stops the run). */
-  async step<T extends Outcome>(h: HostSpec, name: string, fn: () => Promise<T>): Promise<T> {
-    const out = await this.hostStep(h, name, fn);
-    if (out === undefined) throw new ZkfError((this.report(h).errorCode as never) ?? 'INTERNAL', this.report(h).error!);
-    return out;
-  }
-
-  /** A host's step: recorded, with progress; on failure the host is marked failed and undefined returned. */
-  async hostStep<T extends Outcome>(h: HostSpec, name: string, fn: () => Promise<T>): Promise<T | undefined> {
-    this.signal.throwIfAborted();
-    const r = this.report(h);
-    const t = Date.now();
-    this.progress.start(h.name, name);
-    try {
-      const out = await fn();
-      const ms = Date.now() - t;
-      r.steps.push({ step: name, changed: out.changed, description: out.description, ms });
-      r.changed ||= out.changed;
-      this.progress.done(h.name, name, { ...out, ms });
-      return out;
-    } catch (err) {
-      if (this.signal.aborted) throw new ZkfError('CANCELLED', 'cancelled', { cause: err });
-      const ze = asZkfError(err);
-      const ms = Date.now() - t;
-      r.steps.push({ step: name, changed: false, description: '', ms, error: ze.message });
-      r.error ??= `${name}: ${ze.message}`;
-      r.errorCode ??= ze.code;
-      this.progress.fail(h.name, name, ze.message, ms);
-      return undefined;
-    }
   }
 
   /** Settle the result: exit 0, or 2 when some host failed; a thrown error makes it 1. */

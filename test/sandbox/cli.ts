@@ -3,7 +3,8 @@ import path from 'node:path';
 import { OPS_HOST, RUNBOOK_HOSTS, sandboxDown, sandboxUp } from './sandbox';
 
 const program = new Command('sandbox').description(
-  "the runbook's hosts on this machine: network namespaces, a real BIND, an agent per host (needs root)",
+  "the runbook's hosts on this machine: booted Debian machines in network namespaces, a real BIND, a real " +
+    'registry, the agent installed by `coordinator bootstrap` over SSH (needs root)',
 );
 program
   .command('up')
@@ -11,13 +12,22 @@ program
   .option('--prefix <p>', 'name prefix of namespaces and links', 'zkf')
   .option('--subnet <n>', 'third octet of 198.18.N.0/24', (v) => Number(v), 7)
   .option('--no-image', 'leave out the ops host (hdss7-200: registry and image builds)')
+  .option('--bare', 'hosts with only SSH: no PKI, no agent (then: coordinator pki init, bootstrap, deploy)')
   .description('bring the sandbox up (installs what is missing) and print the path of its ensemble file')
-  .action(async (o: { dir: string; prefix: string; subnet: number; image: boolean }) => {
+  .addHelpText(
+    'after',
+    `
+With --bare the ensemble file and the ssh config are written, the PKI is made and nothing else:
+  node dist/coordinator/main.js bootstrap sandbox/ensemble.yaml --ssh-config sandbox/ssh/config
+`,
+  )
+  .action(async (o: { dir: string; prefix: string; subnet: number; image: boolean; bare?: boolean }) => {
     const state = await sandboxUp({
       dir: o.dir,
       prefix: o.prefix,
       subnet: o.subnet,
       hosts: o.image ? [...RUNBOOK_HOSTS, OPS_HOST] : RUNBOOK_HOSTS,
+      bare: o.bare,
       log: (s) => process.stderr.write(`sandbox: ${s}\n`),
     });
     process.stdout.write(`${path.relative(process.cwd(), state.ensembleFile) || state.ensembleFile}\n`);
@@ -26,7 +36,7 @@ program
   .command('down')
   .option('--dir <dir>', 'where the sandbox lives', 'sandbox')
   .option('--prefix <p>', 'name prefix of namespaces and links', 'zkf')
-  .description('remove every namespace, link, process and file of the sandbox (safe to repeat)')
+  .description('remove every machine, mount, namespace, link and file of the sandbox (safe to repeat)')
   .action(async (o: { dir: string; prefix: string }) => {
     await sandboxDown({ dir: o.dir, prefix: o.prefix, log: (s) => process.stderr.write(`sandbox: ${s}\n`) });
     process.stderr.write('sandbox: down\n');

@@ -2,16 +2,21 @@ import { existsSync, promises as fs } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { initCa, issueCertificate, certPaths, pkiPaths } from '../../shared/pki';
+import { initCa } from '../../shared/pki';
+import { VERSION } from '../../shared/version';
 import { jdkTarball, jmxAgentJar, zookeeperTarball, type Artifact } from './artifacts';
-import { randomBytes } from 'node:crypto';
+import { boot, hostKey, inMachine, kill, mountRoot, personalize, type Machine } from './machine';
+import { opsPrepare, opsUp, type ImageState } from './ops-host';
 import { ensurePrereqs } from './prereqs';
-import { daemon, sh } from './sh';
+import { sh } from './sh';
+import { ensureTree } from './tree';
 
 /**
- * The runbook's hosts on one machine: each host is a network namespace with its own address on a bridge,
- * its own resolv.conf pointing at the DNS host's real BIND, and its own agent with its own root directory.
- * Everything is named from a prefix so `down` can find it again even after a failed `up`.
+ * The runbook's hosts on one machine. Each host is a booted minimal Debian (systemd-nspawn) in its own
+ * network namespace, with its address on a bridge, its own resolv.conf pointing at the DNS host's real
+ * BIND, an SSH server, and — unless `bare` — the agent installed by `coordinator bootstrap` over SSH and
+ * running under its real systemd unit. Everything is named from a prefix so `down` finds it again even
+ * after a failed `up`.
  */
 export interface SandboxHost {
   name: string;
@@ -28,6 +33,10 @@ export interface SandboxOptions {
   agentPort?: number;
   coordinatorPort?: number;
   reportIntervalMs?: number;
+  /** Only SSH on the hosts: no PKI bootstrap, no agents. */
+  bare?: boolean;
+  /** A small filesystem mounted at a path of a host before it boots (disk-full faults). */
+  tmpfs?: Record<string, { path: string; sizeMB: number }>;
 }
 
 export const RUNBOOK_HOSTS: SandboxHost[] = [
@@ -39,45 +48,39 @@ export const RUNBOOK_HOSTS: SandboxHost[] = [
 /** The ops host of the runbook's section 3: registry and image builds. */
 export const OPS_HOST: SandboxHost = { name: 'hdss7-200', octet: 200, roles: ['image'] };
 
+export interface SandboxHostState extends SandboxHost {
+  ns: string;
+  address: string;
+  agent: string;
+  veth: string;
+  /** The host's `/`, readable from this side. */
+  root: string;
+  /** The agent's state and config on the host, as seen from this side. */
+  stateDir: string;
+  agentConfig: string;
+  machine: Machine;
+}
+
 export interface SandboxState {
   dir: string;
   prefix: string;
   subnet: number;
   bridge: string;
   gateway: string;
-  hosts: Array<
-    SandboxHost & {
-      ns: string;
-      address: string;
-      agent: string;
-      root: string;
-      stateDir: string;
-      agentConfig: string;
-      agentPid?: number;
-      veth: string;
-    }
-  >;
-  namedPid?: number;
-  named?: { conf: string; rndcConf: string; pidFile: string; log: string };
+  hosts: SandboxHostState[];
   ensembleFile: string;
   pkiDir: string;
   artifacts: { jdk: Artifact; zookeeper: Artifact; jmxAgent?: Artifact };
-  image?: {
-    registry: string;
-    registryPid?: number;
-    from: string;
-    tag: string;
-    authFile: string;
-    username: string;
-    password: string;
-    hostAuthFile: string;
-    env: Record<string, string>;
-  };
+  image?: ImageState;
   coordinatorAddress: string;
   serveConfig: string;
+  reportIntervalMs: number;
+  ssh: { key: string; knownHosts: string; config: string };
+  release: string;
 }
 
-const ZONE = 'zq.com';
+export const ZONE = 'zq.com';
+const REPO = path.resolve(__dirname, '../../..');
 
 export function nsName(prefix: string, host: string): string {
   return `${prefix}-${host}`;
@@ -106,253 +109,197 @@ k8s-yaml           A    ${gateway}
 export async function sandboxUp(o: SandboxOptions): Promise<SandboxState> {
   const log = o.log ?? (() => undefined);
   const prefix = o.prefix ?? 'zkf';
-  const subnet = o.subnet ?? 7;
-  const hostsSpec = o.hosts ?? RUNBOOK_HOSTS;
-  const dir = path.resolve(o.dir);
-  const agentPort = o.agentPort ?? 7443;
-  if (!/^[a-z][a-z0-9]{0,4}$/.test(prefix))
-    throw new Error(`sandbox prefix "${prefix}" must be 1-5 lower-case letters/digits`);
+  if (!/^[a-z][a-z0-9]{0,4}$/.test(prefix)) throw new Error(`sandbox prefix "${prefix}" must be 1-5 lower-case letters/digits`);
   await ensurePrereqs({ log });
+  const dir = path.resolve(o.dir);
   // Start from bare hosts: a previous sandbox of the same prefix is removed first (up is safe to repeat).
   await sandboxDown({ dir, prefix, log });
   await fs.mkdir(dir, { recursive: true });
+  log('root filesystem, test artifacts and the agent release (cached after the first run)');
+  const [tree, jdk, zookeeper, release] = await Promise.all([ensureTree(log), jdkTarball(), zookeeperTarball(), agentRelease()]);
+  const state = newState(o, dir, prefix, { jdk, zookeeper }, release);
+  const save = () => fs.writeFile(path.join(dir, 'sandbox.json'), JSON.stringify(state, null, 2) + '\n');
+  await save();
+  await network(state, log);
+  await operatorKey(state);
+  await prepareHosts(state, tree, o, log);
+  await save();
+  await Promise.all(state.hosts.map((h) => boot(h.machine)));
+  await save();
+  log(`hosts booted: ${state.hosts.map((h) => `${h.name}@${h.address}`).join(' ')}`);
+  await knownHosts(state);
+  const ops = state.hosts.find((h) => h.roles.includes('image'));
+  if (ops) {
+    state.artifacts.jmxAgent = await jmxAgentJar();
+    await opsUp(state, ops, log);
+  }
+  await initCa(state.pkiDir, { coordinatorIps: [state.gateway, '127.0.0.1'], coordinatorDns: ['localhost'] });
+  await fs.writeFile(state.ensembleFile, ensembleYaml(state));
+  await fs.writeFile(state.serveConfig, serveYaml(state));
+  await save();
+  if (!o.bare) await bootstrapAgents(state, log);
+  return state;
+}
 
-  log('building test artifacts (cached after the first run)');
-  const [jdk, zookeeper] = await Promise.all([jdkTarball(), zookeeperTarball()]);
-
+function newState(o: SandboxOptions, dir: string, prefix: string, artifacts: SandboxState['artifacts'], release: string) {
+  const subnet = o.subnet ?? 7;
   const base = `198.18.${subnet}`;
+  const hosts = (o.hosts ?? RUNBOOK_HOSTS).map((h): SandboxHostState => {
+    const hostDir = path.join(dir, 'hosts', h.name);
+    const root = path.join(hostDir, 'root');
+    const machine: Machine = {
+      name: h.name,
+      ns: nsName(prefix, h.name),
+      root,
+      upper: path.join(hostDir, 'upper'),
+      work: path.join(hostDir, 'work'),
+      log: path.join(hostDir, 'console.log'),
+      tmpfs: o.tmpfs?.[h.name],
+    };
+    const address = `${base}.${h.octet}`;
+    return {
+      ...h,
+      ns: machine.ns,
+      address,
+      agent: `${address}:${o.agentPort ?? 7443}`,
+      veth: `${prefix}h${h.octet}`,
+      root,
+      stateDir: path.join(root, 'var/lib/zkfleet-agent'),
+      agentConfig: path.join(root, 'etc/zkfleet/agent.yaml'),
+      machine,
+    };
+  });
   const gateway = `${base}.1`;
-  const bridge = `${prefix}0`;
-  const dnsHost = hostsSpec.find((h) => h.roles.includes('dns'));
-  const dnsAddress = dnsHost ? `${base}.${dnsHost.octet}` : gateway;
-  const pkiDir = path.join(dir, 'pki');
-  await initCa(pkiDir, { coordinatorIps: [gateway, '127.0.0.1'], coordinatorDns: ['localhost'] });
-
+  const sshDir = path.join(dir, 'ssh');
   const state: SandboxState = {
     dir,
     prefix,
     subnet,
-    bridge,
+    bridge: `${prefix}0`,
     gateway,
-    hosts: [],
+    hosts,
     ensembleFile: path.join(dir, 'ensemble.yaml'),
-    pkiDir,
-    artifacts: { jdk, zookeeper },
+    pkiDir: path.join(dir, 'pki'),
+    artifacts,
     coordinatorAddress: `${gateway}:${o.coordinatorPort ?? 7400}`,
     serveConfig: path.join(dir, 'serve.yaml'),
+    reportIntervalMs: o.reportIntervalMs ?? 2000,
+    ssh: { key: path.join(sshDir, 'id_ed25519'), knownHosts: path.join(sshDir, 'known_hosts'), config: path.join(sshDir, 'config') },
+    release,
   };
-  const save = () => fs.writeFile(path.join(dir, 'sandbox.json'), JSON.stringify(state, null, 2) + '\n');
+  return state;
+}
 
+/** This coordinator's agent release (`npm run release`, skipped when nothing changed). */
+async function agentRelease(): Promise<string> {
+  await sh(process.execPath, [path.join(REPO, 'scripts/release.js')], { timeoutMs: 600_000 });
+  return path.join(REPO, 'release', `zkfleet-agent-${VERSION}-linux-x64.tar.gz`);
+}
+
+async function network(state: SandboxState, log: (s: string) => void): Promise<void> {
+  const { bridge, gateway } = state;
   log(`network: bridge ${bridge} ${gateway}/24`);
   await sh('ip', ['link', 'add', bridge, 'type', 'bridge']);
   await sh('sysctl', ['-qw', `net.ipv6.conf.${bridge}.disable_ipv6=1`], { allowFail: true });
   await sh('ip', ['addr', 'add', `${gateway}/24`, 'dev', bridge]);
   await sh('ip', ['link', 'set', bridge, 'up']);
-  await sh('iptables', ['-C', 'FORWARD', '-i', bridge, '-o', bridge, '-j', 'ACCEPT'], { allowFail: true })
-    .then(async (r) => {
-      if (
-        r.code !== 0 &&
-        (await sh('iptables', ['-S', 'FORWARD'], { allowFail: true })).stdout.includes('-P FORWARD DROP')
-      ) {
-        await sh('iptables', ['-I', 'FORWARD', '-i', bridge, '-o', bridge, '-j', 'ACCEPT']);
-      }
-    })
-    .catch(() => undefined);
-
-  for (const h of hostsSpec) {
-    const ns = nsName(prefix, h.name);
-    const address = `${base}.${h.octet}`;
-    const veth = `${prefix}h${h.octet}`;
-    const hostDir = path.join(dir, 'hosts', h.name);
-    const entry = {
-      ...h,
-      ns,
-      address,
-      veth,
-      agent: `${address}:${agentPort}`,
-      root: path.join(hostDir, 'root'),
-      stateDir: path.join(hostDir, 'state'),
-      agentConfig: path.join(hostDir, 'agent.yaml'),
-    };
-    state.hosts.push(entry);
-    await save();
-    await sh('ip', ['netns', 'add', ns]);
-    await sh('ip', [
-      'netns',
-      'exec',
-      ns,
-      'sysctl',
-      '-qw',
-      'net.ipv6.conf.all.disable_ipv6=1',
-      'net.ipv6.conf.default.disable_ipv6=1',
-    ]);
-    await sh('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
-    await sh('sysctl', ['-qw', `net.ipv6.conf.${veth}.disable_ipv6=1`], { allowFail: true });
-    await sh('ip', ['link', 'set', veth, 'master', bridge, 'up']);
-    await sh('ip', ['-n', ns, 'addr', 'add', `${address}/24`, 'dev', 'eth0']);
-    await sh('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
-    await sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-    // Bind-mounted over /etc/resolv.conf and /etc/hosts by `ip netns exec`.
-    const etc = path.join('/etc/netns', ns);
-    await fs.mkdir(etc, { recursive: true });
-    await fs.writeFile(path.join(etc, 'resolv.conf'), `nameserver ${dnsAddress}\noptions timeout:1 attempts:2\n`);
-    const hostname = (await sh('hostname', [])).stdout.trim();
-    await fs.writeFile(path.join(etc, 'hosts'), `127.0.0.1 localhost\n${address} ${h.name} ${hostname}\n`);
-    await fs.mkdir(entry.root, { recursive: true });
-    await fs.mkdir(entry.stateDir, { recursive: true });
-    await issueCertificate(pkiDir, { name: h.name, role: 'agent', ips: [address], dns: [h.name] });
+  const check = await sh('iptables', ['-C', 'FORWARD', '-i', bridge, '-o', bridge, '-j', 'ACCEPT'], { allowFail: true }).catch(() => undefined);
+  const policy = await sh('iptables', ['-S', 'FORWARD'], { allowFail: true }).catch(() => undefined);
+  if (check && check.code !== 0 && policy?.stdout.includes('-P FORWARD DROP')) {
+    await sh('iptables', ['-I', 'FORWARD', '-i', bridge, '-o', bridge, '-j', 'ACCEPT']);
   }
-
-  if (dnsHost) {
-    const h = state.hosts.find((x) => x.name === dnsHost.name)!;
-    const namedDir = path.join(dir, 'hosts', h.name, 'named');
-    await fs.mkdir(namedDir, { recursive: true });
-    const zoneFile = path.join(h.root, 'var', 'named', `${ZONE}.zone`);
-    await fs.mkdir(path.dirname(zoneFile), { recursive: true });
-    const ops = hostsSpec.find((x) => x.roles.includes('image'));
-    await fs.writeFile(zoneFile, initialZone(dnsAddress, gateway, ops ? `${base}.${ops.octet}` : gateway));
-    const keyFile = path.join(namedDir, 'rndc.key');
-    await sh('rndc-confgen', ['-a', '-k', `${prefix}-rndc`, '-c', keyFile]);
-    const named = {
-      conf: path.join(namedDir, 'named.conf'),
-      rndcConf: path.join(namedDir, 'rndc.conf'),
-      pidFile: path.join(namedDir, 'named.pid'),
-      log: path.join(namedDir, 'named.log'),
-    };
-    await fs.writeFile(
-      named.conf,
-      `include "${keyFile}";
-options {
-  directory "${namedDir}";
-  pid-file "${named.pidFile}";
-  session-keyfile "${namedDir}/session.key";
-  managed-keys-directory "${namedDir}";
-  listen-on port 53 { ${dnsAddress}; };
-  listen-on-v6 { none; };
-  recursion no;
-  allow-query { any; };
-  dnssec-validation no;
-};
-controls { inet ${dnsAddress} port 953 allow { any; } keys { "${prefix}-rndc"; }; };
-logging { channel main { file "${named.log}"; severity info; print-time yes; }; category default { main; }; };
-zone "${ZONE}" IN { type master; file "${zoneFile}"; };
-`,
-    );
-    await fs.writeFile(
-      named.rndcConf,
-      `include "${keyFile}";\noptions { default-server ${dnsAddress}; default-port 953; default-key "${prefix}-rndc"; };\n`,
-    );
-    state.named = named;
-    state.namedPid = daemon(
-      'ip',
-      ['netns', 'exec', h.ns, 'named', '-4', '-f', '-c', named.conf],
-      path.join(namedDir, 'named.stdout'),
-    );
-    await save();
-    await waitFor(
-      async () =>
-        (
-          await sh('dig', [`@${dnsAddress}`, '+short', '+time=1', '+tries=1', 'SOA', ZONE], { allowFail: true })
-        ).stdout.includes('dns.'),
-      15_000,
-      `named on ${h.name} did not answer for ${ZONE}`,
-    );
-    log(`named serving ${ZONE} on ${dnsAddress}`);
-  }
-
-  const opsHost = state.hosts.find((h) => h.roles.includes('image'));
-  if (opsHost) await opsUp(state, opsHost, log, save);
-
-  const agentMain = path.resolve(__dirname, '../../agent/main.js');
+  const dns = dnsAddress(state);
   for (const h of state.hosts) {
-    const tls = certPaths(pkiDir, h.name);
-    const caps = [...h.roles, 'exec'];
-    const lines = [
-      `name: ${h.name}`,
-      `listen: ${h.agent}`,
-      `tls: { ca: ${pkiPaths(pkiDir).caCert}, cert: ${tls.cert}, key: ${tls.key} }`,
-      `root: ${h.root}`,
-      `stateDir: ${h.stateDir}`,
-      `capabilities: [${[...new Set(caps)].join(', ')}]`,
-      `coordinator: { address: ${state.coordinatorAddress}, reportIntervalMs: ${o.reportIntervalMs ?? 2000} }`,
-      `metrics: { listen: ${h.address}:9100 }`,
-    ];
-    if (h.roles.includes('image') && state.image) {
-      lines.push(
-        `image: { registryAuth: ${state.image.hostAuthFile}, workDir: /data/dockerfile, env: ${JSON.stringify(state.image.env)} }`,
-      );
-    }
-    if (h.roles.includes('dns') && state.named) {
-      lines.push(
-        `dns: { server: ${h.address}, rndc: [rndc, -c, ${state.named.rndcConf}], namedPidFile: ${state.named.pidFile} }`,
-      );
-    }
-    await fs.writeFile(h.agentConfig, lines.join('\n') + '\n');
-    h.agentPid = startAgent(state, h.name, {}, agentMain);
-    await save();
+    await sh('ip', ['netns', 'add', h.ns]);
+    await sh('ip', ['netns', 'exec', h.ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+    await sh('ip', ['link', 'add', h.veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', h.ns]);
+    await sh('sysctl', ['-qw', `net.ipv6.conf.${h.veth}.disable_ipv6=1`], { allowFail: true });
+    await sh('ip', ['link', 'set', h.veth, 'master', bridge, 'up']);
+    await sh('ip', ['-n', h.ns, 'addr', 'add', `${h.address}/24`, 'dev', 'eth0']);
+    await sh('ip', ['-n', h.ns, 'link', 'set', 'eth0', 'up']);
+    await sh('ip', ['-n', h.ns, 'link', 'set', 'lo', 'up']);
+    // For commands this side runs in a host's namespace (`ip netns exec ... dig`): the host's resolver.
+    const etc = path.join('/etc/netns', h.ns);
+    await fs.mkdir(etc, { recursive: true });
+    await fs.writeFile(path.join(etc, 'resolv.conf'), `nameserver ${dns}\noptions timeout:1 attempts:2\n`);
   }
-  await Promise.all(
-    state.hosts.map((h) =>
-      waitFor(
-        () => tcpOpen(h.address, agentPort),
-        15_000,
-        `agent ${h.name} did not listen on ${h.agent} (see ${path.join(dir, 'hosts', h.name, 'agent.log')})`,
-      ),
-    ),
-  );
-  log(`agents up: ${state.hosts.map((h) => `${h.name}@${h.agent}`).join(' ')}`);
-
-  await fs.writeFile(state.ensembleFile, ensembleYaml(state));
-  // For `coordinator serve --config <dir>/serve.yaml`: where the agents send their health reports.
-  await fs.writeFile(
-    state.serveConfig,
-    `listen: ${state.coordinatorAddress}\npki: ${pkiDir}\nstateDir: ${path.join(dir, 'coordinator-state')}\nmetrics: { listen: ${gateway}:9400 }\n`,
-  );
-  await save();
-  return state;
 }
 
-/**
- * How the agent runs in production too (systemd/zkfleet-agent.service): a small young generation, two
- * malloc arenas and a fixed mmap threshold (large buffers go back to the kernel when freed) keep an idle
- * agent small after it has streamed a JDK upload.
- */
-export const AGENT_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=96', '--expose-gc'];
-export const AGENT_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' };
-
-export function startAgent(
-  state: SandboxState,
-  name: string,
-  env: Record<string, string> = {},
-  agentMain = path.resolve(__dirname, '../../agent/main.js'),
-): number {
-  const h = state.hosts.find((x) => x.name === name)!;
-  return daemon(
-    'ip',
-    ['netns', 'exec', h.ns, process.execPath, ...AGENT_NODE_FLAGS, agentMain, '--config', h.agentConfig],
-    path.join(state.dir, 'hosts', name, 'agent.log'),
-    { ...process.env, ...AGENT_ENV, ZKF_LOG_FORMAT: 'json', ...env },
-  );
+export function dnsAddress(state: SandboxState): string {
+  return state.hosts.find((h) => h.roles.includes('dns'))?.address ?? state.gateway;
 }
 
-export function ensembleYaml(
-  state: SandboxState,
-  extra = '',
-  only?: (h: SandboxState['hosts'][number]) => boolean,
-): string {
+/** The operator's SSH key, config and known_hosts for the sandbox: host keys are checked, as on real hosts. */
+async function operatorKey(state: SandboxState): Promise<void> {
+  await fs.mkdir(path.dirname(state.ssh.key), { recursive: true, mode: 0o700 });
+  await sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'zkfleet-sandbox-operator', '-f', state.ssh.key]);
+  const config = [
+    `Host 198.18.${state.subnet}.*`,
+    '  User root',
+    `  IdentityFile ${state.ssh.key}`,
+    '  IdentitiesOnly yes',
+    `  UserKnownHostsFile ${state.ssh.knownHosts}`,
+    '  StrictHostKeyChecking yes',
+    '',
+  ].join('\n');
+  await fs.writeFile(state.ssh.config, config, { mode: 0o600 });
+}
+
+async function knownHosts(state: SandboxState): Promise<void> {
+  const lines = state.hosts.map((h) => `${h.address} ${hostKey(h.machine)}`);
+  await fs.writeFile(state.ssh.knownHosts, lines.join('\n') + '\n');
+}
+
+async function prepareHosts(state: SandboxState, tree: string, o: SandboxOptions, log: (s: string) => void) {
+  const authorizedKey = await fs.readFile(`${state.ssh.key}.pub`, 'utf8');
+  for (const h of state.hosts) {
+    await mountRoot(h.machine, tree);
+    await personalize(h.machine, { address: h.address, dns: dnsAddress(state), authorizedKey });
+    if (h.roles.includes('dns')) await dnsPrepare(state, h);
+    if (h.roles.includes('image')) await opsPrepare(state, h);
+  }
+  log(`hosts prepared: ${state.hosts.length} (${o.bare ? 'bare: SSH only' : 'the agent comes by bootstrap'})`);
+}
+
+/** The DNS host's BIND serves the runbook's zone from /var/named/zq.com.zone (the CentOS path of the runbook). */
+async function dnsPrepare(state: SandboxState, h: SandboxHostState): Promise<void> {
+  const ops = state.hosts.find((x) => x.roles.includes('image'));
+  await fs.mkdir(path.join(h.root, 'var/named'), { recursive: true });
+  await fs.writeFile(path.join(h.root, 'var/named', `${ZONE}.zone`), initialZone(h.address, state.gateway, ops?.address ?? state.gateway));
+  const local = `zone "${ZONE}" IN { type master; file "/var/named/${ZONE}.zone"; };\n`;
+  await fs.writeFile(path.join(h.root, 'etc/bind/named.conf.local'), local);
+}
+
+function serveYaml(state: SandboxState): string {
+  const stateDir = path.join(state.dir, 'coordinator-state');
+  return `listen: ${state.coordinatorAddress}\npki: ${state.pkiDir}\nstateDir: ${stateDir}\nmetrics: { listen: ${state.gateway}:9400 }\n`;
+}
+
+/** `coordinator bootstrap` over SSH, as an operator runs it: the agent onto every host. */
+export async function bootstrapAgents(state: SandboxState, log: (s: string) => void, extra: string[] = []): Promise<void> {
+  const cli = path.join(REPO, 'dist/coordinator/main.js');
+  const args = ['bootstrap', state.ensembleFile, '--ssh-config', state.ssh.config, '--release', state.release, '-q', ...extra];
+  const r = await sh(process.execPath, [cli, ...args], { allowFail: true, timeoutMs: 600_000 });
+  if (r.code !== 0) throw new Error(`coordinator bootstrap failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  log(`agents bootstrapped: ${state.hosts.map((h) => h.agent).join(' ')}`);
+}
+
+export function ensembleYaml(state: SandboxState, extra = '', only?: (h: SandboxHostState) => boolean): string {
   const hosts = state.hosts
     .filter((h) => !only || only(h))
     .map((h) => `  - { name: ${h.name}, address: ${h.address}, agent: ${h.agent}, roles: [${h.roles.join(', ')}] }`)
     .join('\n');
   const dns = state.hosts.find((h) => h.roles.includes('dns'));
-  return `# Generated by \`npm run sandbox -- up\` for the local sandbox: the runbook's hosts as network namespaces.
+  const a = state.artifacts;
+  return `# Generated by \`npm run sandbox -- up\` for the local sandbox: the runbook's hosts as booted machines.
 name: dubbo-zk
 pki: ${state.pkiDir}
 coordinator: { address: ${state.coordinatorAddress} }
+agents: { reportIntervalMs: ${state.reportIntervalMs}, metricsPort: 9100 }
 artifacts:
-  jdk:       { path: ${state.artifacts.jdk.path}, sha256: ${state.artifacts.jdk.sha256} }
-  zookeeper: { path: ${state.artifacts.zookeeper.path}, sha256: ${state.artifacts.zookeeper.sha256} }
-${state.artifacts.jmxAgent ? `  jmxAgent:  { path: ${state.artifacts.jmxAgent.path}, sha256: ${state.artifacts.jmxAgent.sha256} }\n` : ''}hosts:
+  jdk:       { path: ${a.jdk.path}, sha256: ${a.jdk.sha256} }
+  zookeeper: { path: ${a.zookeeper.path}, sha256: ${a.zookeeper.sha256} }
+${a.jmxAgent ? `  jmxAgent:  { path: ${a.jmxAgent.path}, sha256: ${a.jmxAgent.sha256} }\n` : ''}hosts:
 ${hosts}
 jdk: { installDir: /usr/java }
 zookeeper:
@@ -378,130 +325,42 @@ function imageSection(state: SandboxState): string {
   tag: ${state.image.tag}
   timezone: Asia/Shanghai
   jmxPort: 12346
-  registryAuth: /etc/zkfleet/registry-auth.json
+  registryAuth: ${state.image.hostAuthFile}
   insecure: true
 `;
 }
 
-/**
- * The ops host: a real registry (CNCF distribution, htpasswd auth) in its namespace, buildah configured for
- * it, and the runbook's FROM image (public/jre:8u112) made here and pushed, since none can be pulled.
- */
-async function opsUp(
-  state: SandboxState,
-  h: SandboxState['hosts'][number],
-  log: (s: string) => void,
-  save: () => Promise<void>,
-): Promise<void> {
-  const dir = path.join(state.dir, 'hosts', h.name);
-  const reg = path.join(dir, 'registry');
-  await fs.mkdir(path.join(reg, 'data'), { recursive: true });
-  const username = 'zkfleet';
-  const password = randomBytes(12).toString('hex');
-  const htpasswd = (await sh('htpasswd', ['-Bbn', username, password])).stdout.trim();
-  await fs.writeFile(path.join(reg, 'htpasswd'), htpasswd + '\n', { mode: 0o600 });
-  await fs.writeFile(
-    path.join(reg, 'config.yml'),
-    `version: 0.1
-log: { level: warn }
-storage: { filesystem: { rootdirectory: ${path.join(reg, 'data')} }, delete: { enabled: true } }
-http: { addr: "${h.address}:5000" }
-auth: { htpasswd: { realm: zkfleet-sandbox, path: ${path.join(reg, 'htpasswd')} } }
-`,
-  );
-  const registry = `harbor.${ZONE}:5000`;
-  const containers = path.join(dir, 'containers');
-  await fs.mkdir(containers, { recursive: true });
-  await fs.writeFile(
-    path.join(containers, 'storage.conf'),
-    `[storage]\ndriver = "vfs"\ngraphroot = "${path.join(containers, 'storage')}"\nrunroot = "${path.join(containers, 'run')}"\n`,
-  );
-  await fs.writeFile(
-    path.join(containers, 'registries.conf'),
-    `unqualified-search-registries = []\n[[registry]]\nlocation = "${registry}"\ninsecure = true\n`,
-  );
-  const env = {
-    CONTAINERS_STORAGE_CONF: path.join(containers, 'storage.conf'),
-    CONTAINERS_REGISTRIES_CONF: path.join(containers, 'registries.conf'),
-    TMPDIR: path.join(containers, 'tmp'),
-  };
-  await fs.mkdir(env.TMPDIR, { recursive: true });
-  const hostAuthFile = '/etc/zkfleet/registry-auth.json';
-  await fs.mkdir(path.join(h.root, 'etc/zkfleet'), { recursive: true });
-  await fs.writeFile(path.join(h.root, hostAuthFile), JSON.stringify({ username, password }), { mode: 0o600 });
-  const authFile = path.join(dir, 'auth.json');
-  await fs.writeFile(
-    authFile,
-    JSON.stringify({ auths: { [registry]: { auth: Buffer.from(`${username}:${password}`).toString('base64') } } }),
-    { mode: 0o600 },
-  );
-  state.image = {
-    registry,
-    from: `${registry}/public/jre:8u112`,
-    tag: `${registry}/base/jre8:8u112`,
-    authFile,
-    username,
-    password,
-    hostAuthFile,
-    env,
-  };
-  state.image.registryPid = daemon(
-    'ip',
-    ['netns', 'exec', h.ns, 'docker-registry', 'serve', path.join(reg, 'config.yml')],
-    path.join(reg, 'registry.log'),
-  );
-  await save();
-  await waitFor(() => tcpOpen(h.address, 5000), 15_000, `the registry on ${h.name} did not listen`);
-  state.artifacts.jmxAgent = await jmxAgentJar();
-
-  // The FROM image: busybox-static + Asia/Shanghai + a stub java that records its argv.
-  const rootfs = path.join(dir, 'from-rootfs');
-  await fs.rm(rootfs, { recursive: true, force: true });
-  for (const d of ['bin', 'usr/bin', 'usr/share/zoneinfo/Asia', 'etc', 'tmp'])
-    await fs.mkdir(path.join(rootfs, d), { recursive: true });
-  await fs.copyFile('/bin/busybox', path.join(rootfs, 'bin/busybox'));
-  await fs.chmod(path.join(rootfs, 'bin/busybox'), 0o755);
-  for (const applet of (await sh('/bin/busybox', ['--list'])).stdout.split('\n').filter((a) => a && a !== 'busybox')) {
-    await fs.symlink('busybox', path.join(rootfs, 'bin', applet)).catch(() => undefined);
-  }
-  for (const tz of ['Asia/Shanghai', 'Asia/Tokyo'])
-    await fs.copyFile(`/usr/share/zoneinfo/${tz}`, path.join(rootfs, 'usr/share/zoneinfo', tz));
-  await fs.writeFile(
-    path.join(rootfs, 'usr/bin/java'),
-    '#!/bin/sh\n# stand-in JRE: records how it was started\necho "$$ $*" > /tmp/java-argv\necho "java $*"\n',
-    { mode: 0o755 },
-  );
-  const inNs = async (cmd: string, args: string[]): Promise<string> =>
-    (await onOpsHost(state, cmd, args)).stdout.trim();
-  const cid = await inNs('buildah', ['from', 'scratch']);
-  await inNs('buildah', ['copy', cid, rootfs, '/']);
-  await inNs('buildah', ['config', '--env', 'PATH=/usr/bin:/bin', '--cmd', 'sh', cid]);
-  await inNs('buildah', ['commit', '--format', 'docker', cid, state.image.from]);
-  await inNs('buildah', ['rm', cid]);
-  await inNs('buildah', [
-    'push',
-    '--tls-verify=false',
-    '--authfile',
-    authFile,
-    state.image.from,
-    `docker://${state.image.from}`,
-  ]);
-  log(`registry on ${h.name} (${registry}, htpasswd) holds ${state.image.from}`);
+/** Run a command on a sandbox host as root (in all of its namespaces). */
+export function onHost(h: SandboxHostState, argv: string[], o: { input?: string; allowFail?: boolean; timeoutMs?: number } = {}) {
+  return inMachine(h.machine, argv, o);
 }
 
-/** Run a command on the ops host as its agent would: in its namespace, with its containers config. */
-export async function onOpsHost(
-  state: SandboxState,
-  cmd: string,
-  args: string[],
-  allowFail = false,
-): Promise<{ stdout: string; stderr: string; code: number }> {
-  const h = state.hosts.find((x) => x.roles.includes('image'))!;
-  return sh(
-    'ip',
-    ['netns', 'exec', h.ns, 'env', ...Object.entries(state.image!.env).map(([k, v]) => `${k}=${v}`), cmd, ...args],
-    { timeoutMs: 300_000, allowFail },
-  );
+/** The agent's unit: restart it (with extra environment, for kill points), or stop it. */
+export async function restartAgent(h: SandboxHostState, env: Record<string, string> = {}): Promise<void> {
+  const lines = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  await fs.writeFile(path.join(h.root, 'etc/default/zkfleet-agent'), lines.join('\n') + '\n');
+  await onHost(h, ['systemctl', 'restart', 'zkfleet-agent']);
+  await waitFor(() => tcpOpen(h.address, Number(h.agent.split(':')[1])), 15_000, `${h.name} agent up`);
+}
+
+/** The agent's main process only (as an OOM kill would): ZooKeeper, in the same unit, stays. */
+export async function killAgent(h: SandboxHostState): Promise<void> {
+  await onHost(h, ['systemctl', 'kill', '--kill-whom=main', '--signal=SIGKILL', 'zkfleet-agent']);
+}
+
+/** A property of the agent's unit (`systemctl show`), e.g. NRestarts, MainPID, ActiveState. */
+export async function agentUnit(h: SandboxHostState, property: string): Promise<string> {
+  return (await onHost(h, ['systemctl', 'show', '-p', property, '--value', 'zkfleet-agent'])).stdout.trim();
+}
+
+/** The agent's log: its journal on the host (JSON lines). */
+export async function agentLog(h: SandboxHostState): Promise<string> {
+  return (await onHost(h, ['journalctl', '-u', 'zkfleet-agent', '-o', 'cat', '--no-pager'], { timeoutMs: 30_000 })).stdout;
+}
+
+/** Kill a process of a host by the pid the host sees (a ZooKeeper server's pid from the agent). */
+export async function killOnHost(h: SandboxHostState, pid: number, signal = 'KILL'): Promise<void> {
+  await onHost(h, ['kill', `-${signal}`, String(pid)]);
 }
 
 export async function readSandbox(dir: string): Promise<SandboxState | undefined> {
@@ -512,62 +371,67 @@ export async function readSandbox(dir: string): Promise<SandboxState | undefined
   }
 }
 
-/** Remove every namespace, link, process and file of the sandbox; safe to repeat, also after a failed up. */
-export async function sandboxDown(o: {
-  dir: string;
-  prefix?: string;
-  log?: (s: string) => void;
-  keepDir?: boolean;
-}): Promise<void> {
-  const state = await readSandbox(o.dir);
+/** Remove every machine, mount, namespace, link and file of the sandbox; safe to repeat, also after a failed up. */
+export async function sandboxDown(o: { dir: string; prefix?: string; log?: (s: string) => void; keepDir?: boolean }) {
+  const dir = path.resolve(o.dir);
+  const state = await readSandbox(dir);
   const prefix = state?.prefix ?? o.prefix ?? 'zkf';
+  for (const h of state?.hosts ?? []) kill(h.machine);
+  await killStrays(dir);
   const listed = (await sh('ip', ['netns', 'list'], { allowFail: true })).stdout
     .split('\n')
     .map((l) => l.split(' ')[0])
     .filter((n) => n.startsWith(`${prefix}-`));
   const namespaces = [...new Set([...(state?.hosts.map((h) => h.ns) ?? []), ...listed])];
   for (const ns of namespaces) {
-    // Every process in the namespace (agents, ZooKeeper JVMs, named, registry), then the namespace.
-    const pids = (await sh('ip', ['netns', 'pids', ns], { allowFail: true })).stdout
-      .split('\n')
-      .map(Number)
-      .filter((p) => p > 0);
-    for (const p of pids) {
-      try {
-        process.kill(p, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
+    const pids = (await sh('ip', ['netns', 'pids', ns], { allowFail: true })).stdout.split('\n').map(Number).filter((p) => p > 0);
+    for (const p of pids) signal(p, 'SIGKILL');
     await sh('ip', ['netns', 'del', ns], { allowFail: true });
     await fs.rm(path.join('/etc/netns', ns), { recursive: true, force: true });
-  }
-  for (const p of [state?.namedPid, ...(state?.hosts.map((h) => h.agentPid) ?? [])]) {
-    if (p) {
-      try {
-        process.kill(p, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
   }
   const links = (await sh('ip', ['-o', 'link', 'show'], { allowFail: true })).stdout
     .split('\n')
     .map((l) => l.split(': ')[1]?.split('@')[0])
     .filter((n): n is string => !!n && (n === `${prefix}0` || new RegExp(`^${prefix}h\\d+$`).test(n)));
   for (const l of links) await sh('ip', ['link', 'del', l], { allowFail: true });
-  await sh('iptables', ['-D', 'FORWARD', '-i', `${prefix}0`, '-o', `${prefix}0`, '-j', 'ACCEPT'], {
-    allowFail: true,
-  }).catch(() => undefined);
-  if (namespaces.length || links.length) o.log?.(`removed ${namespaces.length} namespaces, ${links.length} links`);
-  // Filesystems a test mounted inside the sandbox (a small tmpfs for disk-full faults).
-  const root = path.resolve(o.dir) + '/';
-  const mounts = (await fs.readFile('/proc/mounts', 'utf8'))
-    .split('\n')
-    .map((l) => l.split(' ')[1])
-    .filter((m) => m && m.startsWith(root));
-  for (const m of mounts.sort((a, b) => b.length - a.length)) await sh('umount', ['-l', m], { allowFail: true });
-  if (!o.keepDir && existsSync(o.dir)) await fs.rm(o.dir, { recursive: true, force: true });
+  await sh('iptables', ['-D', 'FORWARD', '-i', `${prefix}0`, '-o', `${prefix}0`, '-j', 'ACCEPT'], { allowFail: true }).catch(() => undefined);
+  await unmountUnder(dir);
+  if (namespaces.length || links.length) o.log?.(`removed ${namespaces.length} hosts, ${links.length} links`);
+  if (!o.keepDir && existsSync(dir)) await fs.rm(dir, { recursive: true, force: true });
+}
+
+function signal(pid: number, s: NodeJS.Signals): void {
+  try {
+    process.kill(pid, s);
+  } catch {
+    // gone
+  }
+}
+
+/** nspawn processes of this sandbox that the state file does not know (an up that died half-way). */
+async function killStrays(dir: string): Promise<void> {
+  const r = await sh('pgrep', ['-f', `systemd-nspawn .*-D ${dir}/hosts/`], { allowFail: true });
+  const pids = r.stdout.split('\n').map(Number).filter((p) => p > 0);
+  for (const p of pids) {
+    const children = await fs.readFile(`/proc/${p}/task/${p}/children`, 'utf8').catch(() => '');
+    for (const c of children.trim().split(/\s+/).map(Number).filter(Boolean)) signal(c, 'SIGKILL');
+    signal(p, 'SIGKILL');
+  }
+  const deadline = Date.now() + 10_000;
+  while (pids.some((p) => existsSync(`/proc/${p}`)) && Date.now() < deadline) await sleep(50);
+}
+
+/** Every filesystem mounted under the sandbox (host roots, tmpfs for faults), deepest first. */
+async function unmountUnder(dir: string): Promise<void> {
+  const root = dir + '/';
+  for (let round = 0; round < 5; round++) {
+    const mounts = (await fs.readFile('/proc/mounts', 'utf8'))
+      .split('\n')
+      .map((l) => l.split(' ')[1]?.replace(/\\040/g, ' '))
+      .filter((m): m is string => !!m && m.startsWith(root));
+    if (!mounts.length) return;
+    for (const m of mounts.sort((a, b) => b.length - a.length)) await sh('umount', ['-l', m], { allowFail: true });
+  }
 }
 
 export function tcpOpen(host: string, port: number, timeoutMs = 500): Promise<boolean> {

@@ -21,7 +21,6 @@ export interface Facts {
   'capabilities'?: (string)[];
   'jdkVersion'?: (string);
   'zookeeperVersion'?: (string);
-  'zookeeperMode'?: (_zkfleet_v1_ZooKeeperMode);
   /**
    * 0 when no myid file
    */
@@ -32,6 +31,11 @@ export interface Facts {
   'dataDirHasData'?: (boolean);
   'agentVersion'?: (string);
   'load1'?: (number | string);
+  /**
+   * The wire contract's version the agent speaks; a coordinator refuses agents of a version it does not.
+   */
+  'protocolVersion'?: (number);
+  'zookeeperMode'?: (_zkfleet_v1_ZooKeeperMode);
 }
 
 export interface Facts__Output {
@@ -50,7 +54,6 @@ export interface Facts__Output {
   'capabilities': (string)[];
   'jdkVersion': (string);
   'zookeeperVersion': (string);
-  'zookeeperMode': (_zkfleet_v1_ZooKeeperMode__Output);
   /**
    * 0 when no myid file
    */
@@ -61,4 +64,9 @@ export interface Facts__Output {
   'dataDirHasData': (boolean);
   'agentVersion': (string);
   'load1': (number);
+  /**
+   * The wire contract's version the agent speaks; a coordinator refuses agents of a version it does not.
+   */
+  'protocolVersion': (number);
+  'zookeeperMode': (_zkfleet_v1_ZooKeeperMode__Output);
 }

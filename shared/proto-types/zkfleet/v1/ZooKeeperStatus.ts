@@ -4,7 +4,6 @@ import type { ZooKeeperMode as _zkfleet_v1_ZooKeeperMode, ZooKeeperMode__Output 
 import type { Long } from '@grpc/proto-loader';
 
 export interface ZooKeeperStatus {
-  'mode'?: (_zkfleet_v1_ZooKeeperMode);
   'pid'?: (number);
   'listening'?: (boolean);
   'zxid'?: (string);
@@ -25,10 +24,10 @@ export interface ZooKeeperStatus {
   'logTail'?: (string);
   'openFds'?: (number);
   'quorumSize'?: (number);
+  'mode'?: (_zkfleet_v1_ZooKeeperMode);
 }
 
 export interface ZooKeeperStatus__Output {
-  'mode': (_zkfleet_v1_ZooKeeperMode__Output);
   'pid': (number);
   'listening': (boolean);
   'zxid': (string);
@@ -49,4 +48,5 @@ export interface ZooKeeperStatus__Output {
   'logTail': (string);
   'openFds': (number);
   'quorumSize': (number);
+  'mode': (_zkfleet_v1_ZooKeeperMode__Output);
 }

@@ -1,0 +1,51 @@
+import { execFile } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ZkfError } from '../../shared/errors';
+import { sha256File } from '../../shared/hash';
+import { VERSION } from '../../shared/version';
+import type { ReleaseInfo } from './plan';
+import { RELEASE_VERSION } from './remote';
+
+const run = promisify(execFile);
+
+/** Where `npm run release` puts this coordinator's own release, when --release does not say. */
+export function defaultReleaseFile(): string {
+  return path.resolve(__dirname, '../../../release', `zkfleet-agent-${VERSION}-linux-x64.tar.gz`);
+}
+
+/** The release tarball: its digest (checked against its .sha256 when present), manifest and unit. */
+export async function readRelease(file: string): Promise<ReleaseInfo> {
+  if (!existsSync(file)) {
+    throw new ZkfError('NOT_FOUND', `no release at ${file}: build it with \`npm run release\`, or pass --release FILE`);
+  }
+  const top = path.basename(file).replace(/\.tar\.gz$/, '');
+  const [sha256, size, manifestText, unitText, tmpfilesText] = await Promise.all([
+    sha256File(file),
+    fs.stat(file).then((s) => s.size),
+    member(file, `${top}/MANIFEST.json`),
+    member(file, `${top}/systemd/zkfleet-agent.service`),
+    member(file, `${top}/systemd/zkfleet-agent.tmpfiles`),
+  ]);
+  const listed = await fs.readFile(`${file}.sha256`, 'utf8').catch(() => undefined);
+  if (listed && listed.split(/\s/)[0] !== sha256) {
+    throw new ZkfError('DIGEST_MISMATCH', `${file} does not match ${file}.sha256: a damaged or replaced release`, {
+      details: { expectedSha256: listed.split(/\s/)[0], actualSha256: sha256 },
+    });
+  }
+  const m = JSON.parse(manifestText) as { version: string; protocolVersion: number; minGlibc: string; arch: string };
+  if (!RELEASE_VERSION.test(m.version))
+    throw new ZkfError('INVALID_ARGUMENT', `${file}: version "${m.version}" is not a version`);
+  return { file, sha256, size, unitText, tmpfilesText, ...m };
+}
+
+async function member(file: string, name: string): Promise<string> {
+  const out = await run('tar', ['-xzOf', file, name], { maxBuffer: 1 << 20 }).catch((err: Error) => {
+    throw new ZkfError(
+      'INVALID_ARGUMENT',
+      `${file} is not a zkfleet agent release (${name}: ${err.message.split('\n')[0]})`,
+    );
+  });
+  return out.stdout;
+}

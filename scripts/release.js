@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+// npm run release [-- --version V] [-- --out DIR]
+//
+// The agent as one self-contained executable, in release/zkfleet-agent-<version>-linux-x64.tar.gz (+ .sha256):
+//   zkfleet-agent-<v>-linux-x64/bin/zkfleet-agent      Node's single-executable application: the bundled agent
+//                                                      injected into this machine's node binary
+//   zkfleet-agent-<v>-linux-x64/systemd/zkfleet-agent.service, zkfleet-agent.tmpfiles
+//   zkfleet-agent-<v>-linux-x64/agent.example.yaml
+//   zkfleet-agent-<v>-linux-x64/MANIFEST.json          version, protocol, arch, the glibc it needs, digests
+// Nothing from npm, no compiler and no network is needed on a host. The build is reproducible (same inputs,
+// same bytes), and skipped when the inputs did not change.
+'use strict';
+const { execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+function args() {
+  const a = process.argv.slice(2);
+  const get = (flag) => (a.includes(flag) ? a[a.indexOf(flag) + 1] : undefined);
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  return { version: get('--version') ?? pkg.version, out: path.resolve(get('--out') ?? path.join(ROOT, 'release')) };
+}
+
+/** Every input of the build: sources, lockfile, this script, the node binary. */
+function inputsDigest(version) {
+  const h = crypto.createHash('sha256').update(`${version}\0${process.version}\0`);
+  const files = execFileSync(
+    'git',
+    ['ls-files', '-co', '--exclude-standard', 'agent', 'shared', 'systemd', 'scripts'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  )
+    .split('\n')
+    .filter(Boolean)
+    .sort();
+  for (const f of [...files, 'package-lock.json']) {
+    const p = path.join(ROOT, f);
+    if (fs.existsSync(p)) h.update(f).update('\0').update(fs.readFileSync(p)).update('\0');
+  }
+  return h.digest('hex');
+}
+
+/** The highest GLIBC_x.y symbol version the node binary asks for: the oldest glibc a host may have. */
+function minGlibc(binary) {
+  const text = fs.readFileSync(binary).toString('latin1');
+  const versions = [...text.matchAll(/GLIBC_(\d+)\.(\d+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  versions.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const top = versions.at(-1);
+  return `${top[0]}.${top[1]}`;
+}
+
+function bundle(work, version) {
+  const esbuild = require('esbuild');
+  esbuild.buildSync({
+    entryPoints: [path.join(ROOT, 'agent/main.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: path.join(work, 'agent.js'),
+    define: { __ZKF_VERSION__: JSON.stringify(version) },
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
+
+function singleExecutable(work, binary) {
+  const config = path.join(work, 'sea.json');
+  const blob = path.join(work, 'sea.blob');
+  fs.writeFileSync(
+    config,
+    JSON.stringify({ main: path.join(work, 'agent.js'), output: blob, disableExperimentalSEAWarning: true }),
+  );
+  execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'ignore' });
+  fs.copyFileSync(process.execPath, binary);
+  fs.chmodSync(binary, 0o755);
+  const postject = require.resolve('postject/dist/cli.js');
+  execFileSync(process.execPath, [postject, binary, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', FUSE], {
+    stdio: 'ignore',
+  });
+}
+
+const EXAMPLE = `# /etc/zkfleet/agent.yaml (written by \`coordinator bootstrap\`; see README "Agent configuration")
+name: hdss7-11
+listen: 10.4.7.11:7443
+tls: { ca: /etc/zkfleet/ca.crt, cert: /etc/zkfleet/agent.crt, key: /etc/zkfleet/agent.key }
+capabilities: [zookeeper, exec]
+coordinator: { address: 10.4.7.200:7400 }
+`;
+
+function assemble(work, name, version) {
+  const top = path.join(work, name);
+  fs.mkdirSync(path.join(top, 'bin'), { recursive: true });
+  fs.mkdirSync(path.join(top, 'systemd'), { recursive: true });
+  const binary = path.join(top, 'bin/zkfleet-agent');
+  singleExecutable(work, binary);
+  for (const f of ['zkfleet-agent.service', 'zkfleet-agent.tmpfiles']) {
+    fs.copyFileSync(path.join(ROOT, 'systemd', f), path.join(top, 'systemd', f));
+  }
+  fs.writeFileSync(path.join(top, 'agent.example.yaml'), EXAMPLE);
+  const { PROTOCOL_VERSION } = require(path.join(ROOT, 'dist/shared/version.js'));
+  const manifest = {
+    name: 'zkfleet-agent',
+    version,
+    protocolVersion: PROTOCOL_VERSION,
+    arch: 'x86_64',
+    minGlibc: minGlibc(binary),
+    node: process.version,
+    binary: 'bin/zkfleet-agent',
+    binarySha256: crypto.createHash('sha256').update(fs.readFileSync(binary)).digest('hex'),
+  };
+  fs.writeFileSync(path.join(top, 'MANIFEST.json'), JSON.stringify(manifest, null, 2) + '\n');
+  return manifest;
+}
+
+function pack(work, name, out) {
+  const tarball = path.join(out, `${name}.tar.gz`);
+  const tmp = `${tarball}.tmp`;
+  // Reproducible: sorted names, fixed times and owners, no gzip timestamp.
+  const tar = ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '-C', work, '-cf', '-', name];
+  execFileSync('sh', ['-c', 'tar "$@" | gzip -n -6 > "$0"', tmp, ...tar]);
+  fs.renameSync(tmp, tarball);
+  const digest = crypto.createHash('sha256').update(fs.readFileSync(tarball)).digest('hex');
+  fs.writeFileSync(`${tarball}.sha256`, `${digest}  ${path.basename(tarball)}\n`);
+  return { tarball, digest };
+}
+
+function main() {
+  const { version, out } = args();
+  const name = `zkfleet-agent-${version}-linux-x64`;
+  const stamp = path.join(out, `.${name}.inputs`);
+  const inputs = inputsDigest(version);
+  const tarball = path.join(out, `${name}.tar.gz`);
+  if (fs.existsSync(tarball) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === inputs) {
+    process.stdout.write(`${tarball} (unchanged)\n`);
+    return;
+  }
+  fs.mkdirSync(out, { recursive: true });
+  // A fixed work directory: its path ends up in the executable, which must be the same on every build.
+  const work = path.join(out, '.build');
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(work);
+  try {
+    bundle(work, version);
+    const manifest = assemble(work, name, version);
+    const r = pack(work, name, out);
+    fs.writeFileSync(stamp, inputs);
+    const mb = (fs.statSync(r.tarball).size / 1e6).toFixed(0);
+    process.stdout.write(`${r.tarball} (${mb} MB, sha256 ${r.digest}, glibc >= ${manifest.minGlibc})\n`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main();

@@ -1,0 +1,16 @@
+/**
+ * The release's version and the version of the wire contract. A release build stamps its version into the
+ * bundle (`npm run release`); run from the repository it is package.json's. The protocol version moves only
+ * when an RPC or a field changes meaning; a coordinator talks to agents whose protocol it supports.
+ */
+declare const __ZKF_VERSION__: string | undefined;
+
+export const VERSION: string =
+  typeof __ZKF_VERSION__ === 'string'
+    ? __ZKF_VERSION__
+    : (require('../../package.json') as { version: string }).version;
+
+export const PROTOCOL_VERSION = 2;
+
+/** Protocol versions this coordinator can drive (1: releases before 0.2, whose mode was a string). */
+export const SUPPORTED_PROTOCOLS: readonly number[] = [2];
