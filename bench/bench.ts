@@ -12,7 +12,8 @@ import {
   ensembleYaml,
   readSandbox,
   RUNBOOK_HOSTS,
-  startAgent,
+  agentHostPid,
+  restartAgent,
   sandboxDown,
   sandboxUp,
   tcpOpen,
@@ -285,13 +286,10 @@ async function main(): Promise<void> {
 
     const seconds = process.env.BENCH_QUICK ? 20 : 60;
     log(`agent footprint: one agent, restarted, idle for ${seconds} s (reporting health every 10 s)`);
-    const afterDeployRss = await rss(state.hosts[0].agentPid!);
-    process.kill(state.hosts[1].agentPid!, 'SIGTERM');
-    await sleep(500);
-    state.hosts[1].agentPid = startAgent(state, state.hosts[1].name);
-    await waitFor(() => tcpOpen(state.hosts[1].address, 7443), 15_000, 'agent restarted');
+    const afterDeployRss = await rss(await agentHostPid(state.hosts[0]));
+    await restartAgent(state.hosts[1]);
     await sleep(2000);
-    const agentPid = state.hosts[1].agentPid!;
+    const agentPid = await agentHostPid(state.hosts[1]);
     const t0 = await cpuTicks(agentPid);
     await sleep(seconds * 1000);
     const t1 = await cpuTicks(agentPid);

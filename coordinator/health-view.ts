@@ -8,6 +8,7 @@ import { clientCredentials, loadTls } from '../shared/tls';
 import type { Ensemble } from './ensemble';
 
 export interface HostView {
+  agentVersion: string;
   receivedAt: number;
   stale: boolean;
   zookeeper: ZooKeeperStatus__Output;
@@ -49,6 +50,7 @@ export async function fetchServerView(
           h.name,
           {
             receivedAt: Number(h.receivedAtMs) + skew,
+            agentVersion: h.report!.facts?.agentVersion ?? '',
             stale: h.stale,
             zookeeper: h.report!.zookeeper!,
             drift: h.report!.drift,

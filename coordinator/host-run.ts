@@ -3,6 +3,8 @@ import type { Progress } from './progress';
 
 export interface StepReport {
   step: string;
+  /** When the step started (epoch ms). */
+  at: number;
   changed: boolean;
   description: string;
   ms: number;
@@ -67,12 +69,12 @@ export class HostRun<R extends HostReportBase> {
     this.progress.start(h.name, name);
     try {
       const out = await fn();
-      this.record(h, { step: name, changed: out.changed, description: out.description, ms: Date.now() - t });
+      this.record(h, { step: name, at: t, changed: out.changed, description: out.description, ms: Date.now() - t });
       this.progress.done(h.name, name, { ...out, ms: Date.now() - t });
       return out;
     } catch (err) {
       if (this.signal.aborted) throw new ZkfError('CANCELLED', 'cancelled', { cause: err });
-      this.fail(h, name, err, Date.now() - t);
+      this.fail(h, name, err, t);
       return undefined;
     }
   }
@@ -84,10 +86,11 @@ export class HostRun<R extends HostReportBase> {
   }
 
   /** Mark a host failed at a step (also for failures found outside a step, such as a refused probe). */
-  fail(h: { name: string }, step: string, err: unknown, ms = 0): void {
+  fail(h: { name: string }, step: string, err: unknown, startedAt = Date.now()): void {
     const ze = asZkfError(err);
     const r = this.report(h);
-    r.steps.push({ step, changed: false, description: '', ms, error: ze.message });
+    const ms = Date.now() - startedAt;
+    r.steps.push({ step, at: startedAt, changed: false, description: '', ms, error: ze.message });
     r.error ??= `${step}: ${ze.message}`;
     r.errorCode ??= ze.code;
     this.progress.fail(h.name, step, ze.message, ms);

@@ -12,6 +12,7 @@ import { registryAddress, serverName } from './topology';
 
 export interface HostStatus {
   name: string;
+  agentVersion?: string;
   myid?: number;
   dnsName: string;
   mode: string;
@@ -41,6 +42,7 @@ export interface StatusResult {
 
 interface Gathered {
   statuses: Map<string, ZooKeeperStatus__Output | Error>;
+  agentVersions: Map<string, string>;
   disks: Map<string, Disk__Output[]>;
   view?: ServerView;
 }
@@ -72,14 +74,16 @@ export async function collectStatus(
 function fromServer(e: Ensemble, view: ServerView): Gathered {
   const statuses = new Map<string, ZooKeeperStatus__Output | Error>();
   const disks = new Map<string, Disk__Output[]>();
+  const agentVersions = new Map<string, string>();
   for (const h of zkHosts(e)) {
     const r = view.hosts[h.name];
     if (!r) statuses.set(h.name, new Error('no report yet'));
     else if (r.stale) statuses.set(h.name, new Error(`stale: last report ${age(Date.now() - r.receivedAt)} ago`));
     else statuses.set(h.name, r.zookeeper);
     if (r) disks.set(h.name, r.disks);
+    if (r?.agentVersion) agentVersions.set(h.name, r.agentVersion);
   }
-  return { statuses, disks, view };
+  return { statuses, disks, agentVersions, view };
 }
 
 async function fromAgents(e: Ensemble, signal?: AbortSignal): Promise<Gathered> {
@@ -94,7 +98,8 @@ async function fromAgents(e: Ensemble, signal?: AbortSignal): Promise<Gathered> 
         .catch(() => undefined);
     const [statuses, facts] = await Promise.all([statusAll(fleet, zk, { signal }), Promise.all(zk.map(factsOf))]);
     const disks = new Map(zk.flatMap((h, i) => (facts[i] ? [[h.name, facts[i]!.disks] as const] : [])));
-    return { statuses, disks };
+    const agentVersions = new Map(zk.flatMap((h, i) => (facts[i] ? [[h.name, facts[i]!.agentVersion] as const] : [])));
+    return { statuses, disks, agentVersions };
   } finally {
     fleet.close();
   }
@@ -108,6 +113,7 @@ function hostStatus(e: Ensemble, h: HostSpec, myid: number | undefined, g: Gathe
   const low = lowDisk(disks, e.spec.zookeeper.minFreeMB);
   return {
     name: h.name,
+    agentVersion: g.agentVersions.get(h.name),
     myid,
     dnsName: myid ? serverName(e, h, myid) : '-',
     mode: s instanceof Error ? 'unreachable' : (ok?.mode ?? 'unknown'),
@@ -139,10 +145,11 @@ export function renderStatus(s: StatusResult): string {
     h.zxid || '-',
     h.latencyAvg !== undefined ? String(h.latencyAvg) : '-',
     h.connections !== undefined ? String(h.connections) : '-',
+    h.agentVersion ?? '-',
     notes(h),
   ]);
   const problems = s.problems.length ? `\nproblems:\n  ${s.problems.join('\n  ')}\n` : '';
-  const body = table(['HOST', 'MYID', 'DNS NAME', 'MODE', 'ZXID', 'LAT(ms)', 'CONNS', 'NOTES'], rows);
+  const body = table(['HOST', 'MYID', 'DNS NAME', 'MODE', 'ZXID', 'LAT(ms)', 'CONNS', 'AGENT', 'NOTES'], rows);
   return `${head}\n${body}\nregistry  ${s.registry}\n${problems}`;
 }
 

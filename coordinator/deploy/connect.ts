@@ -1,5 +1,6 @@
 import { diskVerdict } from '../../shared/disk';
 import { ZkfError } from '../../shared/errors';
+import { SUPPORTED_PROTOCOLS, VERSION } from '../../shared/version';
 import type { Facts__Output } from '../../shared/proto-types/zkfleet/v1/Facts';
 import type { HostSpec } from '../ensemble';
 import type { DeployRun } from './run';
@@ -17,8 +18,14 @@ function touchedHosts(run: DeployRun): HostSpec[] {
  * a full disk under dataDir/dataLogDir, a role whose capability the agent lacks.
  */
 export function hostReadiness(h: HostSpec, f: Facts__Output, minFreeMB: number): ZkfError | undefined {
-  if (f.name !== h.name)
+  if (f.name !== h.name) {
     return new ZkfError('PERMISSION_DENIED', `the agent at ${h.agent} is "${f.name}", not "${h.name}"`);
+  }
+  if (!SUPPORTED_PROTOCOLS.includes(f.protocolVersion)) {
+    const speaks = `agent ${f.agentVersion || '(unknown version)'} speaks protocol ${f.protocolVersion}`;
+    const upgrade = `this coordinator (${VERSION}) speaks ${SUPPORTED_PROTOCOLS.join(', ')}: upgrade it with \`coordinator bootstrap\``;
+    return new ZkfError('VERSION_MISMATCH', `${speaks}; ${upgrade}`);
+  }
   const full = h.roles.includes('zookeeper') ? f.disks.find((d) => diskVerdict(d, minFreeMB).full) : undefined;
   if (full) {
     const free = `${(full.freeBytes / 1e6).toFixed(0)} MB free, a deploy needs ${minFreeMB} MB (zookeeper.minFreeMB)`;
@@ -40,9 +47,12 @@ export async function connectAgents(run: DeployRun): Promise<void> {
   await run.phase('connect', () => Promise.all(touched.map((h) => run.hostStep(h, 'facts', () => factsOf(run, h)))));
   const refused = touched.filter((h) => run.failed(h));
   if (refused.length) {
-    const allFull = refused.every((h) => run.report(h).errorCode === 'DISK_FULL');
+    const codes = new Set(refused.map((h) => run.report(h).errorCode));
+    const one = codes.size === 1 ? [...codes][0] : undefined;
+    const code = one === 'DISK_FULL' || one === 'VERSION_MISMATCH' ? one : 'UNAVAILABLE';
     const why = refused.map((h) => `${h.name} (${run.report(h).error})`).join('; ');
-    throw new ZkfError(allFull ? 'DISK_FULL' : 'UNAVAILABLE', `cannot deploy: ${why}. Nothing was changed.`);
+    const details = { hosts: refused.map((h) => h.name) };
+    throw new ZkfError(code, `cannot deploy: ${why}. Nothing was changed.`, { details });
   }
 }
 

@@ -10,7 +10,7 @@ import { connectZk } from '../../coordinator/zk-client';
 import { certPaths, pkiPaths } from '../../shared/pki';
 import { loadTls } from '../../shared/tls';
 import { cli, withSandbox } from '../helpers';
-import { ensembleYaml, RUNBOOK_HOSTS } from '../sandbox/sandbox';
+import { ensembleYaml, killOnHost, RUNBOOK_HOSTS } from '../sandbox/sandbox';
 import { sh } from '../sandbox/sh';
 
 const SERVING = new Set(['leader', 'follower']);
@@ -111,7 +111,7 @@ test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { 
     assert.ok(byName['hdss7-11'].steps.some((s) => s.step === 'restart' && /would restart/.test(s.description)));
     assert.deepEqual(await pids(), before);
     assert.ok(
-      !(await fs.stat(path.join(sb.hosts[3].root, 'usr/java')).catch(() => undefined)),
+      (await fs.readdir(path.join(sb.hosts[3].root, 'usr/java')).catch(() => [])).length === 0,
       'the new host was not touched',
     );
     assert.doesNotMatch(await fs.readFile(path.join(zk[0].root, 'opt/zookeeper/conf/zoo.cfg'), 'utf8'), /server\.4/);
@@ -199,7 +199,7 @@ test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { 
       const st = await Promise.all(agents.map((a) => a.zooKeeperStatus()));
       const li = st.findIndex((s) => s.mode === 'leader');
       const oldLeader = zk[li].name;
-      process.kill(st[li].pid, 'SIGKILL');
+      await killOnHost(zk[li], st[li].pid);
       let status: StatusResult | undefined;
       const deadline = Date.now() + 30_000;
       while (Date.now() < deadline) {

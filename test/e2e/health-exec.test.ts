@@ -14,7 +14,7 @@ import { certPaths, pkiPaths } from '../../shared/pki';
 import { zkfleetProto } from '../../shared/proto';
 import { clientCredentials, loadTls } from '../../shared/tls';
 import { cli, COORDINATOR, withSandbox } from '../helpers';
-import { startAgent } from '../sandbox/sandbox';
+import { killOnHost, onHost } from '../sandbox/sandbox';
 import { sh } from '../sandbox/sh';
 
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
@@ -129,7 +129,7 @@ test(
       );
       const li = st.findIndex((s) => s.mode === 'leader');
       const old = sb.hosts[li].name;
-      process.kill(st[li].pid, 'SIGKILL');
+      await killOnHost(sb.hosts[li], st[li].pid);
       const s = await until('a new leader in the server view', 20_000, async () => {
         const x = await status();
         return x.source === 'server' &&
@@ -182,7 +182,7 @@ test(
 
     await t.test('stopping an agent marks its host stale within the TTL', async () => {
       const h = sb.hosts[1];
-      process.kill(h.agentPid!, 'SIGTERM');
+      await onHost(h, ['systemctl', 'stop', 'zkfleet-agent']);
       const stoppedAt = Date.now();
       const s = await until('hdss7-12 stale', 10_000, async () => {
         const x = await status();
@@ -207,7 +207,7 @@ test(
         ],
       );
       assert.match(res[1].error!, /UNAVAILABLE/);
-      h.agentPid = startAgent(sb, h.name);
+      await onHost(h, ['systemctl', 'start', 'zkfleet-agent']);
       await until('hdss7-12 back', 15_000, async () => {
         const x = await status();
         return !x.stale.length ? x : undefined;

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { DeployResult } from '../../coordinator/deploy';
 import { cli, withSandbox } from '../helpers';
-import { onOpsHost, OPS_HOST, RUNBOOK_HOSTS } from '../sandbox/sandbox';
+import { onOpsHost } from '../sandbox/ops-host';
+import { agentLog, OPS_HOST, RUNBOOK_HOSTS } from '../sandbox/sandbox';
 
 test(
   'ops host: the JRE base image built with buildah and pushed to a real registry',
@@ -168,8 +169,8 @@ test(
           text.stdout,
           /hdss7-200 .*FAILED: image: the registry harbor\.zq\.com:5000 refused the credentials/,
         );
-        const agentLog = await fs.readFile(path.join(sb.dir, 'hosts/hdss7-200/agent.log'), 'utf8');
-        for (const where of [r.stdout, r.stderr, text.stdout, text.stderr, agentLog]) {
+        const log = await agentLog(sb.hosts.find((h) => h.name === 'hdss7-200')!);
+        for (const where of [r.stdout, r.stderr, text.stdout, text.stderr, log]) {
           assert.ok(!where.includes(wrong), 'the password leaked');
           assert.ok(
             !where.includes(Buffer.from(`${img.username}:${wrong}`).toString('base64')),

@@ -13,32 +13,30 @@ import { sha256File } from '../../shared/hash';
 import { certPaths, initCa, issueCertificate, pkiPaths } from '../../shared/pki';
 import { diagnoseTls, loadTls } from '../../shared/tls';
 import { cli, COORDINATOR, tmpDir, withSandbox } from '../helpers';
-import { ensembleYaml, RUNBOOK_HOSTS, startAgent, tcpOpen, waitFor, type SandboxState } from '../sandbox/sandbox';
+import {
+  agentLog,
+  agentUnit,
+  ensembleYaml,
+  onHost,
+  restartAgent,
+  RUNBOOK_HOSTS,
+  tcpOpen,
+  waitFor,
+  type SandboxState,
+} from '../sandbox/sandbox';
 import { sh } from '../sandbox/sh';
 
 /** What the suite counted, printed at the end (README: Reliability). */
 const tally = { killPoints: [] as string[], writesAcked: 0, writesFound: 0, rollsInterrupted: 0 };
 
-function alive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 test(
   'faults: killed agents and coordinator, dropped hosts, a killed leader, a full disk, a broken zone, odd serials, bad certificates',
   { timeout: 1_800_000 },
   async (t) => {
-    const sb = await withSandbox(t, { prefix: 'zkx', subnet: 76, hosts: RUNBOOK_HOSTS, reportIntervalMs: 2000 });
-    const [h11, h12, h21] = sb.hosts;
     // hdss7-21 keeps its data on a small filesystem of its own, to be filled later.
-    await fs.mkdir(path.join(h21.root, 'data'), { recursive: true });
-    await sh('mount', ['-t', 'tmpfs', '-o', 'size=400m', 'zkf-fault-data', path.join(h21.root, 'data')]);
-    t.after(() => sh('umount', ['-l', path.join(h21.root, 'data')], { allowFail: true }));
+    const tmpfs = { 'hdss7-21': { path: 'data', sizeMB: 400 } };
+    const sb = await withSandbox(t, { prefix: 'zkx', subnet: 76, hosts: RUNBOOK_HOSTS, reportIntervalMs: 2000, tmpfs });
+    const [h11, h12, h21] = sb.hosts;
     const file = sb.ensembleFile;
     const writeFile = (tick: number) =>
       fs.writeFile(
@@ -55,17 +53,16 @@ test(
       const r = await cli(['deploy', file, '--json', ...args], { timeoutMs: 300_000 });
       return { ...r, result: JSON.parse(r.stdout) as DeployResult };
     };
-    const restartAgent = async (h: SandboxState['hosts'][number], env: Record<string, string> = {}) => {
-      if (alive(h.agentPid)) {
-        process.kill(h.agentPid!, 'SIGKILL');
+    // An agent that killed itself at a kill point is started again by systemd (Restart=on-failure): the
+    // unit's count of automatic restarts says the point was reached.
+    const killedItself = async (h: SandboxState['hosts'][number], restartsBefore: number) => {
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        if (Number(await agentUnit(h, 'NRestarts')) > restartsBefore) return true;
         await sleep(200);
       }
-      h.agentPid = startAgent(sb, h.name, env);
-      await waitFor(() => tcpOpen(h.address, 7443), 15_000, `${h.name} agent up`);
+      return false;
     };
-    // `ip netns exec` gives each agent its own mount namespace: restart hdss7-21's agent so it (and the
-    // ZooKeeper it starts) sees the new filesystem.
-    await restartAgent(h21);
     const statuses = async () =>
       Promise.all(
         sb.hosts.map(async (h) => {
@@ -134,8 +131,9 @@ test(
       ];
       for (const point of points) {
         await restartAgent(h12, { ZKF_FAULT_KILL: point });
+        const restarts = Number(await agentUnit(h12, 'NRestarts'));
         const r = await deploy();
-        assert.ok(!alive(h12.agentPid), `the kill point ${point} was reached`);
+        assert.ok(await killedItself(h12, restarts), `the kill point ${point} was reached`);
         assert.notEqual(r.code, 0);
         assert.ok(
           r.result.hosts.find((h) => h.name === 'hdss7-12')!.error,
@@ -157,10 +155,11 @@ test(
         const handEdited = good.replace(/^zk3(\s+A\s+)\S+$/m, `zk3$1198.18.76.99`);
         await fs.writeFile(zoneFile, handEdited);
         await restartAgent(h11, { ZKF_FAULT_KILL: 'dns.before-rename' });
+        const restarts = Number(await agentUnit(h11, 'NRestarts'));
         const r = await deploy();
         assert.equal(r.code, 1);
         assert.match(r.result.error!.message, /DNS update on hdss7-11 failed, so no server was touched/);
-        assert.ok(!alive(h11.agentPid));
+        assert.ok(await killedItself(h11, restarts));
         assert.equal(await fs.readFile(zoneFile, 'utf8'), handEdited, 'the zone file is the old version, whole');
         tally.killPoints.push('dns.before-rename');
         await restartAgent(h11);
@@ -291,7 +290,10 @@ test(
           const pidFile = (h: SandboxState['hosts'][number]) =>
             path.join(h.root, 'data/zookeeper/data/zookeeper_server.pid');
           assert.equal(Number(await fs.readFile(pidFile(cut!), 'utf8')), pidsBefore.get(cut!.name));
-          assert.ok(alive(pidsBefore.get(cut!.name)));
+          assert.equal(
+            (await onHost(cut!, ['kill', '-0', String(pidsBefore.get(cut!.name))], { allowFail: true })).code,
+            0,
+          );
           assert.equal(Number(await fs.readFile(pidFile(leader), 'utf8')), pidsBefore.get(leader.name));
         } finally {
           await sh('ip', ['-n', cut!.ns, 'link', 'set', 'eth0', 'up']);
@@ -376,7 +378,7 @@ test(
           ] as const) {
             const text = await fs.readFile(zoneFile, 'utf8');
             await fs.writeFile(zoneFile, text.replace(/^(\s+)\d+(\s*; serial)$/m, `$1${serial}$2`));
-            await sh('rndc', ['-c', sb.named!.rndcConf, 'reload', 'zq.com']);
+            await onHost(h11, ['rndc', 'reload', 'zq.com']);
             await waitFor(
               async () =>
                 (await sh('dig', [`@${h11.address}`, '+short', 'SOA', 'zq.com'])).stdout.split(' ')[2] ===
@@ -424,27 +426,33 @@ test(
           days: 1,
         });
         const conf = await fs.readFile(h12.agentConfig, 'utf8');
+        // The host's own agent executable checks a config that points at the bad certificate.
         const tryAgent = async (cert: string, key: string) => {
-          const alt = path.join(dir, 'agent.yaml');
-          await fs.writeFile(alt, conf.replace(/cert: [^,]+, key: [^ }]+/, `cert: ${cert}, key: ${key}`));
-          return sh(process.execPath, [path.join(__dirname, '../../agent/main.js'), '--config', alt, '--check'], {
-            allowFail: true,
-          });
+          const onH12 = (f: string) => `/root/fault-${path.basename(f)}`;
+          for (const f of [cert, key]) await fs.copyFile(f, path.join(h12.root, onH12(f)));
+          await fs.writeFile(
+            path.join(h12.root, 'root/alt.yaml'),
+            conf.replace(/cert: [^,]+, key: [^ }]+/, `cert: ${onH12(cert)}, key: ${onH12(key)}`),
+          );
+          return onHost(
+            h12,
+            ['/opt/zkfleet-agent/current/bin/zkfleet-agent', '--config', '/root/alt.yaml', '--check'],
+            {
+              allowFail: true,
+            },
+          );
         };
         const e1 = await tryAgent(expired.cert, expired.key);
         assert.equal(e1.code, 2);
         assert.match(e1.stderr, /the certificate of "hdss7-12" expired on/);
-        const other = certPaths(sb.pkiDir, 'hdss7-11');
+        const other = await issueCertificate(sameCa, { name: 'hdss7-11', role: 'agent', ips: [h11.address] });
         const e2 = await tryAgent(other.cert, other.key);
         assert.equal(e2.code, 2);
         assert.match(e2.stderr, /is for "hdss7-11", but this agent is "hdss7-12"/);
 
         // Coordinator side: a real TLS server on hdss7-12's address presenting a bad certificate.
         const present = async (cert: string, key: string, caFile: string) => {
-          if (alive(h12.agentPid)) {
-            process.kill(h12.agentPid!, 'SIGKILL');
-            await sleep(300);
-          }
+          await onHost(h12, ['systemctl', 'stop', 'zkfleet-agent']);
           const server = spawn(
             'ip',
             [
@@ -484,7 +492,8 @@ test(
           await present(fcert.cert, fcert.key, pkiPaths(foreign).caCert),
           /not signed by this fleet's CA|chains to another CA/,
         );
-        await restartAgent(h12);
+        await onHost(h12, ['systemctl', 'start', 'zkfleet-agent']);
+        await waitFor(() => tcpOpen(h12.address, 7443), 15_000, 'hdss7-12 agent back');
 
         // A coordinator whose certificate comes from another CA: the agent refuses it, both sides say so.
         const foreignFile = path.join(dir, 'ensemble-foreign.yaml');
@@ -526,10 +535,7 @@ test(
           s.on('error', () => resolve());
         });
         await sleep(300);
-        assert.match(
-          await fs.readFile(path.join(sb.dir, 'hosts/hdss7-11/agent.log'), 'utf8'),
-          /"message":"TLS handshake refused".*"reason":"not an mTLS client/,
-        );
+        assert.match(await agentLog(h11), /"message":"TLS handshake refused".*"reason":"not an mTLS client/);
       },
     );
 

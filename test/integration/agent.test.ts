@@ -11,6 +11,7 @@ import { zkfleetProto } from '../../shared/proto';
 import { sha256 } from '../../shared/hash';
 import { loadTls } from '../../shared/tls';
 import { tmpDir, withSandbox } from '../helpers';
+import { agentLog, onHost } from '../sandbox/sandbox';
 import { sh } from '../sandbox/sh';
 
 test("agent over mTLS: the runbook's host work, refusals, DNS and exec", { timeout: 600_000 }, async (t) => {
@@ -300,7 +301,7 @@ test("agent over mTLS: the runbook's host work, refusals, DNS and exec", { timeo
       { stdout: () => undefined, stderr: () => undefined },
     );
     assert.equal(timed.timedOut, true);
-    const log = await fs.readFile(path.join(sb.dir, 'hosts/hdss7-11/agent.log'), 'utf8');
+    const log = await agentLog(sb.hosts[0]);
     const audit = log
       .split('\n')
       .filter((l) => l.includes('"message":"exec"'))
@@ -321,7 +322,7 @@ test("agent over mTLS: the runbook's host work, refusals, DNS and exec", { timeo
     const h = sb.hosts[2];
     const conf = await fs.readFile(h.agentConfig, 'utf8');
     await fs.writeFile(h.agentConfig, conf.replace(/capabilities: \[(.*), exec\]/, 'capabilities: [$1]'));
-    process.kill(h.agentPid!, 'SIGHUP');
+    await onHost(h, ['systemctl', 'reload', 'zkfleet-agent']);
     const a = agents[2];
     let err: { code?: string; message?: string } | undefined;
     for (let i = 0; i < 40; i++) {
@@ -335,6 +336,6 @@ test("agent over mTLS: the runbook's host work, refusals, DNS and exec", { timeo
     assert.equal(err?.code, 'CAPABILITY_DISABLED');
     assert.match(err!.message!, /exec is switched off on hdss7-21|capability "exec" is not enabled/);
     await fs.writeFile(h.agentConfig, conf);
-    process.kill(h.agentPid!, 'SIGHUP');
+    await onHost(h, ['systemctl', 'reload', 'zkfleet-agent']);
   });
 });

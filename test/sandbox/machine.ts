@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { daemon, sh } from './sh';
@@ -68,7 +68,11 @@ export function leaderPid(m: Machine): number {
 }
 
 /** Run a command inside the host (all its namespaces), as root. */
-export async function inMachine(m: Machine, argv: string[], o: { input?: string; allowFail?: boolean; timeoutMs?: number } = {}) {
+export async function inMachine(
+  m: Machine,
+  argv: string[],
+  o: { input?: string; allowFail?: boolean; timeoutMs?: number } = {},
+) {
   return sh('nsenter', ['-t', String(leaderPid(m)), '-a', '--', ...argv], o);
 }
 
@@ -79,7 +83,9 @@ async function waitBooted(m: Machine, timeoutMs = 60_000): Promise<void> {
     if (m.nspawnPid && !existsSync(`/proc/${m.nspawnPid}`)) {
       throw new Error(`${m.name}: systemd-nspawn exited during boot (see ${m.log})`);
     }
-    const r = await inMachine(m, ['systemctl', 'is-system-running'], { allowFail: true }).catch((e: Error) => ({ stdout: e.message }));
+    const r = await inMachine(m, ['systemctl', 'is-system-running'], { allowFail: true }).catch((e: Error) => ({
+      stdout: e.message,
+    }));
     last = r.stdout.trim();
     if (last === 'running' || last === 'degraded') return;
     await sleep(100);
@@ -109,5 +115,32 @@ export function kill(m: Machine): void {
     if (m.nspawnPid) process.kill(m.nspawnPid, 'SIGKILL');
   } catch {
     // already gone
+  }
+}
+
+/** The pid this side sees for a process the host knows as `pid` (its own PID namespace). */
+export function hostPid(m: Machine, pid: number): number {
+  const ns = readlinkSafe(`/proc/${leaderPid(m)}/ns/pid`);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    if (readlinkSafe(`/proc/${entry}/ns/pid`) !== ns) continue;
+    const status = (() => {
+      try {
+        return readFileSync(`/proc/${entry}/status`, 'utf8');
+      } catch {
+        return '';
+      }
+    })();
+    const nspid = /^NSpid:\s+(.*)$/m.exec(status)?.[1].trim().split(/\s+/);
+    if (nspid && Number(nspid.at(-1)) === pid) return Number(entry);
+  }
+  throw new Error(`${m.name}: no process ${pid}`);
+}
+
+function readlinkSafe(p: string): string {
+  try {
+    return readlinkSync(p);
+  } catch {
+    return '';
   }
 }

@@ -40,14 +40,28 @@ http: { addr: "${h.address}:5000" }
 auth: { htpasswd: { realm: zkfleet-sandbox, path: /etc/docker/registry/htpasswd } }
 `,
   );
-  await w('etc/containers/storage.conf', '[storage]\ndriver = "vfs"\nrunroot = "/run/containers/storage"\ngraphroot = "/var/lib/containers/storage"\n');
-  await w('etc/containers/registries.conf', `unqualified-search-registries = []\n[[registry]]\nlocation = "${registry}"\ninsecure = true\n`);
+  await w(
+    'etc/containers/storage.conf',
+    '[storage]\ndriver = "vfs"\nrunroot = "/run/containers/storage"\ngraphroot = "/var/lib/containers/storage"\n',
+  );
+  await w(
+    'etc/containers/registries.conf',
+    `unqualified-search-registries = []\n[[registry]]\nlocation = "${registry}"\ninsecure = true\n`,
+  );
   const hostAuthFile = '/etc/zkfleet/registry-auth.json';
   await w(hostAuthFile.slice(1), JSON.stringify({ username, password }), 0o600);
   const authFile = '/root/registry-auth.json';
   const auth = Buffer.from(`${username}:${password}`).toString('base64');
   await w(authFile.slice(1), JSON.stringify({ auths: { [registry]: { auth } } }), 0o600);
-  state.image = { registry, from: `${registry}/public/jre:8u112`, tag: `${registry}/base/jre8:8u112`, authFile, username, password, hostAuthFile };
+  state.image = {
+    registry,
+    from: `${registry}/public/jre:8u112`,
+    tag: `${registry}/base/jre8:8u112`,
+    authFile,
+    username,
+    password,
+    hostAuthFile,
+  };
 }
 
 async function write(root: string, rel: string, text: string, mode: number): Promise<void> {
@@ -64,7 +78,8 @@ async function write(root: string, rel: string, text: string, mode: number): Pro
 export async function opsUp(state: SandboxState, h: SandboxHostState, log: (s: string) => void): Promise<void> {
   const img = state.image!;
   const rootfs = '/srv/from-rootfs';
-  const stubJava = '#!/bin/sh\n# stand-in JRE: records how it was started\necho "$$ $*" > /tmp/java-argv\necho "java $*"\n';
+  const stubJava =
+    '#!/bin/sh\n# stand-in JRE: records how it was started\necho "$$ $*" > /tmp/java-argv\necho "java $*"\n';
   await write(h.root, 'srv/from-rootfs/usr/bin/java', stubJava, 0o755);
   const script = `set -e
 r=${rootfs}

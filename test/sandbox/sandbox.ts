@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { initCa } from '../../shared/pki';
 import { VERSION } from '../../shared/version';
 import { jdkTarball, jmxAgentJar, zookeeperTarball, type Artifact } from './artifacts';
-import { boot, hostKey, inMachine, kill, mountRoot, personalize, type Machine } from './machine';
+import { boot, hostKey, hostPid, inMachine, kill, mountRoot, personalize, type Machine } from './machine';
 import { opsPrepare, opsUp, type ImageState } from './ops-host';
 import { ensurePrereqs } from './prereqs';
 import { sh } from './sh';
@@ -109,14 +109,20 @@ k8s-yaml           A    ${gateway}
 export async function sandboxUp(o: SandboxOptions): Promise<SandboxState> {
   const log = o.log ?? (() => undefined);
   const prefix = o.prefix ?? 'zkf';
-  if (!/^[a-z][a-z0-9]{0,4}$/.test(prefix)) throw new Error(`sandbox prefix "${prefix}" must be 1-5 lower-case letters/digits`);
+  if (!/^[a-z][a-z0-9]{0,4}$/.test(prefix))
+    throw new Error(`sandbox prefix "${prefix}" must be 1-5 lower-case letters/digits`);
   await ensurePrereqs({ log });
   const dir = path.resolve(o.dir);
   // Start from bare hosts: a previous sandbox of the same prefix is removed first (up is safe to repeat).
   await sandboxDown({ dir, prefix, log });
   await fs.mkdir(dir, { recursive: true });
   log('root filesystem, test artifacts and the agent release (cached after the first run)');
-  const [tree, jdk, zookeeper, release] = await Promise.all([ensureTree(log), jdkTarball(), zookeeperTarball(), agentRelease()]);
+  const [tree, jdk, zookeeper, release] = await Promise.all([
+    ensureTree(log),
+    jdkTarball(),
+    zookeeperTarball(),
+    agentRelease(),
+  ]);
   const state = newState(o, dir, prefix, { jdk, zookeeper }, release);
   const save = () => fs.writeFile(path.join(dir, 'sandbox.json'), JSON.stringify(state, null, 2) + '\n');
   await save();
@@ -133,7 +139,9 @@ export async function sandboxUp(o: SandboxOptions): Promise<SandboxState> {
     state.artifacts.jmxAgent = await jmxAgentJar();
     await opsUp(state, ops, log);
   }
-  await initCa(state.pkiDir, { coordinatorIps: [state.gateway, '127.0.0.1'], coordinatorDns: ['localhost'] });
+  // Bare hosts are for the operator's own first steps: `coordinator pki init`, then bootstrap.
+  if (!o.bare)
+    await initCa(state.pkiDir, { coordinatorIps: [state.gateway, '127.0.0.1'], coordinatorDns: ['localhost'] });
   await fs.writeFile(state.ensembleFile, ensembleYaml(state));
   await fs.writeFile(state.serveConfig, serveYaml(state));
   await save();
@@ -141,7 +149,13 @@ export async function sandboxUp(o: SandboxOptions): Promise<SandboxState> {
   return state;
 }
 
-function newState(o: SandboxOptions, dir: string, prefix: string, artifacts: SandboxState['artifacts'], release: string) {
+function newState(
+  o: SandboxOptions,
+  dir: string,
+  prefix: string,
+  artifacts: SandboxState['artifacts'],
+  release: string,
+) {
   const subnet = o.subnet ?? 7;
   const base = `198.18.${subnet}`;
   const hosts = (o.hosts ?? RUNBOOK_HOSTS).map((h): SandboxHostState => {
@@ -184,7 +198,11 @@ function newState(o: SandboxOptions, dir: string, prefix: string, artifacts: San
     coordinatorAddress: `${gateway}:${o.coordinatorPort ?? 7400}`,
     serveConfig: path.join(dir, 'serve.yaml'),
     reportIntervalMs: o.reportIntervalMs ?? 2000,
-    ssh: { key: path.join(sshDir, 'id_ed25519'), knownHosts: path.join(sshDir, 'known_hosts'), config: path.join(sshDir, 'config') },
+    ssh: {
+      key: path.join(sshDir, 'id_ed25519'),
+      knownHosts: path.join(sshDir, 'known_hosts'),
+      config: path.join(sshDir, 'config'),
+    },
     release,
   };
   return state;
@@ -203,7 +221,9 @@ async function network(state: SandboxState, log: (s: string) => void): Promise<v
   await sh('sysctl', ['-qw', `net.ipv6.conf.${bridge}.disable_ipv6=1`], { allowFail: true });
   await sh('ip', ['addr', 'add', `${gateway}/24`, 'dev', bridge]);
   await sh('ip', ['link', 'set', bridge, 'up']);
-  const check = await sh('iptables', ['-C', 'FORWARD', '-i', bridge, '-o', bridge, '-j', 'ACCEPT'], { allowFail: true }).catch(() => undefined);
+  const check = await sh('iptables', ['-C', 'FORWARD', '-i', bridge, '-o', bridge, '-j', 'ACCEPT'], {
+    allowFail: true,
+  }).catch(() => undefined);
   const policy = await sh('iptables', ['-S', 'FORWARD'], { allowFail: true }).catch(() => undefined);
   if (check && check.code !== 0 && policy?.stdout.includes('-P FORWARD DROP')) {
     await sh('iptables', ['-I', 'FORWARD', '-i', bridge, '-o', bridge, '-j', 'ACCEPT']);
@@ -211,7 +231,15 @@ async function network(state: SandboxState, log: (s: string) => void): Promise<v
   const dns = dnsAddress(state);
   for (const h of state.hosts) {
     await sh('ip', ['netns', 'add', h.ns]);
-    await sh('ip', ['netns', 'exec', h.ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+    await sh('ip', [
+      'netns',
+      'exec',
+      h.ns,
+      'sysctl',
+      '-qw',
+      'net.ipv6.conf.all.disable_ipv6=1',
+      'net.ipv6.conf.default.disable_ipv6=1',
+    ]);
     await sh('ip', ['link', 'add', h.veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', h.ns]);
     await sh('sysctl', ['-qw', `net.ipv6.conf.${h.veth}.disable_ipv6=1`], { allowFail: true });
     await sh('ip', ['link', 'set', h.veth, 'master', bridge, 'up']);
@@ -265,7 +293,10 @@ async function prepareHosts(state: SandboxState, tree: string, o: SandboxOptions
 async function dnsPrepare(state: SandboxState, h: SandboxHostState): Promise<void> {
   const ops = state.hosts.find((x) => x.roles.includes('image'));
   await fs.mkdir(path.join(h.root, 'var/named'), { recursive: true });
-  await fs.writeFile(path.join(h.root, 'var/named', `${ZONE}.zone`), initialZone(h.address, state.gateway, ops?.address ?? state.gateway));
+  await fs.writeFile(
+    path.join(h.root, 'var/named', `${ZONE}.zone`),
+    initialZone(h.address, state.gateway, ops?.address ?? state.gateway),
+  );
   const local = `zone "${ZONE}" IN { type master; file "/var/named/${ZONE}.zone"; };\n`;
   await fs.writeFile(path.join(h.root, 'etc/bind/named.conf.local'), local);
 }
@@ -276,9 +307,22 @@ function serveYaml(state: SandboxState): string {
 }
 
 /** `coordinator bootstrap` over SSH, as an operator runs it: the agent onto every host. */
-export async function bootstrapAgents(state: SandboxState, log: (s: string) => void, extra: string[] = []): Promise<void> {
+export async function bootstrapAgents(
+  state: SandboxState,
+  log: (s: string) => void,
+  extra: string[] = [],
+): Promise<void> {
   const cli = path.join(REPO, 'dist/coordinator/main.js');
-  const args = ['bootstrap', state.ensembleFile, '--ssh-config', state.ssh.config, '--release', state.release, '-q', ...extra];
+  const args = [
+    'bootstrap',
+    state.ensembleFile,
+    '--ssh-config',
+    state.ssh.config,
+    '--release',
+    state.release,
+    '-q',
+    ...extra,
+  ];
   const r = await sh(process.execPath, [cli, ...args], { allowFail: true, timeoutMs: 600_000 });
   if (r.code !== 0) throw new Error(`coordinator bootstrap failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
   log(`agents bootstrapped: ${state.hosts.map((h) => h.agent).join(' ')}`);
@@ -331,7 +375,11 @@ function imageSection(state: SandboxState): string {
 }
 
 /** Run a command on a sandbox host as root (in all of its namespaces). */
-export function onHost(h: SandboxHostState, argv: string[], o: { input?: string; allowFail?: boolean; timeoutMs?: number } = {}) {
+export function onHost(
+  h: SandboxHostState,
+  argv: string[],
+  o: { input?: string; allowFail?: boolean; timeoutMs?: number } = {},
+) {
   return inMachine(h.machine, argv, o);
 }
 
@@ -355,7 +403,8 @@ export async function agentUnit(h: SandboxHostState, property: string): Promise<
 
 /** The agent's log: its journal on the host (JSON lines). */
 export async function agentLog(h: SandboxHostState): Promise<string> {
-  return (await onHost(h, ['journalctl', '-u', 'zkfleet-agent', '-o', 'cat', '--no-pager'], { timeoutMs: 30_000 })).stdout;
+  return (await onHost(h, ['journalctl', '-u', 'zkfleet-agent', '-o', 'cat', '--no-pager'], { timeoutMs: 30_000 }))
+    .stdout;
 }
 
 /** Kill a process of a host by the pid the host sees (a ZooKeeper server's pid from the agent). */
@@ -384,7 +433,10 @@ export async function sandboxDown(o: { dir: string; prefix?: string; log?: (s: s
     .filter((n) => n.startsWith(`${prefix}-`));
   const namespaces = [...new Set([...(state?.hosts.map((h) => h.ns) ?? []), ...listed])];
   for (const ns of namespaces) {
-    const pids = (await sh('ip', ['netns', 'pids', ns], { allowFail: true })).stdout.split('\n').map(Number).filter((p) => p > 0);
+    const pids = (await sh('ip', ['netns', 'pids', ns], { allowFail: true })).stdout
+      .split('\n')
+      .map(Number)
+      .filter((p) => p > 0);
     for (const p of pids) signal(p, 'SIGKILL');
     await sh('ip', ['netns', 'del', ns], { allowFail: true });
     await fs.rm(path.join('/etc/netns', ns), { recursive: true, force: true });
@@ -394,7 +446,9 @@ export async function sandboxDown(o: { dir: string; prefix?: string; log?: (s: s
     .map((l) => l.split(': ')[1]?.split('@')[0])
     .filter((n): n is string => !!n && (n === `${prefix}0` || new RegExp(`^${prefix}h\\d+$`).test(n)));
   for (const l of links) await sh('ip', ['link', 'del', l], { allowFail: true });
-  await sh('iptables', ['-D', 'FORWARD', '-i', `${prefix}0`, '-o', `${prefix}0`, '-j', 'ACCEPT'], { allowFail: true }).catch(() => undefined);
+  await sh('iptables', ['-D', 'FORWARD', '-i', `${prefix}0`, '-o', `${prefix}0`, '-j', 'ACCEPT'], {
+    allowFail: true,
+  }).catch(() => undefined);
   await unmountUnder(dir);
   if (namespaces.length || links.length) o.log?.(`removed ${namespaces.length} hosts, ${links.length} links`);
   if (!o.keepDir && existsSync(dir)) await fs.rm(dir, { recursive: true, force: true });
@@ -411,7 +465,10 @@ function signal(pid: number, s: NodeJS.Signals): void {
 /** nspawn processes of this sandbox that the state file does not know (an up that died half-way). */
 async function killStrays(dir: string): Promise<void> {
   const r = await sh('pgrep', ['-f', `systemd-nspawn .*-D ${dir}/hosts/`], { allowFail: true });
-  const pids = r.stdout.split('\n').map(Number).filter((p) => p > 0);
+  const pids = r.stdout
+    .split('\n')
+    .map(Number)
+    .filter((p) => p > 0);
   for (const p of pids) {
     const children = await fs.readFile(`/proc/${p}/task/${p}/children`, 'utf8').catch(() => '');
     for (const c of children.trim().split(/\s+/).map(Number).filter(Boolean)) signal(c, 'SIGKILL');
@@ -454,4 +511,9 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
     await sleep(100);
   }
   throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
+}
+
+/** The agent's main process as this side's pid (for /proc figures). */
+export async function agentHostPid(h: SandboxHostState): Promise<number> {
+  return hostPid(h.machine, Number(await agentUnit(h, 'MainPID')));
 }

@@ -51,9 +51,13 @@ export async function ensureTree(log: (s: string) => void = () => undefined): Pr
     '--customize-hook=rm -f "$1"/etc/ssh/ssh_host_*',
     '--customize-hook=rm -f "$1"/etc/machine-id "$1"/var/lib/dbus/machine-id',
   ];
-  await sh('mmdebstrap', ['--variant=minbase', `--include=${PACKAGES.join(',')}`, ...hooks, 'bookworm', tmp, await mirror()], {
-    timeoutMs: 1_200_000,
-  });
+  await sh(
+    'mmdebstrap',
+    ['--variant=minbase', `--include=${PACKAGES.join(',')}`, ...hooks, 'bookworm', tmp, await mirror()],
+    {
+      timeoutMs: 1_200_000,
+    },
+  );
   await fs.writeFile(path.join(tmp, '.complete'), new Date().toISOString());
   await fs.rename(tmp, tree);
   return tree;
