@@ -17,6 +17,20 @@ export default tseslint.config(
     },
   },
   {
+    // Build scripts are plain CommonJS run by node.
+    files: ['scripts/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        process: 'readonly',
+        __dirname: 'readonly',
+        module: 'writable',
+        Buffer: 'readonly',
+      },
+    },
+  },
+  {
     // Test titles and fixtures are sentences and file bodies: a string may run long there.
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {

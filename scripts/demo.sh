@@ -1,21 +1,30 @@
 #!/usr/bin/env bash
-# The main job on this machine: the runbook's hosts as a sandbox, then `coordinator deploy` and the status.
+# The main job on this machine: the runbook's hosts as booted machines with only SSH, then what an operator
+# types: `coordinator pki init`, `coordinator bootstrap` (the agent over SSH), `coordinator deploy`, `status`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-file=$(node dist/test/sandbox/cli.js up --dir sandbox)
+coordinator() { node dist/coordinator/main.js "$@"; }
+file=$(node dist/test/sandbox/cli.js up --dir sandbox --bare)
+echo
+echo "== coordinator pki init sandbox/pki"
+coordinator pki init sandbox/pki --ip 198.18.7.1 --ip 127.0.0.1
+echo
+echo "== coordinator bootstrap $file"
+coordinator bootstrap "$file" --ssh-config sandbox/ssh/config
 echo
 echo "== coordinator deploy $file"
-node dist/coordinator/main.js deploy "$file"
+coordinator deploy "$file"
 echo
 echo "== coordinator status $file"
-node dist/coordinator/main.js status "$file" || true
+coordinator status "$file" || true
 cat <<TXT
 
 The sandbox keeps running: try
   npx coordinator deploy $file            # again: nothing changes
   npx coordinator deploy $file --dry-run
   npx coordinator exec $file -- hostname
+  npx coordinator bootstrap $file --ssh-config sandbox/ssh/config   # again: nothing changes
 Tear it down with:
   npm run sandbox -- down
 TXT

@@ -134,7 +134,8 @@ export function asZkfError(err: unknown): ZkfError {
   const ne = err as NodeJS.ErrnoException;
   if (ne && ne.code === 'ENOSPC') return new ZkfError('DISK_FULL', `disk full: ${ne.message}`, { cause: err });
   if (ne && ne.code === 'EROFS') {
-    const hint = 'the agent may write only where its unit allows (ReadWritePaths; add a path with `systemctl edit zkfleet-agent`)';
+    const hint =
+      'the agent may write only where its unit allows (ReadWritePaths; add a path with `systemctl edit zkfleet-agent`)';
     return new ZkfError('PERMISSION_DENIED', `read-only file system: ${ne.message}; ${hint}`, { cause: err });
   }
   if (ne && ne.code === 'ABORT_ERR') return new ZkfError('CANCELLED', 'cancelled', { cause: err });

@@ -3,6 +3,7 @@ import { mkdtempSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
+import { issueCertificate, pkiPaths, type Role } from '../shared/pki';
 import { sandboxDown, sandboxUp, type SandboxOptions, type SandboxState } from './sandbox/sandbox';
 
 export const REPO = path.resolve(__dirname, '../..');
@@ -50,6 +51,18 @@ export function cli(
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
+}
+
+/**
+ * A certificate of the sandbox fleet's CA for `name`, made in a temp copy of the CA (the sandbox's own
+ * PKI keeps no agent key: agents' keys live on their hosts).
+ */
+export async function fleetCertificate(t: TestContext, sb: SandboxState, name: string, role: Role, ips: string[] = []) {
+  const dir = tmpDir(t);
+  await fs.copyFile(pkiPaths(sb.pkiDir).caCert, pkiPaths(dir).caCert);
+  await fs.copyFile(pkiPaths(sb.pkiDir).caKey, pkiPaths(dir).caKey);
+  const files = await issueCertificate(dir, { name, role, ips });
+  return { ca: pkiPaths(dir).caCert, ...files };
 }
 
 /** A sandbox for one test file, removed afterwards even when the test fails. */

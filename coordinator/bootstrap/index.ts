@@ -12,7 +12,7 @@ import { renderAgentConfig } from './agent-config';
 import { hostRefusals, planHost, type Action, type Desired, type HostPlan, type ReleaseInfo } from './plan';
 import { AGENT_HOME, FILES, parseProbe, probeScript, TMPFILES_FILE, UNIT_FILE } from './probe';
 import { readRelease } from './release';
-import { activate, journalTail, pruneReleases, putFile, systemctl, uploadRelease } from './remote';
+import { activate, pruneReleases, putFile, systemctl, uploadRelease, withJournal } from './remote';
 import { SshTarget, type SshOptions } from './ssh';
 
 export interface BootstrapOptions {
@@ -206,10 +206,7 @@ async function applyAction(run: BootstrapRun, h: HostSpec, ssh: SshTarget, actio
     case 'restart':
     case 'start':
       await systemctl(ssh, 'restart zkfleet-agent', signal).catch(async (err: ZkfError) => {
-        throw new ZkfError(
-          err.code,
-          `${err.message.split(': See ')[0]}\n  its journal:\n    ${(await journalTail(ssh)).split('\n').join('\n    ')}`,
-        );
+        throw new ZkfError(err.code, await withJournal(ssh, err.message.split(': See ')[0]), { host: h.name });
       });
       return done(action === 'start' ? 'started' : 'restarted');
   }
@@ -250,11 +247,7 @@ async function waitForAgent(run: BootstrapRun, h: HostSpec, ssh: SshTarget, want
     }
     await sleep(500, undefined, { signal: run.signal });
   }
-  const journal = await journalTail(ssh);
-  throw new ZkfError(
-    'UNAVAILABLE',
-    `the agent does not answer: ${last}${journal ? `\n  its journal:\n    ${journal.split('\n').join('\n    ')}` : ''}`,
-  );
+  throw new ZkfError('UNAVAILABLE', await withJournal(ssh, `the agent does not answer: ${last}`));
 }
 
 /** Back to the version that ran before: link flipped back, restarted, answering again. */

@@ -47,7 +47,9 @@ echo "current=$(basename "$(readlink ${AGENT_HOME}/current 2>/dev/null)" 2>/dev/
 for d in ${AGENT_HOME}/releases/*; do
   if [ -f "$d/.tarball.sha256" ]; then echo "release=$(basename "$d") $(cat "$d/.tarball.sha256")"; fi
 done
-if [ -f ${UNIT_FILE} ]; then echo "unit_sha=$(cat ${UNIT_FILE} ${TMPFILES_FILE} 2>/dev/null | sha256sum | cut -d' ' -f1)"; fi
+if [ -f ${UNIT_FILE} ]; then
+  echo "unit_sha=$(cat ${UNIT_FILE} ${TMPFILES_FILE} 2>/dev/null | sha256sum | cut -d' ' -f1)"
+fi
 echo "config_sha=$(sumof ${FILES.config})"
 echo "ca_sha=$(sumof ${FILES.ca})"
 if [ -f ${FILES.key} ]; then echo key=yes; else echo key=no; fi

@@ -19,7 +19,9 @@ export async function uploadRelease(ssh: SshTarget, r: ReleaseInfo, signal: Abor
   const tmp = `${AGENT_HOME}/releases/.${r.version}.tmp`;
   const script = `set -e
 sum=$(sha256sum ${shq(incoming)} | cut -d' ' -f1)
-if [ "$sum" != ${shq(r.sha256)} ]; then rm -f ${shq(incoming)}; echo "received sha256 $sum, sent ${r.sha256}" >&2; exit 3; fi
+if [ "$sum" != ${shq(r.sha256)} ]; then
+  rm -f ${shq(incoming)}; echo "received sha256 $sum, sent ${r.sha256}" >&2; exit 3
+fi
 rm -rf ${shq(tmp)}; mkdir -p ${shq(tmp)}
 tar -xzf ${shq(incoming)} -C ${shq(tmp)} --strip-components=1 --no-same-owner
 echo ${shq(r.sha256)} > ${shq(tmp)}/.tarball.sha256
@@ -56,8 +58,9 @@ export async function systemctl(ssh: SshTarget, args: string, signal: AbortSigna
   await ssh.must(`systemctl ${args}`, `systemctl ${args}`, { signal });
 }
 
-/** The agent's own words when it does not come up: the last lines of its journal. */
-export async function journalTail(ssh: SshTarget): Promise<string> {
+/** A message with the agent's own words when it does not come up: the last lines of its journal. */
+export async function withJournal(ssh: SshTarget, message: string): Promise<string> {
   const r = await ssh.run('journalctl -u zkfleet-agent -n 8 --no-pager -o cat 2>/dev/null | tail -n 8');
-  return r.stdout.trim();
+  const journal = r.stdout.trim();
+  return journal ? `${message}\n  its journal:\n    ${journal.split('\n').join('\n    ')}` : message;
 }

@@ -23,7 +23,8 @@ export function hostReadiness(h: HostSpec, f: Facts__Output, minFreeMB: number):
   }
   if (!SUPPORTED_PROTOCOLS.includes(f.protocolVersion)) {
     const speaks = `agent ${f.agentVersion || '(unknown version)'} speaks protocol ${f.protocolVersion}`;
-    const upgrade = `this coordinator (${VERSION}) speaks ${SUPPORTED_PROTOCOLS.join(', ')}: upgrade it with \`coordinator bootstrap\``;
+    const ours = `this coordinator (${VERSION}) speaks ${SUPPORTED_PROTOCOLS.join(', ')}`;
+    const upgrade = `${ours}: upgrade it with \`coordinator bootstrap\``;
     return new ZkfError('VERSION_MISMATCH', `${speaks}; ${upgrade}`);
   }
   const full = h.roles.includes('zookeeper') ? f.disks.find((d) => diskVerdict(d, minFreeMB).full) : undefined;

@@ -13,7 +13,7 @@ import { loadEnsemble } from '../../coordinator/ensemble';
 import { certPaths, pkiPaths } from '../../shared/pki';
 import { zkfleetProto } from '../../shared/proto';
 import { clientCredentials, loadTls } from '../../shared/tls';
-import { cli, COORDINATOR, withSandbox } from '../helpers';
+import { cli, COORDINATOR, fleetCertificate, withSandbox } from '../helpers';
 import { killOnHost, onHost } from '../sandbox/sandbox';
 import { sh } from '../sandbox/sh';
 
@@ -95,7 +95,8 @@ test(
             },
           );
         });
-      const asA = await loadTls({ ca: pkiPaths(sb.pkiDir).caCert, ...certPaths(sb.pkiDir, 'hdss7-11') });
+      // A certificate of hdss7-11 made by the fleet's CA here (the real one's key never left the host).
+      const asA = await loadTls(await fleetCertificate(t, sb, 'hdss7-11', 'agent'));
       const forged = await report(clientCredentials(asA, { role: 'coordinator' }), 'hdss7-12');
       assert.equal(forged?.code, grpc.status.PERMISSION_DENIED);
       assert.match(forged!.details, /the certificate of "hdss7-11" cannot report for "hdss7-12"/);

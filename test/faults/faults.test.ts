@@ -17,6 +17,7 @@ import {
   agentLog,
   agentUnit,
   ensembleYaml,
+  killOnHost,
   onHost,
   restartAgent,
   RUNBOOK_HOSTS,
@@ -58,7 +59,8 @@ test(
     const killedItself = async (h: SandboxState['hosts'][number], restartsBefore: number) => {
       const deadline = Date.now() + 10_000;
       while (Date.now() < deadline) {
-        if (Number(await agentUnit(h, 'NRestarts')) > restartsBefore) return true;
+        const restarted = Number(await agentUnit(h, 'NRestarts')) > restartsBefore;
+        if (restarted && (await agentUnit(h, 'ActiveState')) === 'active') return true;
         await sleep(200);
       }
       return false;
@@ -97,7 +99,8 @@ test(
         const d = path.join(h.root, dir);
         for (const n of existsSync(d) ? readdirSync(d) : []) {
           if (afterRerun) assert.ok(!n.startsWith('.zkf-'), `${h.name}: ${dir}/${n} left behind`);
-          if (n.startsWith('.')) continue;
+          // The agent's own install (bootstrap's) is not an artifact tree of a deploy.
+          if (n.startsWith('.') || n === 'zkfleet-agent') continue;
           const p = path.join(d, n);
           const st = await fs.lstat(p);
           if (st.isSymbolicLink()) continue;
@@ -225,7 +228,7 @@ test(
                 (st) => {
                   const li = st.findIndex((s) => s.mode === 'leader');
                   killed = sb.hosts[li].name;
-                  process.kill(st[li].pid, 'SIGKILL');
+                  void killOnHost(sb.hosts[li], st[li].pid);
                 },
                 () => undefined,
               );

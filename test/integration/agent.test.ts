@@ -10,7 +10,7 @@ import { certPaths, initCa, pkiPaths } from '../../shared/pki';
 import { zkfleetProto } from '../../shared/proto';
 import { sha256 } from '../../shared/hash';
 import { loadTls } from '../../shared/tls';
-import { tmpDir, withSandbox } from '../helpers';
+import { fleetCertificate, tmpDir, withSandbox } from '../helpers';
 import { agentLog, onHost } from '../sandbox/sandbox';
 import { sh } from '../sandbox/sh';
 
@@ -43,7 +43,7 @@ test("agent over mTLS: the runbook's host work, refusals, DNS and exec", { timeo
     );
     assert.equal(wrongCa?.code, grpc.status.UNAVAILABLE, 'a certificate from another CA must fail the handshake');
 
-    const agentCert = await loadTls({ ca: pkiPaths(sb.pkiDir).caCert, ...certPaths(sb.pkiDir, 'hdss7-12') });
+    const agentCert = await loadTls(await fleetCertificate(t, sb, 'hdss7-12', 'agent'));
     const asAgent = await call(
       grpc.credentials.createSsl(agentCert.ca, agentCert.key, agentCert.cert, { checkServerIdentity: () => undefined }),
     );

@@ -387,6 +387,10 @@ export function onHost(
 export async function restartAgent(h: SandboxHostState, env: Record<string, string> = {}): Promise<void> {
   const lines = Object.entries(env).map(([k, v]) => `${k}=${v}`);
   await fs.writeFile(path.join(h.root, 'etc/default/zkfleet-agent'), lines.join('\n') + '\n');
+  // An automatic restart under way (after a kill) would be cut short by this one: let it settle first, and
+  // clear the start limit that a run of kills may have reached.
+  await waitFor(async () => (await agentUnit(h, 'ActiveState')) !== 'activating', 15_000, `${h.name} agent settled`);
+  await onHost(h, ['systemctl', 'reset-failed', 'zkfleet-agent'], { allowFail: true });
   await onHost(h, ['systemctl', 'restart', 'zkfleet-agent']);
   await waitFor(() => tcpOpen(h.address, Number(h.agent.split(':')[1])), 15_000, `${h.name} agent up`);
 }
