@@ -34,7 +34,7 @@ const zookeeperSection = z.strictObject({
     .string()
     .regex(JVM_FLAGS, 'JVM flags may not hold quotes, $, backticks or line breaks')
     .default(AGENT_DEFAULTS.jvmFlags),
-  logDir: absolutePath.optional(),
+  logDir: absolutePath.default(AGENT_DEFAULTS.zookeeperLogDir),
 });
 
 /** The agent's config file (`agent --config FILE`). Reference: README.md, "Agent configuration". */

@@ -12,6 +12,7 @@ import { Host } from './host';
 import { RpcMetrics } from './metrics';
 import { startAgentServer } from './server';
 import { StateFile } from './state';
+import { ZooKeeperSupervisor } from './zk-supervisor';
 
 export type Lifecycle = 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED';
 
@@ -41,6 +42,7 @@ export class AgentDaemon {
   private readonly stateFile: StateFile;
   private readonly store: ArtifactStore;
   private readonly metrics = new RpcMetrics();
+  private readonly supervisor: ZooKeeperSupervisor;
 
   constructor(
     private readonly configFile: string,
@@ -51,6 +53,7 @@ export class AgentDaemon {
     this.host = new Host(config, log);
     this.stateFile = StateFile.in(config.stateDir);
     this.store = new ArtifactStore(config.stateDir);
+    this.supervisor = new ZooKeeperSupervisor(this.host, this.stateFile);
   }
 
   async start(): Promise<void> {
@@ -61,8 +64,10 @@ export class AgentDaemon {
     this.server = server;
     this.port = port;
     const m = this.host.config.metrics;
-    if (m) this.metricsServer = await serveMetrics(m.listen, () => this.metrics.render(this.host.config.name));
+    const render = async () => this.metrics.render(this.host.config.name, (await this.stateFile.read()).zookeeper);
+    if (m) this.metricsServer = await serveMetrics(m.listen, render);
     this.startReporter();
+    this.supervisor.start();
     this.state = 'RUNNING';
     const c = this.host.config;
     const meta = { name: c.name, listen: c.listen, port, capabilities: c.capabilities, root: c.root };
@@ -101,6 +106,7 @@ export class AgentDaemon {
     if (this.state !== 'RUNNING') return Promise.resolve();
     this.state = 'STOPPING';
     this.reporter?.stop();
+    this.supervisor.stop();
     this.metricsServer?.close();
     return new Promise((resolve) => {
       const force = setTimeout(() => this.server?.forceShutdown(), 10_000);

@@ -11,7 +11,7 @@ export class RpcMetrics {
   }
 
   /** Prometheus text format: the agent's RPCs and its own process figures. */
-  render(name: string): string {
+  render(name: string, zk?: { restarts?: number; lastExit?: string }): string {
     const mem = process.memoryUsage();
     const cpu = process.cpuUsage();
     const lines = [
@@ -26,6 +26,9 @@ export class RpcMetrics {
       ...[...this.calls].map(
         ([m, c]) => `zkfleet_agent_rpc_seconds_total{host="${name}",method="${m}"} ${(c.totalMs / 1000).toFixed(3)}`,
       ),
+      '# HELP zkfleet_zookeeper_restarts_total Times the supervisor started the server again after it stopped.',
+      '# TYPE zkfleet_zookeeper_restarts_total counter',
+      `zkfleet_zookeeper_restarts_total{host="${name}"} ${zk?.restarts ?? 0}`,
       '# TYPE process_resident_memory_bytes gauge',
       `process_resident_memory_bytes ${mem.rss}`,
       '# TYPE process_cpu_seconds_total counter',

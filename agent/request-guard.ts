@@ -63,11 +63,11 @@ export class RequestGuard {
     };
   }
 
-  /** A server stream whose work emits events as it goes and ends with one final event. */
+  /** A server stream whose work emits events as it goes and may end with one final event. */
   serverStream<Req, Ev>(
     method: string,
     capability: Capability | undefined,
-    fn: (req: Req, emit: (ev: Ev) => void, signal: AbortSignal, peer: PeerIdentity) => Promise<Ev>,
+    fn: (req: Req, emit: (ev: Ev) => void, signal: AbortSignal, peer: PeerIdentity) => Promise<Ev | undefined>,
   ): grpc.handleServerStreamingCall<Req, Ev> {
     return (call) => {
       const emit = (ev: Ev) => {
@@ -75,7 +75,7 @@ export class RequestGuard {
       };
       this.run(method, call, capability, (peer, signal) => fn(call.request, emit, signal, peer)).then(
         (last) => {
-          emit(last);
+          if (last !== undefined) emit(last);
           call.end();
         },
         (e: grpc.ServiceError) => call.emit('error', e),

@@ -15,6 +15,7 @@ import { releaseMemory } from './memory';
 import { RequestGuard, type RpcCounter } from './request-guard';
 import type { StateFile } from './state';
 import { configureZooKeeper } from './zk-configure';
+import { streamLog } from './zk-log';
 import { zooKeeperService } from './zk-service';
 import { zooKeeperStatus } from './zk-status';
 
@@ -53,6 +54,9 @@ export function agentHandlers({ host, state, store, metrics }: AgentParts): Agen
     Exec: g.serverStream('Exec', undefined, async (req, emit, signal, peer) => ({
       exit: await runExec(host, { ...req, env: req.env ?? {}, caller: peer.name }, emit, signal),
     })),
+    ZooKeeperLog: g.serverStream('ZooKeeperLog', 'zookeeper', (req, emit, signal) =>
+      streamLog(state, req, emit, signal),
+    ),
     BuildImage: g.serverStream('BuildImage', 'image', async (req, emit, signal) => ({
       result: await buildImage(host, store, req, (line) => emit({ log: line }), signal),
     })),

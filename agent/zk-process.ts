@@ -1,15 +1,33 @@
-import { execFile } from 'node:child_process';
-import { promises as fs, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { openSync, closeSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ZkfError } from '../shared/errors';
-import { killPoint } from '../shared/fault';
 import { readFileOr } from '../shared/fs-atomic';
 import { sha256 } from '../shared/hash';
-import type { StateFile, ZooKeeperState } from './state';
+import type { ZooKeeperState } from './state';
+import { LOG_FILE } from './zk-logging';
 
-/** The identity of the files a server runs with: a restart is due while the running one differs. */
-export const configHash = (cfg: string, javaEnv: string, myid: string) => sha256(`${cfg}\0${javaEnv}\0${myid}`);
+/** What a server runs with; a restart is due while the running server's differs. */
+export interface RunIdentity {
+  cfg: string;
+  javaEnv: string;
+  myid: string;
+  logConfig: string;
+  user: string;
+  supervisor: string;
+}
+
+export function identity(p: RunIdentity): string {
+  return sha256([p.cfg, p.javaEnv, p.myid, p.logConfig, p.user, p.supervisor].join('\0'));
+}
+
+/** The identity of what is on disk now (what a start now would run with). */
+export async function identityOnDisk(zk: ZooKeeperState): Promise<string> {
+  const files = [zk.cfgFile, zk.javaEnvFile, path.join(zk.dataDir, 'myid'), zk.logConfigFile];
+  const [cfg, javaEnv, myid, logConfig] = await Promise.all(files.map(async (f) => (await readFileOr(f)) ?? ''));
+  return identity({ cfg, javaEnv, myid, logConfig, user: zk.user, supervisor: zk.supervisor });
+}
 
 /** A dataDir "holds data" once ZooKeeper wrote snapshots or transaction logs (version-2/). */
 export async function holdsData(...dirs: string[]): Promise<boolean> {
@@ -42,25 +60,30 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
-const pidFileOf = (zk: { dataDir: string }) => path.join(zk.dataDir, 'zookeeper_server.pid');
-
-/** The server's pid from zkServer.sh's pid file, 0 when it is not running. */
-export async function serverPid(dataDir: string): Promise<number> {
-  const pid = Number((await readFileOr(pidFileOf({ dataDir })))?.trim());
-  if (!Number.isInteger(pid) || pid <= 0 || !pidAlive(pid)) return 0;
-  // A recycled pid is not our server: the command line must be a ZooKeeper JVM.
+/** A live ZooKeeper JVM with this pid (a recycled pid is not our server). */
+export async function isServerPid(pid: number): Promise<boolean> {
+  if (!Number.isInteger(pid) || pid <= 0 || !pidAlive(pid)) return false;
   const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  return cmdline.includes('org.apache.zookeeper') ? pid : 0;
+  return cmdline.includes('org.apache.zookeeper');
 }
 
-/** The last lines of the newest server log (the .out of zkServer.sh, or a .log). */
+export const pidFileOf = (zk: { dataDir: string }) => path.join(zk.dataDir, 'zookeeper_server.pid');
+
+/** The server's pid from the pid file (zkServer.sh's place for it), 0 when it is not running. */
+export async function pidFromFile(dataDir: string): Promise<number> {
+  const pid = Number((await readFileOr(pidFileOf({ dataDir })))?.trim());
+  return (await isServerPid(pid)) ? pid : 0;
+}
+
+/** The last lines of the server's log (the rotated log, or the console output when that is newer). */
 export async function logTail(zk: ZooKeeperState, lines: number): Promise<string> {
-  const names = await fs.readdir(zk.logDir).catch(() => [] as string[]);
-  const logs = names.filter((n) => n.endsWith('.out') || n.endsWith('.log'));
-  const stats = await Promise.all(logs.map(async (n) => ({ n, m: (await fs.stat(path.join(zk.logDir, n))).mtimeMs })));
-  const newest = stats.sort((a, b) => b.m - a.m)[0];
+  const files = [path.join(zk.logDir, LOG_FILE), path.join(zk.logDir, 'zookeeper.out')];
+  const stats = await Promise.all(
+    files.map(async (f) => ({ f, m: (await fs.stat(f).catch(() => undefined))?.mtimeMs ?? -1 })),
+  );
+  const newest = stats.filter((s) => s.m >= 0).sort((a, b) => b.m - a.m)[0];
   if (!newest) return '';
-  const text = await fs.readFile(path.join(zk.logDir, newest.n), 'utf8').catch(() => '');
+  const text = await fs.readFile(newest.f, 'utf8').catch(() => '');
   return text
     .split('\n')
     .slice(-lines - 1)
@@ -68,49 +91,73 @@ export async function logTail(zk: ZooKeeperState, lines: number): Promise<string
     .slice(-8000);
 }
 
-function zkServerSh(zk: ZooKeeperState, action: 'start' | 'stop', signal?: AbortSignal): Promise<string> {
-  const env = { ...process.env, JAVA_HOME: zk.jdkHome, ZOO_LOG_DIR: zk.logDir, ZOOPIDFILE: pidFileOf(zk) };
-  const script = path.join(zk.home, 'bin', 'zkServer.sh');
-  return new Promise((resolve, reject) => {
-    execFile(script, [action, zk.cfgFile], { cwd: zk.home, timeout: 60_000, env, signal }, (err, stdout, stderr) => {
-      if (!err) return resolve(stdout + stderr);
-      const tail = (stdout + stderr).trim().split('\n').slice(-5).join(' | ');
-      reject(
-        new ZkfError('COMMAND_FAILED', `zkServer.sh ${action} failed (exit ${err.code}): ${tail}`, { cause: err }),
+/** How a process ended, in words: "exit 1", "killed by SIGKILL". */
+export function exitReason(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `killed by ${signal}` : `exit ${code}`;
+}
+
+/** The console output of a foreground server, kept bounded: a file over `maxBytes` is moved to .1 first. */
+async function consoleOut(zk: ZooKeeperState, maxBytes: number): Promise<number> {
+  const out = path.join(zk.logDir, 'zookeeper.out');
+  const st = await fs.stat(out).catch(() => undefined);
+  if (st && st.size > maxBytes) await fs.rename(out, `${out}.1`);
+  const fd = openSync(out, 'a', 0o640);
+  await fs.chown(out, zk.uid, zk.gid).catch(() => undefined);
+  return fd;
+}
+
+/**
+ * The agent as supervisor: the server runs in the foreground (`zkServer.sh start-foreground`, which execs the
+ * JVM) as the agent's detached child, as its own user, its console to a bounded file. The exit of a child
+ * this agent process started is known with its reason; a server adopted from an earlier agent process (after
+ * an agent restart) is watched by its pid.
+ */
+export class AgentRunner {
+  private readonly exits = new Map<number, string>();
+
+  async pid(zk: ZooKeeperState): Promise<number> {
+    return pidFromFile(zk.dataDir);
+  }
+
+  /** Why the server last went away, when this process saw it go. */
+  exitOf(pid: number): string | undefined {
+    return this.exits.get(pid);
+  }
+
+  async start(zk: ZooKeeperState): Promise<number> {
+    await fs.rm(pidFileOf(zk), { force: true });
+    const fd = await consoleOut(zk, 10 << 20);
+    const env = { ...process.env, JAVA_HOME: zk.jdkHome, ZOO_LOG_DIR: zk.logDir, ZOOPIDFILE: pidFileOf(zk) };
+    const child = spawn(path.join(zk.home, 'bin', 'zkServer.sh'), ['start-foreground', zk.cfgFile], {
+      cwd: zk.dataDir,
+      env,
+      uid: zk.uid,
+      gid: zk.gid,
+      detached: true,
+      stdio: ['ignore', fd, fd],
+    });
+    closeSync(fd);
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.once('spawn', () => resolve(child.pid!));
+      child.once('error', (err) =>
+        reject(new ZkfError('COMMAND_FAILED', `cannot start zkServer.sh: ${err.message}`, { cause: err })),
       );
     });
-  });
-}
-
-/** Record which files a server (re)started with, for restartNeeded after an interrupted deploy. */
-async function recordStart(state: StateFile, zk: ZooKeeperState): Promise<void> {
-  const files = [zk.cfgFile, zk.javaEnvFile, path.join(zk.dataDir, 'myid')];
-  const [cfg, env, myid] = await Promise.all(files.map((f) => readFileOr(f)));
-  await state.update({ zookeeper: { ...zk, startedWith: configHash(cfg ?? '', env ?? '', myid ?? '') } });
-}
-
-export async function stopServer(zk: ZooKeeperState, signal?: AbortSignal): Promise<boolean> {
-  const pid = await serverPid(zk.dataDir);
-  if (!pid) return false;
-  await zkServerSh(zk, 'stop', signal);
-  // zkServer.sh stop returns before the JVM is gone: wait on the pid.
-  for (let i = 0; i < 600 && pidAlive(pid); i++) await sleep(50, undefined, { signal });
-  if (pidAlive(pid)) throw new ZkfError('TIMEOUT', `ZooKeeper (pid ${pid}) did not exit 30 s after zkServer.sh stop`);
-  return true;
-}
-
-export async function startServer(state: StateFile, zk: ZooKeeperState, signal?: AbortSignal): Promise<boolean> {
-  if (await serverPid(zk.dataDir)) return false;
-  // zkServer.sh trusts `kill -0` on the pid file: a killed server not yet reaped (a zombie) or a recycled
-  // pid makes it say "already running" and start nothing. The pid file is ours to judge: remove it.
-  await fs.rm(pidFileOf(zk), { force: true });
-  await recordStart(state, zk);
-  await fs.mkdir(zk.logDir, { recursive: true });
-  await zkServerSh(zk, 'start', signal);
-  killPoint('start.after-script');
-  if (!(await serverPid(zk.dataDir))) {
-    const tail = await logTail(zk, 20);
-    throw new ZkfError('COMMAND_FAILED', `zkServer.sh start returned but no server is running; log tail:\n${tail}`);
+    child.on('exit', (code, signal) => this.exits.set(pid, exitReason(code, signal)));
+    child.unref();
+    await fs.writeFile(pidFileOf(zk), `${pid}\n`, { mode: 0o644 });
+    return pid;
   }
-  return true;
+
+  /** SIGTERM (a clean shutdown), then SIGKILL after 30 s; waits until the process is gone. */
+  async stop(zk: ZooKeeperState, signal?: AbortSignal): Promise<boolean> {
+    const pid = await this.pid(zk);
+    if (!pid) return false;
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 600 && pidAlive(pid); i++) await sleep(50, undefined, { signal });
+    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 100 && pidAlive(pid); i++) await sleep(50, undefined, { signal });
+    await fs.rm(pidFileOf(zk), { force: true });
+    return true;
+  }
 }

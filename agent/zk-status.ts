@@ -1,20 +1,25 @@
 import { isServing } from '../shared/zk-mode';
 import type { ZooKeeperStatus } from '../shared/proto-types/zkfleet/v1/ZooKeeperStatus';
 import { fourLetterWord, parseMntr, parseSrvr, type SrvrInfo } from './four-letter';
-import type { StateFile } from './state';
-import { logTail, serverPid } from './zk-process';
+import type { StateFile, ZooKeeperState } from './state';
+import { logTail } from './zk-process';
+import { serverPid } from './zk-runners';
+import { unitState } from './zk-systemd';
 
-/** Mode and figures from the four-letter words (no JVM started), the pid, and a log tail when not serving. */
+/** Mode and figures from the four-letter words (no JVM started), the pid, supervision, a log tail when down. */
 export async function zooKeeperStatus(state: StateFile, logTailLines = 0): Promise<ZooKeeperStatus> {
   const zk = (await state.read()).zookeeper;
   if (!zk) return { mode: 'not_configured' };
-  const pid = await serverPid(zk.dataDir);
+  const [pid, supervision] = await Promise.all([serverPid(zk), supervisionOf(zk)]);
   const status: ZooKeeperStatus = {
     mode: 'down',
     pid,
     myid: zk.myid,
     clientAddress: `${zk.clientHost}:${zk.clientPort}`,
+    ...supervision,
   };
+  // A backoff is the wait of a server that should run and does not: a running one has none to show.
+  if (pid) status.backoffMs = 0;
   const [srvr, mntr] = await Promise.allSettled([
     fourLetterWord(zk.clientHost, zk.clientPort, 'srvr'),
     fourLetterWord(zk.clientHost, zk.clientPort, 'mntr'),
@@ -24,6 +29,23 @@ export async function zooKeeperStatus(state: StateFile, logTailLines = 0): Promi
   if (mntr.status === 'fulfilled') Object.assign(status, fromMntr(parseMntr(mntr.value)));
   if (logTailLines && !isServing(status.mode)) status.logTail = await logTail(zk, logTailLines);
   return status;
+}
+
+/** What the supervisor keeps and what it had to do; under systemd, systemd's own count and last exit. */
+async function supervisionOf(zk: ZooKeeperState): Promise<ZooKeeperStatus> {
+  const common = { desired: zk.desired ?? '', supervisor: zk.supervisor, user: zk.user };
+  if (zk.supervisor === 'systemd') {
+    const u = await unitState().catch(() => undefined);
+    return { ...common, restarts: u?.restarts ?? 0, lastExit: u?.lastExit ?? '' };
+  }
+  const backoffMs = Math.max(0, (zk.nextAttemptAt ?? 0) - Date.now());
+  return {
+    ...common,
+    restarts: zk.restarts ?? 0,
+    lastExit: zk.lastExit ?? '',
+    lastExitLog: zk.lastExitLog ?? '',
+    backoffMs,
+  };
 }
 
 function fromSrvr(s: SrvrInfo): ZooKeeperStatus {

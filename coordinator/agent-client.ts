@@ -194,6 +194,25 @@ export class AgentConnection {
     });
   }
 
+  /** The server's log: its last lines, then (follow) what it writes, until the signal fires. */
+  zooKeeperLog(
+    req: { lines: number; follow: boolean },
+    onData: (b: Buffer) => void,
+    o: CallOptions = {},
+  ): Promise<void> {
+    const call = this.client.ZooKeeperLog(req, this.opts({ timeoutMs: req.follow ? 7 * 86_400_000 : 30_000, ...o }));
+    return this.serverStream(
+      call,
+      o.signal,
+      'log',
+      (ev) => {
+        if (ev.data?.length) onData(ev.data);
+        return undefined;
+      },
+      true,
+    ).then(() => undefined);
+  }
+
   /**
    * A server stream whose events go to `take` as they come; `take` returns the final value when an event
    * carries it. Cancelled with the signal; a stream that ends without the final value is an error.
@@ -203,6 +222,7 @@ export class AgentConnection {
     signal: AbortSignal | undefined,
     what: string,
     take: (ev: Ev) => R | undefined,
+    endsWithoutResult = false,
   ): Promise<R> {
     return new Promise((resolve, reject) => {
       let last: R | undefined;
@@ -217,7 +237,7 @@ export class AgentConnection {
       });
       call.on('end', () => {
         signal?.removeEventListener('abort', onAbort);
-        if (last !== undefined) resolve(last);
+        if (last !== undefined || endsWithoutResult) resolve(last as R);
         else reject(new ZkfError('INTERNAL', `${what} stream ended without a result`, { host: this.name }));
       });
     });

@@ -85,6 +85,20 @@ const zookeeperSchema = z.strictObject({
   jvmFlags: z.string().regex(JVM_FLAGS, 'JVM flags may not hold quotes, $, backticks or line breaks').default(''),
   /** A deploy refuses to write to a host whose dataDir or dataLogDir has less free space than this. */
   minFreeMB: z.number().int().min(0).default(ZK.minFreeMB),
+  /** Who keeps the server running: the agent, or a zookeeper.service unit of systemd's. */
+  supervisor: z.enum(['agent', 'systemd']).default(ZK.supervisor),
+  user: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a user name such as zookeeper (or root)')
+    .default(ZK.user),
+  heapMB: z.number().int().min(64, 'must be at least 64').optional(),
+  logs: z
+    .strictObject({
+      maxSizeMB: z.number().min(0.01).max(10_240).default(ZK.logMaxSizeMB),
+      keep: z.number().int().min(1).max(100).default(ZK.logKeep),
+      level: z.enum(['ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE']).default(ZK.logLevel),
+    })
+    .prefault({}),
   extra: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
 });
 

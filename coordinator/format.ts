@@ -15,3 +15,19 @@ export function age(ms: number): string {
   if (ms < 7_200_000) return `${Math.round(ms / 60_000)}m`;
   return `${Math.round(ms / 3_600_000)}h`;
 }
+
+/** Splits a byte stream into lines and prefixes each with the host, so interleaved output stays readable. */
+export function prefixer(host: string, width: number, out: NodeJS.WritableStream) {
+  let rest = '';
+  return {
+    write(b: Buffer) {
+      const lines = (rest + b.toString('utf8')).split('\n');
+      rest = lines.pop() ?? '';
+      for (const l of lines) out.write(`${host.padEnd(width)} | ${l}\n`);
+    },
+    end() {
+      if (rest) out.write(`${host.padEnd(width)} | ${rest}\n`);
+      rest = '';
+    },
+  };
+}

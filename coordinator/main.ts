@@ -7,6 +7,8 @@ import { registerPki } from './cli/pki';
 import { registerStatus } from './cli/status';
 import { registerExec } from './cli/exec';
 import { registerServe } from './cli/serve';
+import { registerLogs } from './cli/logs';
+import { registerServerControl } from './cli/server-control';
 
 const program = new Command('coordinator')
   .description('zkfleet coordinator: deliver and run a ZooKeeper ensemble from one file')
@@ -22,6 +24,7 @@ Getting started:
   coordinator deploy ensemble.yaml                   # the runbook, end to end
   coordinator status ensemble.yaml                   # quorum, leader, modes
   coordinator exec ensemble.yaml -- uptime           # ad-hoc, audited, on every host
+  coordinator logs ensemble.yaml --follow            # the servers' logs, without ssh
   coordinator serve --config coordinator.yaml        # health reports from the agents
 
 Exit codes: 0 success, 1 error, 2 partial (some hosts failed), 64 usage.`,
@@ -35,6 +38,8 @@ registerBootstrap(program);
 registerDeploy(program);
 registerStatus(program);
 registerExec(program);
+registerLogs(program);
+registerServerControl(program);
 registerServe(program);
 
 program.parseAsync().catch((err) => {

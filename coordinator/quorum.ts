@@ -153,3 +153,18 @@ export function backBlocker(target: ServerRef, servers: ServerRef[], statuses: S
 export function crashed<T extends ServerRef>(servers: T[], statuses: Statuses): T[] {
   return servers.filter((s) => statusOf(statuses, s.name)?.mode === 'down');
 }
+
+/**
+ * Why stopping `targets` together would cost the quorum, or undefined: the voters serving without them
+ * must still be a quorum (a one-voter ensemble can only be stopped with an outage).
+ */
+export function stopSetBlocker(targets: ServerRef[], servers: ServerRef[], statuses: Statuses): string | undefined {
+  const voters = servers.filter((s) => !s.observer).length;
+  if (voters <= 1) return undefined;
+  const names = new Set(targets.map((t) => t.name));
+  const left = servers.filter((s) => !names.has(s.name) && isVotingNow(statuses, s)).length;
+  const quorum = quorumSize(voters);
+  if (left >= quorum) return undefined;
+  const why = `(quorum ${quorum}; not serving now: ${notServing(servers, statuses)})`;
+  return `stopping ${[...names].join(', ')} would leave ${left} of ${voters} voters serving ${why}`;
+}

@@ -25,6 +25,13 @@ export interface HostStatus {
   error?: string;
   freeDataBytes?: number;
   diskWarning?: string;
+  /** Supervision: what the server should be doing, and what its supervisor had to do. */
+  desired?: string;
+  supervisor?: string;
+  user?: string;
+  restarts?: number;
+  lastExit?: string;
+  backoffMs?: number;
 }
 
 export interface StatusResult {
@@ -126,6 +133,12 @@ function hostStatus(e: Ensemble, h: HostSpec, myid: number | undefined, g: Gathe
     drift: r?.drift,
     freeDataBytes: disks[0]?.freeBytes,
     diskWarning: low ? `disk almost full under ${low}` : undefined,
+    desired: ok?.desired || undefined,
+    supervisor: ok?.supervisor || undefined,
+    user: ok?.user || undefined,
+    restarts: ok?.restarts ?? undefined,
+    lastExit: ok?.lastExit || undefined,
+    backoffMs: ok?.backoffMs || undefined,
   };
 }
 
@@ -153,8 +166,19 @@ export function renderStatus(s: StatusResult): string {
   return `${head}\n${body}\nregistry  ${s.registry}\n${problems}`;
 }
 
+/** What supervision says of a host: a stop on purpose, restarts and why, a backing-off crash loop. */
+function supervisionNote(h: HostStatus): string {
+  if (h.desired === 'stopped') return 'stopped on purpose (coordinator start brings it back)';
+  const parts: string[] = [];
+  if (h.restarts)
+    parts.push(`restarted ${h.restarts}× by the ${h.supervisor ?? 'agent'} (last stop: ${h.lastExit ?? '?'})`);
+  if (h.backoffMs) parts.push(`crash loop: next start in ${Math.ceil(h.backoffMs / 1000)} s`);
+  return parts.join('; ');
+}
+
 function notes(h: HostStatus): string {
   return [
+    supervisionNote(h),
     h.reportAgeMs !== undefined ? `report ${age(h.reportAgeMs)} ago` : '',
     h.drift?.length ? `DRIFT: ${h.drift.join(', ')}` : '',
     h.diskWarning ?? '',

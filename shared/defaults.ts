@@ -24,7 +24,22 @@ export const ZOOKEEPER_DEFAULTS = Object.freeze({
   adminServerPort: 8080,
   /** A deploy refuses a host with less free space under dataDir/dataLogDir; status warns below it. */
   minFreeMB: 256,
+  supervisor: 'agent' as const,
+  user: 'zookeeper',
+  logMaxSizeMB: 100,
+  logKeep: 10,
+  logLevel: 'INFO' as const,
+  /** Without zookeeper.heapMB: a quarter of the host's memory, at least 256 MB, at most 2 GB. */
+  heapFraction: 0.25,
+  heapMinMB: 256,
+  heapCapMB: 2048,
 });
+
+/** The heap a server gets on a host with `memoryBytes` when the file does not say. */
+export function defaultHeapMB(memoryBytes: number): number {
+  const quarter = Math.floor((memoryBytes * ZOOKEEPER_DEFAULTS.heapFraction) / 2 ** 20);
+  return Math.max(ZOOKEEPER_DEFAULTS.heapMinMB, Math.min(ZOOKEEPER_DEFAULTS.heapCapMB, quarter));
+}
 
 /** Below either, a disk is "low": the fraction is for large disks, the floor for small ones. */
 export const LOW_DISK = Object.freeze({ freeFraction: 0.05 });
@@ -45,5 +60,7 @@ export const AGENT_DEFAULTS = Object.freeze({
   /** Shortens ZooKeeper's election back-off after an outage from ~60 s to a few seconds. */
   jvmFlags: '-Dzookeeper.fastleader.maxNotificationInterval=5000',
   maxExecOutputBytes: 16 * 1024 * 1024,
+  /** The server's rotated log and console output, outside the versioned trees (an upgrade keeps them). */
+  zookeeperLogDir: '/var/log/zookeeper',
   dnsAnswerTimeoutMs: 10_000,
 });

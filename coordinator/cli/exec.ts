@@ -5,6 +5,7 @@ import path from 'node:path';
 import { asZkfError, usageError } from '../../shared/errors';
 import { loadEnsemble, ROLES, type Ensemble, type HostSpec } from '../ensemble';
 import { Fleet, mapLimit } from '../fleet';
+import { prefixer } from '../format';
 import { collect, EXIT, fail, interruptSignal, positiveInt, writeJson } from './common';
 
 export interface ExecHostResult {
@@ -26,22 +27,6 @@ interface ExecOptions {
   shell?: boolean;
   json?: boolean;
   stateDir?: string;
-}
-
-/** Splits a byte stream into lines and prefixes each with the host, so interleaved output stays readable. */
-function prefixer(host: string, width: number, out: NodeJS.WritableStream) {
-  let rest = '';
-  return {
-    write(b: Buffer) {
-      const lines = (rest + b.toString('utf8')).split('\n');
-      rest = lines.pop() ?? '';
-      for (const l of lines) out.write(`${host.padEnd(width)} | ${l}\n`);
-    },
-    end() {
-      if (rest) out.write(`${host.padEnd(width)} | ${rest}\n`);
-      rest = '';
-    },
-  };
 }
 
 export function registerExec(program: Command): void {

@@ -17,7 +17,12 @@ function touchedHosts(run: DeployRun): HostSpec[] {
  * Why a host cannot be deployed to, from its facts, or undefined: another agent answering at its address,
  * a full disk under dataDir/dataLogDir, a role whose capability the agent lacks.
  */
-export function hostReadiness(h: HostSpec, f: Facts__Output, minFreeMB: number): ZkfError | undefined {
+export function hostReadiness(
+  h: HostSpec,
+  f: Facts__Output,
+  z: { minFreeMB: number; heapMB?: number },
+): ZkfError | undefined {
+  const { minFreeMB } = z;
   if (f.name !== h.name) {
     return new ZkfError('PERMISSION_DENIED', `the agent at ${h.agent} is "${f.name}", not "${h.name}"`);
   }
@@ -32,6 +37,13 @@ export function hostReadiness(h: HostSpec, f: Facts__Output, minFreeMB: number):
     const free = `${(full.freeBytes / 1e6).toFixed(0)} MB free, a deploy needs ${minFreeMB} MB (zookeeper.minFreeMB)`;
     const why = 'ZooKeeper stops serving when it cannot write its transaction log. Free space first';
     return new ZkfError('DISK_FULL', `disk full under ${full.path} (${full.mount}): ${free}; ${why}`);
+  }
+  const memoryMB = Math.floor(Number(f.memoryTotalBytes) / 2 ** 20);
+  if (h.roles.includes('zookeeper') && z.heapMB && z.heapMB > memoryMB) {
+    return new ZkfError(
+      'INVALID_ARGUMENT',
+      `zookeeper.heapMB ${z.heapMB} is more than the host's memory (${memoryMB} MB)`,
+    );
   }
   const missing = h.roles.filter((r) => !f.capabilities.includes(r));
   if (missing.length) {
@@ -69,7 +81,7 @@ async function factsOf(run: DeployRun, h: HostSpec) {
     jdkInstallDir: e.spec.jdk.installDir,
   };
   const f = await a.facts(req, { signal });
-  const refused = hostReadiness(h, f, z.minFreeMB);
+  const refused = hostReadiness(h, f, z);
   if (refused) throw refused;
   run.facts.set(h.name, f);
   const versions = `JDK ${f.jdkVersion || '-'}, ZooKeeper ${f.zookeeperVersion || '-'} (${f.zookeeperMode})`;

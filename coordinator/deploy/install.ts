@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { JDK_DEFAULTS, ZOOKEEPER_DEFAULTS } from '../../shared/defaults';
+import { defaultHeapMB, JDK_DEFAULTS, ZOOKEEPER_DEFAULTS } from '../../shared/defaults';
 import type { ConfigureZooKeeperRequest } from '../../shared/proto-types/zkfleet/v1/ConfigureZooKeeperRequest';
 import type { StepResult__Output } from '../../shared/proto-types/zkfleet/v1/StepResult';
 import type { Ensemble, HostSpec } from '../ensemble';
@@ -15,6 +15,7 @@ export function configureRequest(
   zk: HostSpec[],
   myids: Record<string, number>,
   dryRun: boolean,
+  memoryBytes: number,
 ): ConfigureZooKeeperRequest {
   const z = e.spec.zookeeper;
   const servers = zk.map((s) => ({
@@ -43,6 +44,12 @@ export function configureRequest(
     extra: z.extra,
     jvmFlags: z.jvmFlags,
     javaHome: path.posix.join(e.spec.jdk.installDir, JDK_DEFAULTS.linkName),
+    user: z.user,
+    supervisor: z.supervisor,
+    heapMb: z.heapMB ?? defaultHeapMB(memoryBytes),
+    logMaxSizeKb: Math.max(1, Math.round(z.logs.maxSizeMB * 1024)),
+    logKeep: z.logs.keep,
+    logLevel: z.logs.level,
     dryRun,
   };
 }
@@ -91,7 +98,11 @@ async function configureHost(run: DeployRun, h: HostSpec): Promise<void> {
     : () =>
         run.fleet
           .agent(h)
-          .configureZooKeeper(configureRequest(run.e, h, run.zk, run.myids, run.dryRun), { signal: run.signal });
+          .configureZooKeeper(configureRequest(run.e, h, run.zk, run.myids, run.dryRun, memoryOf(run, h)), {
+            signal: run.signal,
+          });
   const r = await run.hostStep(h, 'configure', configure);
   if (r) run.configured.set(h.name, r);
 }
+
+const memoryOf = (run: DeployRun, h: HostSpec) => Number(run.facts.get(h.name)!.memoryTotalBytes);

@@ -19,6 +19,12 @@ export function lowDiskOf(report: HealthReport__Output): string | undefined {
   return lowDisk(report.disks, ZOOKEEPER_DEFAULTS.minFreeMB);
 }
 
+function restartDetail(r: HealthReport__Output): string {
+  const z = r.zookeeper!;
+  const by = `ZooKeeper started again by the ${z.supervisor || 'agent'} (restart ${z.restarts})`;
+  return `${by}: it had stopped: ${z.lastExit || 'unknown'}`;
+}
+
 /**
  * The latest report per host and the events between them (up, stale, mode, drift, disk). Reports are taken
  * in memory at once; the file copy (reports.json, written atomically) follows within a second, and events
@@ -86,21 +92,29 @@ export class HealthStore {
     if (!prev) this.event(report.name, 'up', `first report (mode ${report.zookeeper?.mode ?? '?'})`);
     else if (prev.stale)
       this.event(report.name, 'up', `reporting again after ${Math.round((now - prev.receivedAtMs) / 1000)} s`);
-    if (prev) {
-      const [a, b] = [prev.report.zookeeper?.mode, report.zookeeper?.mode];
-      if (a !== b) this.event(report.name, 'mode', `${a} → ${b}`);
-      const [da, db] = [prev.report.drift.join(', '), report.drift.join(', ')];
-      if (da !== db) this.event(report.name, 'drift', db || 'drift resolved');
-      const [la, lb] = [lowDiskOf(prev.report), lowDiskOf(report)];
-      if (!!la !== !!lb) this.event(report.name, 'disk', lb ? `low disk: ${lb}` : 'disk space back');
-    } else {
-      if (report.drift.length) this.event(report.name, 'drift', report.drift.join(', '));
-      const low = lowDiskOf(report);
-      if (low) this.event(report.name, 'disk', `low disk: ${low}`);
-    }
+    if (prev) this.changes(prev.report, report);
+    else this.firstReport(report);
     this.hosts.set(report.name, { name: report.name, receivedAtMs: now, stale: false, report });
     this.dirty = true;
     return now;
+  }
+
+  /** The events between a host's last report and this one. */
+  private changes(a: HealthReport__Output, b: HealthReport__Output): void {
+    const [ma, mb] = [a.zookeeper?.mode, b.zookeeper?.mode];
+    if (ma !== mb) this.event(b.name, 'mode', `${ma} → ${mb}`);
+    const [da, db] = [a.drift.join(', '), b.drift.join(', ')];
+    if (da !== db) this.event(b.name, 'drift', db || 'drift resolved');
+    const [la, lb] = [lowDiskOf(a), lowDiskOf(b)];
+    if (!!la !== !!lb) this.event(b.name, 'disk', lb ? `low disk: ${lb}` : 'disk space back');
+    const [ra, rb] = [a.zookeeper?.restarts ?? 0, b.zookeeper?.restarts ?? 0];
+    if (rb > ra) this.event(b.name, 'restart', restartDetail(b));
+  }
+
+  private firstReport(r: HealthReport__Output): void {
+    if (r.drift.length) this.event(r.name, 'drift', r.drift.join(', '));
+    const low = lowDiskOf(r);
+    if (low) this.event(r.name, 'disk', `low disk: ${low}`);
   }
 
   private sweep(): void {

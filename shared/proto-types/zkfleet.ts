@@ -21,6 +21,7 @@ import type { HasArtifactRequest as _zkfleet_v1_HasArtifactRequest, HasArtifactR
 import type { HealthReport as _zkfleet_v1_HealthReport, HealthReport__Output as _zkfleet_v1_HealthReport__Output } from './zkfleet/v1/HealthReport';
 import type { HostView as _zkfleet_v1_HostView, HostView__Output as _zkfleet_v1_HostView__Output } from './zkfleet/v1/HostView';
 import type { InstallRequest as _zkfleet_v1_InstallRequest, InstallRequest__Output as _zkfleet_v1_InstallRequest__Output } from './zkfleet/v1/InstallRequest';
+import type { LogChunk as _zkfleet_v1_LogChunk, LogChunk__Output as _zkfleet_v1_LogChunk__Output } from './zkfleet/v1/LogChunk';
 import type { NetInterface as _zkfleet_v1_NetInterface, NetInterface__Output as _zkfleet_v1_NetInterface__Output } from './zkfleet/v1/NetInterface';
 import type { ReportAck as _zkfleet_v1_ReportAck, ReportAck__Output as _zkfleet_v1_ReportAck__Output } from './zkfleet/v1/ReportAck';
 import type { Resolution as _zkfleet_v1_Resolution, Resolution__Output as _zkfleet_v1_Resolution__Output } from './zkfleet/v1/Resolution';
@@ -31,6 +32,7 @@ import type { UploadArtifactReply as _zkfleet_v1_UploadArtifactReply, UploadArti
 import type { UpsertDnsRecordsRequest as _zkfleet_v1_UpsertDnsRecordsRequest, UpsertDnsRecordsRequest__Output as _zkfleet_v1_UpsertDnsRecordsRequest__Output } from './zkfleet/v1/UpsertDnsRecordsRequest';
 import type { View as _zkfleet_v1_View, View__Output as _zkfleet_v1_View__Output } from './zkfleet/v1/View';
 import type { ViewRequest as _zkfleet_v1_ViewRequest, ViewRequest__Output as _zkfleet_v1_ViewRequest__Output } from './zkfleet/v1/ViewRequest';
+import type { ZooKeeperLogRequest as _zkfleet_v1_ZooKeeperLogRequest, ZooKeeperLogRequest__Output as _zkfleet_v1_ZooKeeperLogRequest__Output } from './zkfleet/v1/ZooKeeperLogRequest';
 import type { ZooKeeperServer as _zkfleet_v1_ZooKeeperServer, ZooKeeperServer__Output as _zkfleet_v1_ZooKeeperServer__Output } from './zkfleet/v1/ZooKeeperServer';
 import type { ZooKeeperServiceReply as _zkfleet_v1_ZooKeeperServiceReply, ZooKeeperServiceReply__Output as _zkfleet_v1_ZooKeeperServiceReply__Output } from './zkfleet/v1/ZooKeeperServiceReply';
 import type { ZooKeeperServiceRequest as _zkfleet_v1_ZooKeeperServiceRequest, ZooKeeperServiceRequest__Output as _zkfleet_v1_ZooKeeperServiceRequest__Output } from './zkfleet/v1/ZooKeeperServiceRequest';
@@ -68,6 +70,7 @@ export interface ProtoGrpcType {
       HealthReport: MessageTypeDefinition<_zkfleet_v1_HealthReport, _zkfleet_v1_HealthReport__Output>
       HostView: MessageTypeDefinition<_zkfleet_v1_HostView, _zkfleet_v1_HostView__Output>
       InstallRequest: MessageTypeDefinition<_zkfleet_v1_InstallRequest, _zkfleet_v1_InstallRequest__Output>
+      LogChunk: MessageTypeDefinition<_zkfleet_v1_LogChunk, _zkfleet_v1_LogChunk__Output>
       NetInterface: MessageTypeDefinition<_zkfleet_v1_NetInterface, _zkfleet_v1_NetInterface__Output>
       ReportAck: MessageTypeDefinition<_zkfleet_v1_ReportAck, _zkfleet_v1_ReportAck__Output>
       Resolution: MessageTypeDefinition<_zkfleet_v1_Resolution, _zkfleet_v1_Resolution__Output>
@@ -78,6 +81,7 @@ export interface ProtoGrpcType {
       UpsertDnsRecordsRequest: MessageTypeDefinition<_zkfleet_v1_UpsertDnsRecordsRequest, _zkfleet_v1_UpsertDnsRecordsRequest__Output>
       View: MessageTypeDefinition<_zkfleet_v1_View, _zkfleet_v1_View__Output>
       ViewRequest: MessageTypeDefinition<_zkfleet_v1_ViewRequest, _zkfleet_v1_ViewRequest__Output>
+      ZooKeeperLogRequest: MessageTypeDefinition<_zkfleet_v1_ZooKeeperLogRequest, _zkfleet_v1_ZooKeeperLogRequest__Output>
       ZooKeeperMode: EnumTypeDefinition
       ZooKeeperServer: MessageTypeDefinition<_zkfleet_v1_ZooKeeperServer, _zkfleet_v1_ZooKeeperServer__Output>
       ZooKeeperServiceReply: MessageTypeDefinition<_zkfleet_v1_ZooKeeperServiceReply, _zkfleet_v1_ZooKeeperServiceReply__Output>

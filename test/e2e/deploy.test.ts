@@ -10,7 +10,7 @@ import { connectZk } from '../../coordinator/zk-client';
 import { certPaths, pkiPaths } from '../../shared/pki';
 import { loadTls } from '../../shared/tls';
 import { cli, withSandbox } from '../helpers';
-import { ensembleYaml, killOnHost, RUNBOOK_HOSTS } from '../sandbox/sandbox';
+import { ensembleYaml, RUNBOOK_HOSTS } from '../sandbox/sandbox';
 import { sh } from '../sandbox/sh';
 
 const SERVING = new Set(['leader', 'follower']);
@@ -194,12 +194,14 @@ test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { 
   );
 
   await t.test(
-    'killing the leader: status shows the new leader; a deploy brings the old one back as follower, others untouched',
+    'the leader stopped on purpose: status shows the new leader; a deploy brings it back as follower, others untouched',
     async () => {
       const st = await Promise.all(agents.map((a) => a.zooKeeperStatus()));
       const li = st.findIndex((s) => s.mode === 'leader');
       const oldLeader = zk[li].name;
-      await killOnHost(zk[li], st[li].pid);
+      // A stop the coordinator asks for: the agent's supervisor leaves it stopped (a kill it would undo).
+      const stop = await cli(['stop', file, '--host', oldLeader]);
+      assert.equal(stop.code, 0, stop.stderr);
       let status: StatusResult | undefined;
       const deadline = Date.now() + 30_000;
       while (Date.now() < deadline) {

@@ -17,6 +17,7 @@ import {
   agentLog,
   agentUnit,
   ensembleYaml,
+  killAgent,
   killOnHost,
   onHost,
   restartAgent,
@@ -305,6 +306,86 @@ test(
         await waitFor(() => tcpOpen(cut!.address, 7443), 15_000, 'the cut host back');
         const again = await converged();
         assert.ok(again.result.hosts.find((h) => h.name === leader.name)!.restarted, 'the re-run finished the roll');
+      },
+    );
+
+    const pidOf = async (h: SandboxState['hosts'][number]) =>
+      Number(
+        (
+          await fs.readFile(path.join(h.root, 'data/zookeeper/data/zookeeper_server.pid'), 'utf8').catch(() => '0')
+        ).trim(),
+      );
+    await t.test(
+      'a JVM killed during a roll while supervised: started again once, the roll goes on; every server restarted',
+      async () => {
+        await writeFile(2600);
+        const seen = new Map(sb.hosts.map((h) => [h.name, new Set<number>()]));
+        let stop = false;
+        const sampler = (async () => {
+          while (!stop) {
+            for (const h of sb.hosts) {
+              const p = await pidOf(h);
+              if (p) seen.get(h.name)!.add(p);
+            }
+            await sleep(100);
+          }
+        })();
+        let victim = '';
+        const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
+          const p = spawn(process.execPath, [COORDINATOR, 'deploy', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+          let err = '';
+          p.stderr!.on('data', (c) => {
+            err += c;
+            // The first server back from its restart is killed again at once.
+            const back = sb.hosts.find((h) => new RegExp(`${h.name}\\s+restart changed`).test(err));
+            if (!victim && back) {
+              victim = back.name;
+              void pidOf(back).then((pid) => killOnHost(back, pid));
+            }
+          });
+          p.on('exit', (code) => resolve({ code: code ?? -1, stderr: err }));
+        });
+        await sleep(3000);
+        stop = true;
+        await sampler;
+        assert.ok(victim);
+        assert.equal(r.code, 0, r.stderr.slice(-3000));
+        const st = await statuses();
+        assert.deepEqual(st.map((x) => x.mode).sort(), ['follower', 'follower', 'leader']);
+        for (const h of sb.hosts) {
+          assert.match(await fs.readFile(path.join(h.root, 'opt/zookeeper/conf/zoo.cfg'), 'utf8'), /^tickTime=2600$/m);
+          // Before, after its restart, and (the victim) after the kill: started again once, not twice.
+          assert.equal(
+            seen.get(h.name)!.size,
+            h.name === victim ? 3 : 2,
+            `${h.name}: ${[...seen.get(h.name)!].join(' ')}`,
+          );
+        }
+        tally.rollsInterrupted++;
+      },
+    );
+
+    await t.test(
+      'the agent and its JVM killed together: the agent comes back by systemd, the server by the agent',
+      async () => {
+        const pid = await pidOf(h21);
+        await killAgent(h21);
+        await killOnHost(h21, pid);
+        await waitFor(
+          async () => {
+            const st = await statuses().catch(() => undefined);
+            return (
+              !!st &&
+              st
+                .map((x) => x.mode)
+                .sort()
+                .join() === 'follower,follower,leader' &&
+              (await pidOf(h21)) !== pid
+            );
+          },
+          30_000,
+          'the ensemble whole without any coordinator command',
+        );
       },
     );
 

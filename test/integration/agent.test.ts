@@ -125,6 +125,12 @@ test("agent over mTLS: the runbook's host work, refusals, DNS and exec", { timeo
       autopurgeSnapRetainCount: 3,
       autopurgePurgeInterval: 24,
       javaHome: '/usr/java/jdk',
+      user: 'zookeeper',
+      supervisor: 'agent',
+      heapMb: 256,
+      logMaxSizeKb: 10_240,
+      logKeep: 3,
+      logLevel: 'INFO',
       servers: zk.map((s, j) => ({ id: j + 1, host: s.address, quorumPort: 2888, electionPort: 3888 })),
     });
     const round = () =>

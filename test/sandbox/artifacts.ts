@@ -61,16 +61,20 @@ if [ -f "$ZOOCFGDIR/java.env" ]; then . "$ZOOCFGDIR/java.env"; fi
 if [ "x$ZOOCFG" = "x" ]; then ZOOCFG="zoo.cfg"; fi
 ZOOCFG="$ZOOCFGDIR/$ZOOCFG"
 if [ "x$ZOO_LOG_DIR" = "x" ]; then ZOO_LOG_DIR="$ZOOKEEPER_PREFIX/logs"; fi
+if [ "x$ZOO_LOG_FILE" = "x" ]; then ZOO_LOG_FILE="zookeeper.log"; fi
 if [ "x$ZOO_LOG4J_PROP" = "x" ]; then ZOO_LOG4J_PROP="INFO,CONSOLE"; fi
 if [ "x$JAVA_HOME" != "x" ] && [ -x "$JAVA_HOME/bin/java" ]; then JAVA="$JAVA_HOME/bin/java"; else JAVA="$(command -v java)"; fi
+# The conf directory first: the logging configuration (log4j.properties or logback.xml) is found there.
 CLASSPATH="$ZOOCFGDIR:$ZOOKEEPER_PREFIX/lib/*:$CLASSPATH"
-JVMFLAGS="$JVMFLAGS -Dzookeeper.root.logger=$ZOO_LOG4J_PROP -Dlog4j.configuration=file:$ZOOCFGDIR/log4j.properties"
-export ZOOCFGDIR ZOOCFG ZOO_LOG_DIR ZOO_LOG4J_PROP JAVA CLASSPATH
+export ZOOCFGDIR ZOOCFG ZOO_LOG_DIR ZOO_LOG_FILE ZOO_LOG4J_PROP JAVA CLASSPATH
 `;
 
-/** ZooKeeper 3.8.0 as zookeeper-3.8.0/{bin,conf,lib}: Debian's scripts and jars, our zkEnv.sh. */
+/**
+ * ZooKeeper 3.8.0 as upstream ships it, zookeeper-3.8.0/{bin,conf,lib} logging through logback: Debian's
+ * scripts and jars (its zookeeper is built against the slf4j API), logback-classic, our zkEnv.sh.
+ */
 export function zookeeperTarball(): Promise<Artifact> {
-  return cached('zookeeper-3.8.0.tar.gz', async (out, work) => {
+  return cached('zookeeper-3.8.0-logback.tar.gz', async (out, work) => {
     const top = path.join(work, 'zookeeper-3.8.0');
     await fs.mkdir(path.join(top, 'bin'), { recursive: true });
     await fs.mkdir(path.join(top, 'conf'), { recursive: true });
@@ -79,7 +83,6 @@ export function zookeeperTarball(): Promise<Artifact> {
       await fs.copyFile(`/usr/share/zookeeper/bin/${s}`, path.join(top, 'bin', s));
     await fs.writeFile(path.join(top, 'bin', 'zkEnv.sh'), ZK_ENV, { mode: 0o755 });
     for (const s of ['zkServer.sh', 'zkCli.sh', 'zkCleanup.sh']) await fs.chmod(path.join(top, 'bin', s), 0o755);
-    await fs.copyFile('/etc/zookeeper/conf_example/log4j.properties', path.join(top, 'conf', 'log4j.properties'));
     await fs.writeFile(
       path.join(top, 'conf', 'zoo_sample.cfg'),
       'tickTime=2000\ninitLimit=10\nsyncLimit=5\ndataDir=/tmp/zookeeper\nclientPort=2181\n',
@@ -94,8 +97,8 @@ export function zookeeperTarball(): Promise<Artifact> {
     const jars = [
       '/usr/share/java/zookeeper.jar',
       ...cp,
-      '/usr/share/java/log4j-1.2.jar',
-      '/usr/share/java/slf4j-log4j12.jar',
+      '/usr/share/java/logback-classic.jar',
+      '/usr/share/java/logback-core.jar',
       '/usr/share/java/servlet-api.jar',
     ];
     for (const jar of jars) {

@@ -355,6 +355,7 @@ zookeeper:
   initLimit: 10
   syncLimit: 5
   serverName: "zk{myid}"
+  heapMB: 256
   myids: {}
   extra: {}
 ${dns ? `dns: { host: ${dns.name}, zone: ${ZONE}, zoneFile: /var/named/${ZONE}.zone }\n` : ''}${imageSection(state)}${extra}`;

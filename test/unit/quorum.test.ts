@@ -8,6 +8,7 @@ import {
   quorumSize,
   rollOrder,
   stopBlocker,
+  stopSetBlocker,
   type ServerRef,
   type Statuses,
 } from '../../coordinator/quorum';
@@ -152,5 +153,14 @@ test('crashed: the agent answers and the process is gone; unreachable hosts are 
   assert.deepEqual(
     c.map((s) => s.name),
     ['a'],
+  );
+});
+
+test('a stop of several servers: allowed while the rest keep a quorum', () => {
+  const st = statuses('a:follower b:leader:4 c:follower d:follower e:follower');
+  assert.equal(stopSetBlocker(five.slice(0, 2), five, st), undefined);
+  assert.match(
+    stopSetBlocker(five.slice(0, 3), five, st) ?? '',
+    /stopping a, b, c would leave 2 of 5 voters serving \(quorum 3/,
   );
 });

@@ -13,11 +13,13 @@ import type { FactsRequest as _zkfleet_v1_FactsRequest, FactsRequest__Output as 
 import type { HasArtifactReply as _zkfleet_v1_HasArtifactReply, HasArtifactReply__Output as _zkfleet_v1_HasArtifactReply__Output } from '../../zkfleet/v1/HasArtifactReply';
 import type { HasArtifactRequest as _zkfleet_v1_HasArtifactRequest, HasArtifactRequest__Output as _zkfleet_v1_HasArtifactRequest__Output } from '../../zkfleet/v1/HasArtifactRequest';
 import type { InstallRequest as _zkfleet_v1_InstallRequest, InstallRequest__Output as _zkfleet_v1_InstallRequest__Output } from '../../zkfleet/v1/InstallRequest';
+import type { LogChunk as _zkfleet_v1_LogChunk, LogChunk__Output as _zkfleet_v1_LogChunk__Output } from '../../zkfleet/v1/LogChunk';
 import type { ResolveReply as _zkfleet_v1_ResolveReply, ResolveReply__Output as _zkfleet_v1_ResolveReply__Output } from '../../zkfleet/v1/ResolveReply';
 import type { ResolveRequest as _zkfleet_v1_ResolveRequest, ResolveRequest__Output as _zkfleet_v1_ResolveRequest__Output } from '../../zkfleet/v1/ResolveRequest';
 import type { StepResult as _zkfleet_v1_StepResult, StepResult__Output as _zkfleet_v1_StepResult__Output } from '../../zkfleet/v1/StepResult';
 import type { UploadArtifactReply as _zkfleet_v1_UploadArtifactReply, UploadArtifactReply__Output as _zkfleet_v1_UploadArtifactReply__Output } from '../../zkfleet/v1/UploadArtifactReply';
 import type { UpsertDnsRecordsRequest as _zkfleet_v1_UpsertDnsRecordsRequest, UpsertDnsRecordsRequest__Output as _zkfleet_v1_UpsertDnsRecordsRequest__Output } from '../../zkfleet/v1/UpsertDnsRecordsRequest';
+import type { ZooKeeperLogRequest as _zkfleet_v1_ZooKeeperLogRequest, ZooKeeperLogRequest__Output as _zkfleet_v1_ZooKeeperLogRequest__Output } from '../../zkfleet/v1/ZooKeeperLogRequest';
 import type { ZooKeeperServiceReply as _zkfleet_v1_ZooKeeperServiceReply, ZooKeeperServiceReply__Output as _zkfleet_v1_ZooKeeperServiceReply__Output } from '../../zkfleet/v1/ZooKeeperServiceReply';
 import type { ZooKeeperServiceRequest as _zkfleet_v1_ZooKeeperServiceRequest, ZooKeeperServiceRequest__Output as _zkfleet_v1_ZooKeeperServiceRequest__Output } from '../../zkfleet/v1/ZooKeeperServiceRequest';
 import type { ZooKeeperStatus as _zkfleet_v1_ZooKeeperStatus, ZooKeeperStatus__Output as _zkfleet_v1_ZooKeeperStatus__Output } from '../../zkfleet/v1/ZooKeeperStatus';
@@ -149,6 +151,17 @@ export interface AgentClient extends grpc.Client {
   upsertDnsRecords(argument: _zkfleet_v1_UpsertDnsRecordsRequest, callback: grpc.requestCallback<_zkfleet_v1_StepResult__Output>): grpc.ClientUnaryCall;
   
   /**
+   * The server's log: its last lines, then (follow) what it writes, until the caller cancels.
+   */
+  ZooKeeperLog(argument: _zkfleet_v1_ZooKeeperLogRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_zkfleet_v1_LogChunk__Output>;
+  ZooKeeperLog(argument: _zkfleet_v1_ZooKeeperLogRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_zkfleet_v1_LogChunk__Output>;
+  /**
+   * The server's log: its last lines, then (follow) what it writes, until the caller cancels.
+   */
+  zooKeeperLog(argument: _zkfleet_v1_ZooKeeperLogRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_zkfleet_v1_LogChunk__Output>;
+  zooKeeperLog(argument: _zkfleet_v1_ZooKeeperLogRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_zkfleet_v1_LogChunk__Output>;
+  
+  /**
    * start / stop / restart through the distribution's zkServer.sh.
    */
   ZooKeeperService(argument: _zkfleet_v1_ZooKeeperServiceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_ZooKeeperServiceReply__Output>): grpc.ClientUnaryCall;
@@ -223,6 +236,11 @@ export interface AgentHandlers extends grpc.UntypedServiceImplementation {
   UpsertDnsRecords: grpc.handleUnaryCall<_zkfleet_v1_UpsertDnsRecordsRequest__Output, _zkfleet_v1_StepResult>;
   
   /**
+   * The server's log: its last lines, then (follow) what it writes, until the caller cancels.
+   */
+  ZooKeeperLog: grpc.handleServerStreamingCall<_zkfleet_v1_ZooKeeperLogRequest__Output, _zkfleet_v1_LogChunk>;
+  
+  /**
    * start / stop / restart through the distribution's zkServer.sh.
    */
   ZooKeeperService: grpc.handleUnaryCall<_zkfleet_v1_ZooKeeperServiceRequest__Output, _zkfleet_v1_ZooKeeperServiceReply>;
@@ -245,6 +263,7 @@ export interface AgentDefinition extends grpc.ServiceDefinition {
   Resolve: MethodDefinition<_zkfleet_v1_ResolveRequest, _zkfleet_v1_ResolveReply, _zkfleet_v1_ResolveRequest__Output, _zkfleet_v1_ResolveReply__Output>
   UploadArtifact: MethodDefinition<_zkfleet_v1_ArtifactChunk, _zkfleet_v1_UploadArtifactReply, _zkfleet_v1_ArtifactChunk__Output, _zkfleet_v1_UploadArtifactReply__Output>
   UpsertDnsRecords: MethodDefinition<_zkfleet_v1_UpsertDnsRecordsRequest, _zkfleet_v1_StepResult, _zkfleet_v1_UpsertDnsRecordsRequest__Output, _zkfleet_v1_StepResult__Output>
+  ZooKeeperLog: MethodDefinition<_zkfleet_v1_ZooKeeperLogRequest, _zkfleet_v1_LogChunk, _zkfleet_v1_ZooKeeperLogRequest__Output, _zkfleet_v1_LogChunk__Output>
   ZooKeeperService: MethodDefinition<_zkfleet_v1_ZooKeeperServiceRequest, _zkfleet_v1_ZooKeeperServiceReply, _zkfleet_v1_ZooKeeperServiceRequest__Output, _zkfleet_v1_ZooKeeperServiceReply__Output>
   ZooKeeperStatus: MethodDefinition<_zkfleet_v1_ZooKeeperStatusRequest, _zkfleet_v1_ZooKeeperStatus, _zkfleet_v1_ZooKeeperStatusRequest__Output, _zkfleet_v1_ZooKeeperStatus__Output>
 }

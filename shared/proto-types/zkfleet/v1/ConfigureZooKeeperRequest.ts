@@ -34,9 +34,33 @@ export interface ConfigureZooKeeperRequest {
    */
   'jvmFlags'?: (string);
   /**
-   * logical path of the JDK link; default /usr/java/jdk
+   * logical path of the JDK link
    */
   'javaHome'?: (string);
+  /**
+   * the system user the server runs as (created when missing); root allowed
+   */
+  'user'?: (string);
+  /**
+   * agent (the agent keeps it running) | systemd (a zookeeper.service unit)
+   */
+  'supervisor'?: (string);
+  /**
+   * -Xms/-Xmx
+   */
+  'heapMb'?: (number);
+  /**
+   * the server log rotates at this size ...
+   */
+  'logMaxSizeKb'?: (number);
+  /**
+   * ... keeping this many files
+   */
+  'logKeep'?: (number);
+  /**
+   * INFO, DEBUG, WARN ...
+   */
+  'logLevel'?: (string);
 }
 
 export interface ConfigureZooKeeperRequest__Output {
@@ -71,7 +95,31 @@ export interface ConfigureZooKeeperRequest__Output {
    */
   'jvmFlags': (string);
   /**
-   * logical path of the JDK link; default /usr/java/jdk
+   * logical path of the JDK link
    */
   'javaHome': (string);
+  /**
+   * the system user the server runs as (created when missing); root allowed
+   */
+  'user': (string);
+  /**
+   * agent (the agent keeps it running) | systemd (a zookeeper.service unit)
+   */
+  'supervisor': (string);
+  /**
+   * -Xms/-Xmx
+   */
+  'heapMb': (number);
+  /**
+   * the server log rotates at this size ...
+   */
+  'logMaxSizeKb': (number);
+  /**
+   * ... keeping this many files
+   */
+  'logKeep': (number);
+  /**
+   * INFO, DEBUG, WARN ...
+   */
+  'logLevel': (string);
 }

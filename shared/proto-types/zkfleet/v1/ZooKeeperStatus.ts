@@ -25,6 +25,34 @@ export interface ZooKeeperStatus {
   'openFds'?: (number);
   'quorumSize'?: (number);
   'mode'?: (_zkfleet_v1_ZooKeeperMode);
+  /**
+   * Supervision: what the agent keeps the server at, and what it had to do.
+   */
+  'desired'?: (string);
+  /**
+   * agent | systemd
+   */
+  'supervisor'?: (string);
+  /**
+   * times the server was started again after it stopped by itself
+   */
+  'restarts'?: (number);
+  /**
+   * how it last stopped by itself: "exit 1", "killed by SIGKILL" ...
+   */
+  'lastExit'?: (string);
+  /**
+   * the tail of its log when it did
+   */
+  'lastExitLog'?: (string);
+  /**
+   * the wait before the next start attempt (a crash loop backs off)
+   */
+  'backoffMs'?: (number);
+  /**
+   * the user the server process runs as
+   */
+  'user'?: (string);
 }
 
 export interface ZooKeeperStatus__Output {
@@ -49,4 +77,32 @@ export interface ZooKeeperStatus__Output {
   'openFds': (number);
   'quorumSize': (number);
   'mode': (_zkfleet_v1_ZooKeeperMode__Output);
+  /**
+   * Supervision: what the agent keeps the server at, and what it had to do.
+   */
+  'desired': (string);
+  /**
+   * agent | systemd
+   */
+  'supervisor': (string);
+  /**
+   * times the server was started again after it stopped by itself
+   */
+  'restarts': (number);
+  /**
+   * how it last stopped by itself: "exit 1", "killed by SIGKILL" ...
+   */
+  'lastExit': (string);
+  /**
+   * the tail of its log when it did
+   */
+  'lastExitLog': (string);
+  /**
+   * the wait before the next start attempt (a crash loop backs off)
+   */
+  'backoffMs': (number);
+  /**
+   * the user the server process runs as
+   */
+  'user': (string);
 }

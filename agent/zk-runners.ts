@@ -1,0 +1,12 @@
+import type { Supervisor, ZooKeeperState } from './state';
+import { AgentRunner } from './zk-process';
+import { SystemdRunner } from './zk-systemd';
+
+/** The two ways a server is kept running on a host (`zookeeper.supervisor`), one instance each. */
+export const agentRunner = new AgentRunner();
+export const systemdRunner = new SystemdRunner();
+
+/** The running server's pid, asked of whichever supervisor started it. */
+export function serverPid(zk: ZooKeeperState, by: Supervisor = zk.startedBy ?? zk.supervisor): Promise<number> {
+  return by === 'systemd' ? systemdRunner.pid() : agentRunner.pid(zk);
+}
