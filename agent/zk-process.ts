@@ -146,6 +146,8 @@ export class AgentRunner {
     child.on('exit', (code, signal) => this.exits.set(pid, exitReason(code, signal)));
     child.unref();
     await fs.writeFile(pidFileOf(zk), `${pid}\n`, { mode: 0o644 });
+    // In the server's own directory, the server's own file (zkServer.sh stop, run as it, removes it).
+    await fs.chown(pidFileOf(zk), zk.uid, zk.gid);
     return pid;
   }
 

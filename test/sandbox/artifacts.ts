@@ -128,3 +128,74 @@ export function jmxAgentJar(): Promise<Artifact> {
     await sh(`${jdk}/jar`, ['cfm', out, path.join(work, 'MANIFEST.MF'), '-C', path.join(work, 'classes'), '.']);
   });
 }
+
+/**
+ * Packages of Debian bullseye (the release before this machine's), fetched with apt through a sources list
+ * and state of their own (the machine's apt configuration is not touched) and unpacked with dpkg -x.
+ */
+async function bullseye(packages: string[]): Promise<string> {
+  const base = path.join(CACHE_DIR, 'bullseye');
+  const root = path.join(base, 'root');
+  const done = path.join(base, `.${packages.join('+').replace(/[^A-Za-z0-9.+-]/g, '_')}`);
+  if (existsSync(done)) return root;
+  for (const d of ['lists/partial', 'archives/partial', 'cache', 'debs', 'root']) await fs.mkdir(path.join(base, d), { recursive: true });
+  await fs.writeFile(path.join(base, 'sources.list'), 'deb http://deb.debian.org/debian bullseye main\n');
+  const o = [
+    `Dir::Etc::SourceList=${path.join(base, 'sources.list')}`,
+    'Dir::Etc::SourceParts=/dev/null',
+    `Dir::State::Lists=${path.join(base, 'lists')}`,
+    `Dir::Cache=${path.join(base, 'cache')}`,
+    `Dir::Cache::Archives=${path.join(base, 'archives')}`,
+  ].flatMap((x) => ['-o', x]);
+  await sh('apt-get', [...o, 'update', '-qq'], { timeoutMs: 300_000 });
+  await sh('apt-get', [...o, 'download', ...packages], { cwd: path.join(base, 'debs'), timeoutMs: 600_000 });
+  for (const deb of await fs.readdir(path.join(base, 'debs'))) await sh('dpkg', ['-x', path.join(base, 'debs', deb), root]);
+  await fs.writeFile(done, new Date().toISOString());
+  return root;
+}
+
+const ZK34 = '3.4.13-6+deb11u1';
+
+/**
+ * ZooKeeper 3.4.13 (the runbook's generation) as zookeeper-3.4.13/{bin,conf,lib}: bullseye's jar and
+ * scripts, this machine's log4j 1.2 and slf4j jars, our zkEnv.sh. It logs through log4j.
+ */
+export function zookeeper34Tarball(): Promise<Artifact> {
+  return cached('zookeeper-3.4.13.tar.gz', async (out, work) => {
+    const src = await bullseye([`zookeeper=${ZK34}`, `libzookeeper-java=${ZK34}`]);
+    const top = path.join(work, 'zookeeper-3.4.13');
+    for (const d of ['bin', 'conf', 'lib']) await fs.mkdir(path.join(top, d), { recursive: true });
+    for (const f of ['zkServer.sh', 'zkCli.sh']) {
+      await fs.copyFile(path.join(src, 'usr/share/zookeeper/bin', f), path.join(top, 'bin', f));
+      await fs.chmod(path.join(top, 'bin', f), 0o755);
+    }
+    await fs.writeFile(path.join(top, 'bin', 'zkEnv.sh'), ZK_ENV, { mode: 0o755 });
+    const jars = [path.join(src, 'usr/share/java/zookeeper-3.4.13.jar'), ...['log4j-1.2.jar', 'slf4j-api.jar', 'slf4j-log4j12.jar'].map((j) => `/usr/share/java/${j}`)];
+    for (const jar of jars) await fs.copyFile(await fs.realpath(jar), path.join(top, 'lib', path.basename(await fs.realpath(jar))));
+    await pack(work, 'zookeeper-3.4.13', out);
+  });
+}
+
+/** A ZooKeeper "3.8.1" whose server cannot start (its jars are missing): what a bad tarball looks like. */
+export function brokenZookeeperTarball(): Promise<Artifact> {
+  return cached('zookeeper-3.8.1-broken.tar.gz', async (out, work) => {
+    const good = await zookeeperTarball();
+    await sh('tar', ['-xzf', good.path, '-C', work]);
+    await fs.rename(path.join(work, 'zookeeper-3.8.0'), path.join(work, 'zookeeper-3.8.1'));
+    await fs.rm(path.join(work, 'zookeeper-3.8.1', 'lib'), { recursive: true });
+    await fs.mkdir(path.join(work, 'zookeeper-3.8.1', 'lib'));
+    await pack(work, 'zookeeper-3.8.1', out);
+  });
+}
+
+/** OpenJDK 11 from bullseye as a vendor tarball (jdk-11/): the JDK the ensemble starts on before an upgrade. */
+export function jdk11Tarball(): Promise<Artifact> {
+  return cached('jdk-11-linux-x64.tar.gz', async (out, work) => {
+    const src = await bullseye(['openjdk-11-jre-headless']);
+    const dir = path.join(work, 'jdk-11');
+    // The package's links point into its /etc: resolved inside the unpacked tree, dangling ones dropped.
+    await sh('sh', ['-c', 'cd "$1" && cp -rL --preserve=mode usr/lib/jvm/java-11-openjdk-amd64 "$2"', 'copy', src, dir], { allowFail: true });
+    if (!existsSync(path.join(dir, 'bin', 'java'))) throw new Error('could not assemble the JDK 11 tarball from bullseye');
+    await pack(work, 'jdk-11', out);
+  });
+}
