@@ -32,7 +32,9 @@ test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { 
     Promise.all(
       zk.map(async (h) =>
         // A server stopped on purpose has no pid file: 0.
-        Number(await fs.readFile(path.join(h.root, 'data/zookeeper/data/zookeeper_server.pid'), 'utf8').catch(() => '0')),
+        Number(
+          await fs.readFile(path.join(h.root, 'data/zookeeper/data/zookeeper_server.pid'), 'utf8').catch(() => '0'),
+        ),
       ),
     );
   const deployJson = async (...args: string[]) => {

@@ -138,7 +138,8 @@ async function bullseye(packages: string[]): Promise<string> {
   const root = path.join(base, 'root');
   const done = path.join(base, `.${packages.join('+').replace(/[^A-Za-z0-9.+-]/g, '_')}`);
   if (existsSync(done)) return root;
-  for (const d of ['lists/partial', 'archives/partial', 'cache', 'debs', 'root']) await fs.mkdir(path.join(base, d), { recursive: true });
+  for (const d of ['lists/partial', 'archives/partial', 'cache', 'debs', 'root'])
+    await fs.mkdir(path.join(base, d), { recursive: true });
   await fs.writeFile(path.join(base, 'sources.list'), 'deb http://deb.debian.org/debian bullseye main\n');
   const o = [
     `Dir::Etc::SourceList=${path.join(base, 'sources.list')}`,
@@ -149,7 +150,8 @@ async function bullseye(packages: string[]): Promise<string> {
   ].flatMap((x) => ['-o', x]);
   await sh('apt-get', [...o, 'update', '-qq'], { timeoutMs: 300_000 });
   await sh('apt-get', [...o, 'download', ...packages], { cwd: path.join(base, 'debs'), timeoutMs: 600_000 });
-  for (const deb of await fs.readdir(path.join(base, 'debs'))) await sh('dpkg', ['-x', path.join(base, 'debs', deb), root]);
+  for (const deb of await fs.readdir(path.join(base, 'debs')))
+    await sh('dpkg', ['-x', path.join(base, 'debs', deb), root]);
   await fs.writeFile(done, new Date().toISOString());
   return root;
 }
@@ -170,8 +172,12 @@ export function zookeeper34Tarball(): Promise<Artifact> {
       await fs.chmod(path.join(top, 'bin', f), 0o755);
     }
     await fs.writeFile(path.join(top, 'bin', 'zkEnv.sh'), ZK_ENV, { mode: 0o755 });
-    const jars = [path.join(src, 'usr/share/java/zookeeper-3.4.13.jar'), ...['log4j-1.2.jar', 'slf4j-api.jar', 'slf4j-log4j12.jar'].map((j) => `/usr/share/java/${j}`)];
-    for (const jar of jars) await fs.copyFile(await fs.realpath(jar), path.join(top, 'lib', path.basename(await fs.realpath(jar))));
+    const jars = [
+      path.join(src, 'usr/share/java/zookeeper-3.4.13.jar'),
+      ...['log4j-1.2.jar', 'slf4j-api.jar', 'slf4j-log4j12.jar'].map((j) => `/usr/share/java/${j}`),
+    ];
+    for (const jar of jars)
+      await fs.copyFile(await fs.realpath(jar), path.join(top, 'lib', path.basename(await fs.realpath(jar))));
     await pack(work, 'zookeeper-3.4.13', out);
   });
 }
@@ -194,8 +200,13 @@ export function jdk11Tarball(): Promise<Artifact> {
     const src = await bullseye(['openjdk-11-jre-headless']);
     const dir = path.join(work, 'jdk-11');
     // The package's links point into its /etc: resolved inside the unpacked tree, dangling ones dropped.
-    await sh('sh', ['-c', 'cd "$1" && cp -rL --preserve=mode usr/lib/jvm/java-11-openjdk-amd64 "$2"', 'copy', src, dir], { allowFail: true });
-    if (!existsSync(path.join(dir, 'bin', 'java'))) throw new Error('could not assemble the JDK 11 tarball from bullseye');
+    await sh(
+      'sh',
+      ['-c', 'cd "$1" && cp -rL --preserve=mode usr/lib/jvm/java-11-openjdk-amd64 "$2"', 'copy', src, dir],
+      { allowFail: true },
+    );
+    if (!existsSync(path.join(dir, 'bin', 'java')))
+      throw new Error('could not assemble the JDK 11 tarball from bullseye');
     await pack(work, 'jdk-11', out);
   });
 }
