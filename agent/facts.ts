@@ -10,7 +10,7 @@ import type { Host } from './host';
 import { PROTOCOL_VERSION, VERSION } from '../shared/version';
 import { installedVersion } from './install';
 import type { StateFile } from './state';
-import { holdsData, readMyid } from './zk-process';
+import { dataFiles, holdsData, readMyid } from './zk-process';
 import { zooKeeperStatus } from './zk-status';
 
 let osInfo: Promise<si.Systeminformation.OsData> | undefined;
@@ -44,7 +44,7 @@ export async function gatherFacts(host: Host, state: StateFile, req: FactsReques
   osInfo ??= (require('systeminformation') as typeof si).osInfo();
   const version = (dir: string, link: string) => (dir ? installedVersion(host, path.posix.join(dir, link)) : '');
   const dataDirs = [req.dataDir, req.dataLogDir].filter(Boolean);
-  const [info, status, jdk, zk, myid, hasData, disks] = await Promise.all([
+  const [info, status, jdk, zk, myid, hasData, disks, files] = await Promise.all([
     osInfo,
     zooKeeperStatus(state),
     version(req.jdkInstallDir, JDK_DEFAULTS.linkName),
@@ -52,6 +52,7 @@ export async function gatherFacts(host: Host, state: StateFile, req: FactsReques
     req.dataDir ? readMyid(host.path(req.dataDir)) : 0,
     holdsData(...dataDirs.map((d) => host.path(d))),
     Promise.all(dataDirs.map((d) => diskOf(host.path(d), d))),
+    dataFiles(...dataDirs.map((d) => host.path(d))),
   ]);
   return {
     name: host.config.name,
@@ -73,6 +74,8 @@ export async function gatherFacts(host: Host, state: StateFile, req: FactsReques
     zookeeperMode: status.mode,
     myid,
     dataDirHasData: hasData,
+    dataDirHasSnapshot: files.snapshot,
+    dataDirHasTxnlog: files.txnlog,
     agentVersion: VERSION,
     protocolVersion: PROTOCOL_VERSION,
   };

@@ -1,45 +1,43 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ZkfError } from '../shared/errors';
 import { killPoint } from '../shared/fault';
-import { flipSymlink, readFileOr, syncDir, writeFileAtomic } from '../shared/fs-atomic';
+import { readFileOr, syncDir, writeFileAtomic } from '../shared/fs-atomic';
 import type { StepResult } from '../shared/proto-types/zkfleet/v1/StepResult';
 import type { ArtifactStore } from './artifacts';
 import type { Host } from './host';
+import { zookeeperVersionFromName } from '../shared/names';
 import { required } from './request-guard';
+import type { ProductKind, StateFile } from './state';
+import {
+  findTree,
+  flipTo,
+  linkTarget,
+  MARKER,
+  pruneTrees,
+  readMarker,
+  recordActivation,
+  type Marker,
+  type ProductPlace,
+} from './trees';
 import { extractToTemp, sweepLeftovers } from './unpack';
+import { serverPid } from './zk-runners';
 
 const run = promisify(execFile);
-const MARKER = '.zkfleet-artifact.json';
 
-export interface Marker {
-  sha256: string;
-  version: string;
-  installedAt: string;
-}
-
-export async function readMarker(dir: string): Promise<Marker | undefined> {
-  const text = await readFileOr(path.join(dir, MARKER));
-  try {
-    return text ? (JSON.parse(text) as Marker) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export { readMarker, type Marker };
 
 interface Product {
+  kind: ProductKind;
   what: string;
   /** Directory name for the unpacked tree (from the archive's top directory). */
   targetName(top: string): string;
   /** Version of an unpacked tree; throws when the tree is not the product. */
   version(dir: string, top: string): Promise<string>;
-  /** Extra idempotent work after the link points at the new tree. */
+  /** Extra idempotent work after the link points at a tree. */
   after?(host: Host, linkPath: string, dryRun: boolean): Promise<string | undefined>;
-  /** Carried over from the tree the link pointed at before (zoo.cfg, so an upgrade keeps its config). */
-  carryOver?: string[];
 }
 
 interface InstallReq {
@@ -49,109 +47,136 @@ interface InstallReq {
   dryRun: boolean;
 }
 
-/** Where a product's link is and what it points at now. */
-interface Current {
-  installDir: string;
-  linkPath: string;
-  logicalLink: string;
-  target?: string;
-  dir?: string;
-  marker?: Marker;
-}
+type Place = ProductPlace & { logicalLink: string };
 
-async function currentInstall(host: Host, req: InstallReq): Promise<Current> {
+function placeOf(host: Host, req: InstallReq): Place {
   const installDir = host.path(required(req.installDir, 'installDir'));
   const linkName = required(req.linkName, 'linkName');
   if (!/^[A-Za-z0-9._-]+$/.test(linkName)) {
     throw new ZkfError('INVALID_ARGUMENT', `link name "${linkName}" is not a plain file name`);
   }
-  const linkPath = path.join(installDir, linkName);
-  const target = await fs.readlink(linkPath).catch(() => undefined);
-  const dir = target ? path.resolve(installDir, target) : undefined;
-  const marker = dir ? await readMarker(dir) : undefined;
-  return { installDir, linkPath, logicalLink: path.posix.join(req.installDir, linkName), target, dir, marker };
+  return {
+    installDir,
+    linkPath: path.join(installDir, linkName),
+    logicalLink: path.posix.join(req.installDir, linkName),
+  };
 }
 
 /**
- * Unpack a stored tarball under installDir/<versioned name> and flip installDir/<link> to it. A marker in
- * the tree records the artifact digest: same digest, nothing to do. The new tree is unpacked in a temp
- * directory and renamed in; the link is flipped with a rename: a crash leaves the old or the new version.
+ * A stored tarball installed under installDir/<versioned name>. No server running: the link flips at once. A
+ * server running from another tree: the new tree is staged beside it and becomes current at that server's
+ * restart (its turn in a roll), so no server ever runs half on one tree and half on another. The same
+ * digest again: nothing to do (and a tree staged for another one is dropped).
  */
 async function installTarball(
   host: Host,
   store: ArtifactStore,
+  state: StateFile,
   product: Product,
   req: InstallReq,
   signal?: AbortSignal,
 ): Promise<StepResult> {
-  const cur = await currentInstall(host, req);
-  if (cur.marker && cur.marker.sha256 === req.sha256) {
-    const extra = product.after ? await product.after(host, cur.linkPath, req.dryRun) : undefined;
-    const same = `${cur.logicalLink} -> ${cur.target} (${product.what} ${cur.marker.version}) unchanged`;
-    return { changed: !!extra, description: extra ?? same, version: cur.marker.version, path: cur.logicalLink };
-  }
-  const archive = await store.require(req.sha256);
-  if (req.dryRun) {
-    const now = cur.marker ? ` (now ${cur.marker.version})` : '';
-    const what = `${product.what} ${req.sha256.slice(0, 12)}…`;
-    return {
-      changed: true,
-      description: `would unpack ${what} and point ${cur.logicalLink} at it${now}`,
-      path: cur.logicalLink,
-    };
-  }
-  const { name, version } = await unpackTree(product, archive, req.sha256, cur, signal);
-  await flipSymlink(name, cur.linkPath);
-  const extra = product.after ? await product.after(host, cur.linkPath, false) : undefined;
-  const where = `${path.posix.join(req.installDir, name)}, ${cur.logicalLink} -> ${name}`;
+  const place = placeOf(host, req);
+  const current = await linkTarget(place);
+  const marker = current ? await readMarker(path.join(place.installDir, current)) : undefined;
+  if (marker?.sha256 === req.sha256) return unchanged(host, state, product, place, current!, marker, req.dryRun);
+  const running = !!current && (await serverRunning(state));
+  const existing = await findTree(place.installDir, req.sha256);
+  if (!existing) await store.require(req.sha256);
+  if (req.dryRun) return plan(product, place.logicalLink, req.sha256, marker, existing, running);
+  const name =
+    existing ?? (await unpackTree(product, await store.require(req.sha256), req.sha256, place.installDir, signal));
+  const version = (await readMarker(path.join(place.installDir, name)))!.version;
+  if (running) return stage(state, product, place, name, version, marker?.version ?? current!);
+  await flipTo(state, product.kind, place, name);
+  await recordActivation(state);
+  await pruneTrees(host, state, product.kind);
+  const extra = product.after ? await product.after(host, place.linkPath, false) : undefined;
+  const how = existing ? `kept tree ${name}` : `${product.what} ${version} unpacked to ${name}`;
   return {
     changed: true,
-    description: `unpacked ${product.what} ${version} to ${where}${extra ? `; ${extra}` : ''}`,
+    description: `${how}, ${place.logicalLink} -> ${name}${extra ? `; ${extra}` : ''}`,
     version,
-    path: cur.logicalLink,
+    path: place.logicalLink,
   };
 }
 
-/** Extract, check, mark and rename the tree into place under its versioned name (not linked yet). */
-async function unpackTree(product: Product, archive: string, sha256: string, cur: Current, signal?: AbortSignal) {
-  await sweepLeftovers(cur.installDir);
-  const { tmp, top } = await extractToTemp(archive, cur.installDir, signal);
+/** The tree waits beside the current one for the server's restart (its turn in the roll). */
+async function stage(state: StateFile, product: Product, place: Place, name: string, version: string, beside: string) {
+  const tree = { installDir: place.installDir, linkPath: place.linkPath, pending: name };
+  await state.update((s) => ({ trees: { ...s.trees, [product.kind]: tree } }));
+  const description = `${product.what} ${version} staged as ${name} beside ${beside}: current at the server's restart`;
+  return { changed: true, restartNeeded: true, description, version, path: place.logicalLink };
+}
+
+async function serverRunning(state: StateFile): Promise<boolean> {
+  const zk = (await state.read()).zookeeper;
+  return !!zk && (await serverPid(zk)) > 0;
+}
+
+async function unchanged(
+  host: Host,
+  state: StateFile,
+  product: Product,
+  place: Place,
+  current: string,
+  marker: Marker,
+  dryRun: boolean,
+) {
+  const known = (await state.read()).trees?.[product.kind];
+  const dropped = known?.pending;
+  const tree = { installDir: place.installDir, linkPath: place.linkPath };
+  const recorded = known?.installDir === tree.installDir && known.linkPath === tree.linkPath && !dropped;
+  if (!dryRun && !recorded) await state.update((s) => ({ trees: { ...s.trees, [product.kind]: tree } }));
+  const extra = product.after ? await product.after(host, place.linkPath, dryRun) : undefined;
+  const same = `${place.logicalLink} -> ${current} (${product.what} ${marker.version}) unchanged`;
+  const drop = dropped ? `; the staged ${dropped} is not wanted any more` : '';
+  return {
+    changed: !!extra || !!dropped,
+    description: (extra ?? same) + drop,
+    version: marker.version,
+    path: place.logicalLink,
+  };
+}
+
+function plan(
+  product: Product,
+  logicalLink: string,
+  sha256: string,
+  marker: Marker | undefined,
+  existing: string | undefined,
+  running: boolean,
+): StepResult {
+  const what = existing ? `the kept tree ${existing}` : `${product.what} ${sha256.slice(0, 12)}…`;
+  const now = marker ? ` (now ${marker.version})` : '';
+  const how = running
+    ? `stage ${what} for the server's restart${now}`
+    : `unpack ${what} and point ${logicalLink} at it${now}`;
+  return { changed: true, restartNeeded: running, description: `would ${how}`, path: logicalLink };
+}
+
+/** Extract, check, mark and rename the tree into place under a free versioned name (not linked yet). */
+async function unpackTree(product: Product, archive: string, sha256: string, installDir: string, signal?: AbortSignal) {
+  await sweepLeftovers(installDir);
+  const { tmp, top } = await extractToTemp(archive, installDir, signal);
   killPoint(`install-${product.what.toLowerCase()}.extracted`);
   try {
     const unpacked = path.join(tmp, top);
     const version = await product.version(unpacked, top);
-    const name = product.targetName(top);
-    await carryOver(product, cur.dir, unpacked);
     const marker: Marker = { sha256, version, installedAt: new Date().toISOString() };
     await fs.writeFile(path.join(unpacked, MARKER), JSON.stringify(marker) + '\n');
-    await renameIntoPlace(unpacked, path.join(cur.installDir, name));
+    // Another build under the same name (which may be running) is never replaced: this one takes a new name.
+    const base = product.targetName(top);
+    const taken = !!(await fs.lstat(path.join(installDir, base)).catch(() => undefined));
+    const name = taken ? `${base}-${sha256.slice(0, 8)}` : base;
+    await fs.rm(path.join(installDir, name), { recursive: true, force: true });
+    await fs.rename(unpacked, path.join(installDir, name));
+    await syncDir(installDir);
     killPoint(`install-${product.what.toLowerCase()}.renamed`);
-    return { name, version };
+    return name;
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
   }
-}
-
-async function carryOver(product: Product, fromDir: string | undefined, toDir: string): Promise<void> {
-  if (!fromDir) return;
-  for (const rel of product.carryOver ?? []) {
-    const old = await fs.readFile(path.join(fromDir, rel)).catch(() => undefined);
-    if (old) await fs.writeFile(path.join(toDir, rel), old);
-  }
-}
-
-async function renameIntoPlace(unpacked: string, target: string): Promise<void> {
-  const parent = path.dirname(target);
-  if (await fs.lstat(target).catch(() => undefined)) {
-    // Same version name, other content: swap the trees; the old one is removed after the rename.
-    const old = path.join(parent, `.zkf-old-${randomBytes(4).toString('hex')}`);
-    await fs.rename(target, old);
-    await fs.rename(unpacked, target);
-    await fs.rm(old, { recursive: true, force: true });
-  } else {
-    await fs.rename(unpacked, target);
-  }
-  await syncDir(parent);
 }
 
 export async function javaVersion(javaBin: string): Promise<string> {
@@ -170,6 +195,7 @@ export async function javaVersion(javaBin: string): Promise<string> {
 const PROFILE = '/etc/profile.d/zkfleet-java.sh';
 
 const jdk: Product = {
+  kind: 'jdk',
   what: 'JDK',
   targetName: (top) => top,
   version: async (dir) => {
@@ -192,34 +218,37 @@ const jdk: Product = {
   },
 };
 
-export function zookeeperVersionFromName(top: string): string | undefined {
-  return /^(?:apache-)?zookeeper-(\d+\.\d+\.\d+[^/]*?)(?:-bin)?$/.exec(top)?.[1];
-}
-
 const zookeeper: Product = {
+  kind: 'zookeeper',
   what: 'ZooKeeper',
   targetName: (top) => `zookeeper-${zookeeperVersionFromName(top)}`,
   version: async (dir, top) => {
     const version = zookeeperVersionFromName(top);
-    if (!version)
-      throw new ZkfError(
-        'UNSAFE_ARCHIVE',
-        `the archive's top directory "${top}" is not zookeeper-<version> or apache-zookeeper-<version>-bin`,
-      );
+    if (!version) {
+      const why = `the archive's top directory "${top}" is not zookeeper-<version> or apache-zookeeper-<version>-bin`;
+      throw new ZkfError('UNSAFE_ARCHIVE', why);
+    }
     if (!(await fs.stat(path.join(dir, 'bin', 'zkServer.sh')).catch(() => undefined))) {
       throw new ZkfError('UNSAFE_ARCHIVE', 'the archive has no bin/zkServer.sh: is it a ZooKeeper binary tarball?');
     }
     return version;
   },
-  carryOver: ['conf/zoo.cfg'],
 };
 
-export function installJdk(host: Host, store: ArtifactStore, req: InstallReq, signal?: AbortSignal) {
-  return installTarball(host, store, jdk, req, signal);
+export const PRODUCTS: Record<ProductKind, Product> = { jdk, zookeeper };
+
+export function installJdk(host: Host, store: ArtifactStore, state: StateFile, req: InstallReq, signal?: AbortSignal) {
+  return installTarball(host, store, state, jdk, req, signal);
 }
 
-export function installZooKeeper(host: Host, store: ArtifactStore, req: InstallReq, signal?: AbortSignal) {
-  return installTarball(host, store, zookeeper, req, signal);
+export function installZooKeeper(
+  host: Host,
+  store: ArtifactStore,
+  state: StateFile,
+  req: InstallReq,
+  signal?: AbortSignal,
+) {
+  return installTarball(host, store, state, zookeeper, req, signal);
 }
 
 /** Version recorded by the marker of the tree a link points at, or '' when zkfleet did not install it. */

@@ -11,6 +11,7 @@ import { gatherFacts } from './facts';
 import type { Host } from './host';
 import { buildImage } from './image';
 import { installJdk, installZooKeeper } from './install';
+import { lease } from './lease';
 import { releaseMemory } from './memory';
 import { RequestGuard, type RpcCounter } from './request-guard';
 import type { StateFile } from './state';
@@ -40,13 +41,13 @@ export function agentHandlers({ host, state, store, metrics }: AgentParts): Agen
         (e: grpc.ServiceError) => cb(e),
       );
     },
-    InstallJdk: g.unary('InstallJdk', 'zookeeper', (req, signal) => installJdk(host, store, req, signal)),
+    InstallJdk: g.unary('InstallJdk', 'zookeeper', (req, signal) => installJdk(host, store, state, req, signal)),
     InstallZooKeeper: g.unary('InstallZooKeeper', 'zookeeper', (req, signal) =>
-      installZooKeeper(host, store, req, signal),
+      installZooKeeper(host, store, state, req, signal),
     ),
     ConfigureZooKeeper: g.unary('ConfigureZooKeeper', 'zookeeper', (req) => configureZooKeeper(host, state, req)),
     ZooKeeperService: g.unary('ZooKeeperService', 'zookeeper', (req, signal) =>
-      zooKeeperService(state, req.action, req.dryRun, signal),
+      zooKeeperService(host, state, req, signal),
     ),
     ZooKeeperStatus: g.unary('ZooKeeperStatus', 'zookeeper', (req) => zooKeeperStatus(state, req.logTailLines)),
     UpsertDnsRecords: g.unary('UpsertDnsRecords', 'dns', (req, signal) => upsertDnsRecords(host, req, signal)),
@@ -57,6 +58,7 @@ export function agentHandlers({ host, state, store, metrics }: AgentParts): Agen
     ZooKeeperLog: g.serverStream('ZooKeeperLog', 'zookeeper', (req, emit, signal) =>
       streamLog(state, req, emit, signal),
     ),
+    Lease: g.unary('Lease', undefined, (req, _signal, peer) => lease(host, state, req, peer.name)),
     BuildImage: g.serverStream('BuildImage', 'image', async (req, emit, signal) => ({
       result: await buildImage(host, store, req, (line) => emit({ log: line }), signal),
     })),

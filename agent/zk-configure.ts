@@ -12,8 +12,8 @@ import type { Host } from './host';
 import { required } from './request-guard';
 import type { StateFile, Supervisor, ZooKeeperState } from './state';
 import { configFileName, logBackend, renderLogConfig } from './zk-logging';
-import { holdsData, identity, readMyid } from './zk-process';
-import { serverPid } from './zk-runners';
+import { restartPending } from './restart-pending';
+import { holdsData, readMyid } from './zk-process';
 import { renderZkUnit, systemctl, ZK_UNIT, ZK_UNIT_FILE } from './zk-systemd';
 import { ensureUser, ownTree, type Account } from './zk-user';
 
@@ -45,19 +45,23 @@ export async function configureZooKeeper(host: Host, state: StateFile, req: Conf
   }
   const changes = describeChanges(r, old);
   const prev = (await state.read()).zookeeper;
-  if (!req.dryRun) changes.push(...(await writeFiles(host, state, r, old)));
-  else if (prev?.user !== r.zk.user) changes.push(`would run as ${r.zk.user}`);
-  const running = !!prev && (await serverPid(prev)) > 0;
-  const now = identity({ ...r, myid: r.myidText, user: r.zk.user, supervisor: r.zk.supervisor });
-  // Due when the running server was started with anything else than what is now on disk, also when the
-  // change was written by an earlier, interrupted deploy (the coordinator died before the restart).
-  const stale = prev?.startedWith === undefined ? changes.length > 0 : prev.startedWith !== now;
+  if (!req.dryRun) {
+    changes.push(...(await writeFiles(host, state, r, old)));
+    await state.update({ lastConfigure: req });
+  } else if (prev?.user !== r.zk.user) changes.push(`would run as ${r.zk.user}`);
+  const files = { cfg: r.cfg, javaEnv: r.javaEnv, myid: r.myidText, logConfig: r.logConfig };
+  const pending = await restartPending(
+    state,
+    { ...files, user: r.zk.user, supervisor: r.zk.supervisor },
+    changes.length > 0,
+  );
+  const description = changes.length
+    ? (req.dryRun ? 'would change: ' : '') + changes.join('; ')
+    : 'zoo.cfg, java.env and myid unchanged';
   return {
     changed: changes.length > 0,
-    description: changes.length
-      ? (req.dryRun ? 'would change: ' : '') + changes.join('; ')
-      : 'zoo.cfg, java.env and myid unchanged',
-    restartNeeded: running && stale,
+    description: pending.length ? `${description}; restart pending: ${pending.join(', ')}` : description,
+    restartNeeded: pending.length > 0,
     path: path.posix.join(r.zk.installDir, 'zookeeper/conf/zoo.cfg'),
   };
 }
@@ -150,6 +154,7 @@ function renderCfg(req: ConfigureRequest, paths: { dataDir: string; dataLogDir: 
     adminServerAddress: req.adminServerAddress || undefined,
     adminServerPort: req.adminServerAddress ? required(req.adminServerPort, 'adminServerPort') : undefined,
     extra: req.extra ?? {},
+    snapshotTrustEmpty: req.snapshotTrustEmpty,
     servers: req.servers.map((s) => ({
       id: s.id,
       host: s.host,

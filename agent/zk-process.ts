@@ -5,28 +5,62 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ZkfError } from '../shared/errors';
 import { readFileOr } from '../shared/fs-atomic';
 import { sha256 } from '../shared/hash';
-import type { ZooKeeperState } from './state';
+import type { RunIdentity, RunParts, ZooKeeperState } from './state';
 import { LOG_FILE } from './zk-logging';
 
-/** What a server runs with; a restart is due while the running server's differs. */
-export interface RunIdentity {
-  cfg: string;
-  javaEnv: string;
-  myid: string;
-  logConfig: string;
-  user: string;
-  supervisor: string;
+export function identity(p: RunParts): RunIdentity {
+  const d = (s: string) => sha256(s).slice(0, 16);
+  return { ...p, cfg: d(p.cfg), javaEnv: d(p.javaEnv), myid: d(p.myid), logConfig: d(p.logConfig) };
 }
 
-export function identity(p: RunIdentity): string {
+/** The one digest agents before 0.3 recorded (files, user, supervisor; no trees). */
+export function legacyIdentity(p: FileParts): string {
   return sha256([p.cfg, p.javaEnv, p.myid, p.logConfig, p.user, p.supervisor].join('\0'));
 }
 
-/** The identity of what is on disk now (what a start now would run with). */
-export async function identityOnDisk(zk: ZooKeeperState): Promise<string> {
+const PART_NAMES: Record<keyof RunParts, string> = {
+  cfg: 'zoo.cfg',
+  javaEnv: 'java.env',
+  myid: 'myid',
+  logConfig: 'the logging configuration',
+  user: 'the user',
+  supervisor: 'the supervisor',
+  zookeeperTree: 'the ZooKeeper tree',
+  jdkTree: 'the JDK tree',
+};
+
+/** Why a server started with `then` would run differently now: "zoo.cfg changed", "the JDK tree jdk-11 → jdk-17". */
+export function identityDiff(then: RunIdentity | undefined, now: RunIdentity): string[] {
+  if (!then) return [];
+  return (Object.keys(PART_NAMES) as Array<keyof RunParts>)
+    .filter((k) => then[k] !== now[k])
+    .map((k) =>
+      k.endsWith('Tree') || k === 'user' || k === 'supervisor'
+        ? `${PART_NAMES[k]} ${then[k] || '-'} → ${now[k]}`
+        : `${PART_NAMES[k]} changed`,
+    );
+}
+
+export function treeParts(trees: { zookeeper: string; jdk: string }): Pick<RunParts, 'zookeeperTree' | 'jdkTree'> {
+  return { zookeeperTree: trees.zookeeper, jdkTree: trees.jdk };
+}
+
+/** A server's parts other than its trees. */
+export type FileParts = Omit<RunParts, 'zookeeperTree' | 'jdkTree'>;
+
+/** The files on disk now, with the user and supervisor. */
+export async function partsOnDisk(zk: ZooKeeperState): Promise<FileParts> {
   const files = [zk.cfgFile, zk.javaEnvFile, path.join(zk.dataDir, 'myid'), zk.logConfigFile];
   const [cfg, javaEnv, myid, logConfig] = await Promise.all(files.map(async (f) => (await readFileOr(f)) ?? ''));
-  return identity({ cfg, javaEnv, myid, logConfig, user: zk.user, supervisor: zk.supervisor });
+  return { cfg, javaEnv, myid, logConfig, user: zk.user, supervisor: zk.supervisor };
+}
+
+/** The identity of what is on disk now, with the trees a start now would run from. */
+export async function identityOnDisk(
+  zk: ZooKeeperState,
+  trees: { zookeeper: string; jdk: string },
+): Promise<RunIdentity> {
+  return identity({ ...(await partsOnDisk(zk)), ...treeParts(trees) });
 }
 
 /** A dataDir "holds data" once ZooKeeper wrote snapshots or transaction logs (version-2/). */
@@ -37,6 +71,12 @@ export async function holdsData(...dirs: string[]): Promise<boolean> {
     if (names.some(isData)) return true;
   }
   return false;
+}
+
+/** Whether snapshots and transaction logs are there: 3.5+ refuses logs without a snapshot. */
+export async function dataFiles(...dirs: string[]): Promise<{ snapshot: boolean; txnlog: boolean }> {
+  const names = (await Promise.all(dirs.map((d) => fs.readdir(path.join(d, 'version-2')).catch(() => [])))).flat();
+  return { snapshot: names.some((n) => n.startsWith('snapshot.')), txnlog: names.some((n) => n.startsWith('log.')) };
 }
 
 export async function readMyid(dataDir: string): Promise<number> {

@@ -5,7 +5,10 @@ import { killPoint } from '../shared/fault';
 import type { StepResult } from '../shared/proto-types/zkfleet/v1/StepResult';
 import type { ZooKeeperServiceRequest__Output } from '../shared/proto-types/zkfleet/v1/ZooKeeperServiceRequest';
 import type { ZooKeeperStatus } from '../shared/proto-types/zkfleet/v1/ZooKeeperStatus';
+import { activatePending, activatePrevious } from './activation';
+import type { Host } from './host';
 import type { StateFile, ZooKeeperState } from './state';
+import { startTrees } from './trees';
 import { identityOnDisk, logTail, pidAlive } from './zk-process';
 import { agentRunner, serverPid, systemdRunner } from './zk-runners';
 import { zooKeeperStatus } from './zk-status';
@@ -32,44 +35,54 @@ class ServiceQueue {
 }
 export const serviceQueue = new ServiceQueue();
 
+type ServiceRequest = Pick<ZooKeeperServiceRequest__Output, 'action' | 'dryRun' | 'activate' | 'rollback'>;
+
 export function zooKeeperService(
+  host: Host,
   state: StateFile,
-  action: ServiceAction,
-  dryRun: boolean,
+  req: ServiceRequest,
   signal?: AbortSignal,
 ): Promise<Reply> {
-  if (action === 'STATUS') return withStatus(state, { changed: false, description: 'status only' });
-  if (dryRun) return plan(state, action).then((result) => withStatus(state, result));
-  return serviceQueue.run(() => act(state, action, signal)).then((result) => withStatus(state, result));
+  if (req.action === 'STATUS') return withStatus(state, { changed: false, description: 'status only' });
+  if (req.rollback && req.action !== 'RESTART') {
+    throw new ZkfError('INVALID_ARGUMENT', 'a rollback is a restart: action RESTART with rollback');
+  }
+  if (req.dryRun) return plan(state, req).then((result) => withStatus(state, result));
+  return serviceQueue.run(() => act(host, state, req, signal)).then((result) => withStatus(state, result));
 }
 
 async function withStatus(state: StateFile, result: StepResult): Promise<Reply> {
   return { result, status: await zooKeeperStatus(state, 30) };
 }
 
-async function plan(state: StateFile, action: ServiceAction): Promise<StepResult> {
+async function plan(state: StateFile, req: ServiceRequest): Promise<StepResult> {
   const zk = (await state.read()).zookeeper;
   const running = !!zk && (await serverPid(zk)) > 0;
-  const would = action === 'RESTART' || (action === 'START') !== running;
-  const what = would ? `would ${action.toLowerCase()}${zk ? '' : ' (once configured)'}` : undefined;
+  const would = req.action === 'RESTART' || (req.action === 'START') !== running;
+  const how = req.rollback ? ' on the trees it ran before' : '';
+  const what = would ? `would ${req.action.toLowerCase()}${how}${zk ? '' : ' (once configured)'}` : undefined;
   return { changed: would, description: what ?? `already ${running ? 'running' : 'stopped'}` };
 }
 
-async function act(state: StateFile, action: ServiceAction, signal?: AbortSignal): Promise<StepResult> {
+async function act(host: Host, state: StateFile, req: ServiceRequest, signal?: AbortSignal): Promise<StepResult> {
   const zk = await requireConfigured(state);
   // What the coordinator asks for is what the supervisor keeps: a stop it asked for is never undone.
-  await state.updateZk({ desired: action === 'STOP' ? 'stopped' : 'running' });
-  if (action === 'START') {
-    const changed = await startServer(state, zk);
-    return { changed, description: changed ? 'started' : 'already running' };
-  }
-  if (action === 'STOP') {
+  await state.updateZk({ desired: req.action === 'STOP' ? 'stopped' : 'running' });
+  if (req.action === 'STOP') {
     const changed = await stopServer(state, zk, signal);
     return { changed, description: changed ? 'stopped' : 'already stopped' };
   }
+  const running = (await serverPid(zk)) > 0;
+  if (req.action === 'START' && running) return { changed: false, description: 'already running' };
   const wasRunning = await stopServer(state, zk, signal);
+  const moved = req.rollback
+    ? await activatePrevious(host, state)
+    : req.activate
+      ? await activatePending(host, state)
+      : [];
   await startServer(state, (await state.read()).zookeeper!);
-  return { changed: true, description: wasRunning ? 'restarted' : 'started' };
+  const how = wasRunning ? 'restarted' : 'started';
+  return { changed: true, description: moved.length ? `${how} on ${moved.join(', ')}` : how };
 }
 
 async function requireConfigured(state: StateFile): Promise<ZooKeeperState> {
@@ -93,7 +106,7 @@ export async function stopServer(state: StateFile, zk: ZooKeeperState, signal?: 
 export async function startServer(state: StateFile, zk: ZooKeeperState): Promise<boolean> {
   if (await serverPid(zk)) return false;
   await fs.mkdir(zk.logDir, { recursive: true });
-  const startedWith = await identityOnDisk(zk);
+  const startedWith = await identityOnDisk(zk, await startTrees(state, false));
   const pid = zk.supervisor === 'systemd' ? await systemdRunner.start() : await agentRunner.start(zk);
   await state.updateZk({ startedWith, startedBy: zk.supervisor });
   killPoint('start.after-script');

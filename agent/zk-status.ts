@@ -5,6 +5,7 @@ import type { StateFile, ZooKeeperState } from './state';
 import { logTail } from './zk-process';
 import { serverPid } from './zk-runners';
 import { unitState } from './zk-systemd';
+import { versionsOf } from './zk-versions';
 
 /** Mode and figures from the four-letter words (no JVM started), the pid, supervision, a log tail when down. */
 export async function zooKeeperStatus(state: StateFile, logTailLines = 0): Promise<ZooKeeperStatus> {
@@ -28,7 +29,7 @@ export async function zooKeeperStatus(state: StateFile, logTailLines = 0): Promi
   else if (pid) status.mode = 'not_serving';
   if (mntr.status === 'fulfilled') Object.assign(status, fromMntr(parseMntr(mntr.value)));
   if (logTailLines && !isServing(status.mode)) status.logTail = await logTail(zk, logTailLines);
-  return status;
+  return { ...status, ...(await versionsOf(state, pid)) };
 }
 
 /** What the supervisor keeps and what it had to do; under systemd, systemd's own count and last exit. */

@@ -10,6 +10,8 @@ import type { ExecRequest } from '../shared/proto-types/zkfleet/v1/ExecRequest';
 import type { Facts__Output } from '../shared/proto-types/zkfleet/v1/Facts';
 import type { FactsRequest } from '../shared/proto-types/zkfleet/v1/FactsRequest';
 import type { InstallRequest } from '../shared/proto-types/zkfleet/v1/InstallRequest';
+import type { LeaseReply__Output } from '../shared/proto-types/zkfleet/v1/LeaseReply';
+import type { LeaseRequest } from '../shared/proto-types/zkfleet/v1/LeaseRequest';
 import type { Resolution__Output } from '../shared/proto-types/zkfleet/v1/Resolution';
 import type { StepResult__Output } from '../shared/proto-types/zkfleet/v1/StepResult';
 import type { UpsertDnsRecordsRequest } from '../shared/proto-types/zkfleet/v1/UpsertDnsRecordsRequest';
@@ -108,12 +110,17 @@ export class AgentConnection {
   configureZooKeeper(req: ConfigureZooKeeperRequest, o?: CallOptions): Promise<StepResult__Output> {
     return this.unary(this.client.ConfigureZooKeeper, req, o);
   }
+  /** `trees`: activate the trees staged for the server (an upgrade's turn), or go back to the ones before. */
   zooKeeperService(
     action: 'STATUS' | 'START' | 'STOP' | 'RESTART',
     dryRun: boolean,
     o?: CallOptions,
+    trees: { activate?: boolean; rollback?: boolean } = {},
   ): Promise<ZooKeeperServiceReply__Output> {
-    return this.unary(this.client.ZooKeeperService, { action, dryRun }, { timeoutMs: 60_000, ...o });
+    return this.unary(this.client.ZooKeeperService, { action, dryRun, ...trees }, { timeoutMs: 90_000, ...o });
+  }
+  lease(req: LeaseRequest, o?: CallOptions): Promise<LeaseReply__Output> {
+    return this.unary(this.client.Lease, req, { timeoutMs: 5_000, ...o });
   }
   zooKeeperStatus(logTailLines = 0, o?: CallOptions): Promise<ZooKeeperStatus__Output> {
     return this.unary(this.client.ZooKeeperStatus, { logTailLines }, { timeoutMs: 5_000, ...o });

@@ -144,6 +144,7 @@ export const EnsembleSchema = z.strictObject({
     .strictObject({
       connectMs: z.number().int().positive().default(TIMEOUT_DEFAULTS.connectMs),
       quorumMs: z.number().int().positive().default(TIMEOUT_DEFAULTS.quorumMs),
+      leaseMs: z.number().int().min(3_000).default(TIMEOUT_DEFAULTS.leaseMs),
     })
     .prefault({}),
 });

@@ -4,6 +4,7 @@ import { VERSION } from '../shared/version';
 import { registerBootstrap } from './cli/bootstrap';
 import { registerDeploy } from './cli/deploy';
 import { registerPki } from './cli/pki';
+import { registerRollback } from './cli/rollback';
 import { registerStatus } from './cli/status';
 import { registerExec } from './cli/exec';
 import { registerServe } from './cli/serve';
@@ -21,13 +22,14 @@ Getting started:
   coordinator pki init ./pki                         # CA + coordinator certificate
   coordinator bootstrap ensemble.yaml                # the agent onto every host, over ssh
   coordinator deploy ensemble.yaml --dry-run         # the plan, nothing touched
-  coordinator deploy ensemble.yaml                   # the runbook, end to end
+  coordinator deploy ensemble.yaml                   # the runbook, end to end; upgrades roll
+  coordinator rollback ensemble.yaml                 # every server back to what it ran before
   coordinator status ensemble.yaml                   # quorum, leader, modes
   coordinator exec ensemble.yaml -- uptime           # ad-hoc, audited, on every host
   coordinator logs ensemble.yaml --follow            # the servers' logs, without ssh
   coordinator serve --config coordinator.yaml        # health reports from the agents
 
-Exit codes: 0 success, 1 error, 2 partial (some hosts failed), 64 usage.`,
+Exit codes: 0 success, 1 error, 2 partial (some hosts failed), 64 usage, 75 locked (another deploy).`,
   );
 
 program.exitOverride((err) => {
@@ -36,6 +38,7 @@ program.exitOverride((err) => {
 registerPki(program);
 registerBootstrap(program);
 registerDeploy(program);
+registerRollback(program);
 registerStatus(program);
 registerExec(program);
 registerLogs(program);

@@ -32,6 +32,18 @@ export interface HostStatus {
   restarts?: number;
   lastExit?: string;
   backoffMs?: number;
+  /** What the links point at, what the running server runs, what waits for its restart. */
+  zookeeper?: Versions;
+  jdk?: Versions;
+  /** Why the running server would run differently after a restart (a roll is due). */
+  restartPending?: string[];
+}
+
+export interface Versions {
+  installed: string;
+  running: string;
+  staged: string;
+  previous: string;
 }
 
 export interface StatusResult {
@@ -139,7 +151,30 @@ function hostStatus(e: Ensemble, h: HostSpec, myid: number | undefined, g: Gathe
     restarts: ok?.restarts ?? undefined,
     lastExit: ok?.lastExit || undefined,
     backoffMs: ok?.backoffMs || undefined,
+    ...(ok ? versions(ok) : {}),
   };
+}
+
+function versions(s: ZooKeeperStatus__Output): Pick<HostStatus, 'zookeeper' | 'jdk' | 'restartPending'> {
+  return {
+    zookeeper: {
+      installed: s.zookeeperInstalled,
+      running: s.pid ? s.version.split(/[-,]/)[0] : '',
+      staged: s.zookeeperStaged,
+      previous: s.zookeeperPrevious,
+    },
+    jdk: { installed: s.jdkInstalled, running: s.jdkRunning, staged: s.jdkStaged, previous: s.jdkPrevious },
+    restartPending: s.restartPending?.length ? s.restartPending : undefined,
+  };
+}
+
+/** "3.8.0"; "3.4.13 (installed 3.8.0)" while the server runs the old one; "3.4.13 (→3.8.0)" while staged. */
+export function versionCell(v: Versions | undefined): string {
+  if (!v) return '-';
+  const shown = v.running || v.installed || '-';
+  if (v.staged) return `${shown} (→${v.staged})`;
+  if (v.running && v.installed && v.running !== v.installed) return `${shown} (installed ${v.installed})`;
+  return shown;
 }
 
 export function renderStatus(s: StatusResult): string {
@@ -155,6 +190,8 @@ export function renderStatus(s: StatusResult): string {
     h.myid ? String(h.myid) : '-',
     h.dnsName,
     h.mode,
+    versionCell(h.zookeeper),
+    versionCell(h.jdk),
     h.zxid || '-',
     h.latencyAvg !== undefined ? String(h.latencyAvg) : '-',
     h.connections !== undefined ? String(h.connections) : '-',
@@ -162,7 +199,8 @@ export function renderStatus(s: StatusResult): string {
     notes(h),
   ]);
   const problems = s.problems.length ? `\nproblems:\n  ${s.problems.join('\n  ')}\n` : '';
-  const body = table(['HOST', 'MYID', 'DNS NAME', 'MODE', 'ZXID', 'LAT(ms)', 'CONNS', 'AGENT', 'NOTES'], rows);
+  const header = ['HOST', 'MYID', 'DNS NAME', 'MODE', 'ZOOKEEPER', 'JDK', 'ZXID', 'LAT(ms)', 'CONNS', 'AGENT', 'NOTES'];
+  const body = table(header, rows);
   return `${head}\n${body}\nregistry  ${s.registry}\n${problems}`;
 }
 
@@ -179,6 +217,7 @@ function supervisionNote(h: HostStatus): string {
 function notes(h: HostStatus): string {
   return [
     supervisionNote(h),
+    h.restartPending ? `restart pending: ${h.restartPending.join(', ')}` : '',
     h.reportAgeMs !== undefined ? `report ${age(h.reportAgeMs)} ago` : '',
     h.drift?.length ? `DRIFT: ${h.drift.join(', ')}` : '',
     h.diskWarning ?? '',

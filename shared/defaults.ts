@@ -51,7 +51,8 @@ export const IMAGE_DEFAULTS = Object.freeze({
   workDir: '/data/dockerfile',
 });
 
-export const TIMEOUT_DEFAULTS = Object.freeze({ connectMs: 5_000, quorumMs: 90_000 });
+/** leaseMs: a deploy's lease outlives a coordinator killed mid-deploy by this much at most. */
+export const TIMEOUT_DEFAULTS = Object.freeze({ connectMs: 5_000, quorumMs: 90_000, leaseMs: 30_000 });
 
 export const AGENT_DEFAULTS = Object.freeze({
   root: '/',

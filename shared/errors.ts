@@ -30,6 +30,9 @@ export type ErrorCode =
   | 'HOST_UNSUITABLE'
   | 'NOT_ATTEMPTED'
   | 'VERSION_MISMATCH'
+  | 'LOCKED'
+  | 'DOWNGRADE'
+  | 'UPGRADE_FAILED'
   | 'INTERNAL';
 
 /** Fields a script can read from an error (`--json` prints them): what was expected, what was found. */
@@ -74,6 +77,9 @@ const toGrpc: Record<ErrorCode, grpc.status> = {
   HOST_UNSUITABLE: grpc.status.FAILED_PRECONDITION,
   NOT_ATTEMPTED: grpc.status.ABORTED,
   VERSION_MISMATCH: grpc.status.FAILED_PRECONDITION,
+  LOCKED: grpc.status.FAILED_PRECONDITION,
+  DOWNGRADE: grpc.status.FAILED_PRECONDITION,
+  UPGRADE_FAILED: grpc.status.ABORTED,
   INTERNAL: grpc.status.INTERNAL,
 };
 

@@ -41,3 +41,8 @@ export function logicalPathProblem(p: string): string | undefined {
   if (p.split('/').includes('..')) return 'must not contain a .. segment';
   return undefined;
 }
+
+/** The version in a ZooKeeper archive's top directory: zookeeper-3.4.13, apache-zookeeper-3.8.0-bin. */
+export function zookeeperVersionFromName(top: string): string | undefined {
+  return /^(?:apache-)?zookeeper-(\d+\.\d+\.\d+[^/]*?)(?:-bin)?$/.exec(top)?.[1];
+}

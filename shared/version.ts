@@ -10,7 +10,10 @@ export const VERSION: string =
     ? __ZKF_VERSION__
     : (require('../../package.json') as { version: string }).version;
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
-/** Protocol versions this coordinator can drive (1: releases before 0.2, whose mode was a string). */
-export const SUPPORTED_PROTOCOLS: readonly number[] = [2];
+/**
+ * Protocol versions this coordinator can drive (1: releases before 0.2, whose mode was a string; 2: before
+ * 0.3, which had no deploy lease and flipped a running server's trees at once).
+ */
+export const SUPPORTED_PROTOCOLS: readonly number[] = [3];

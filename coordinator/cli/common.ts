@@ -3,7 +3,8 @@ import { asZkfError } from '../../shared/errors';
 import { ConfigError } from '../../shared/config-file';
 
 /** Exit codes shared by every subcommand (README, "Exit codes"). */
-export const EXIT = { OK: 0, ERROR: 1, PARTIAL: 2, USAGE: 64 } as const;
+/** LOCKED (75, EX_TEMPFAIL): another deploy holds the ensemble; the same command later goes through. */
+export const EXIT = { OK: 0, ERROR: 1, PARTIAL: 2, USAGE: 64, LOCKED: 75 } as const;
 
 export function writeJson(v: unknown): void {
   process.stdout.write(JSON.stringify(v, null, 2) + '\n');
@@ -24,7 +25,7 @@ export function fail(err: unknown, json: boolean): number {
       },
     });
   process.stderr.write(`error: ${e.host ? `${e.host}: ` : ''}${e.message}\n`);
-  return e.code === 'USAGE' ? EXIT.USAGE : EXIT.ERROR;
+  return e.code === 'USAGE' ? EXIT.USAGE : e.code === 'LOCKED' ? EXIT.LOCKED : EXIT.ERROR;
 }
 
 /** An AbortSignal that fires on the first SIGINT/SIGTERM; a second one exits at once. */

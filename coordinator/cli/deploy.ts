@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { deploy, type DeployResult, type HostReport } from '../deploy';
-import { loadEnsemble } from '../ensemble';
+import { deploy, type DeployOptions, type DeployResult, type HostReport } from '../deploy';
+import { loadEnsemble, type Ensemble } from '../ensemble';
 import { table } from '../format';
 import { progressFor } from '../progress';
 import { fail, interruptSignal, writeJson } from './common';
@@ -27,9 +27,14 @@ function verdict(r: DeployResult): string {
     return r.changed
       ? 'dry run: the changes above would be made; nothing was touched'
       : 'dry run: nothing would change';
-  if (r.error) return `deploy FAILED: ${r.error.message}`;
-  if (r.exitCode === 2) return 'deploy finished with failed hosts (see above)';
-  return r.changed ? `deployed in ${secs} s` : `no change: nothing was touched, nothing restarted (${secs} s)`;
+  if (r.error) return `${r.command} FAILED: ${r.error.message}`;
+  if (r.exitCode === 2) return `${r.command} finished with failed hosts (see above)`;
+  const done = r.command === 'rollback' ? 'rolled back' : 'deployed';
+  return r.changed ? `${done} in ${secs} s` : `no change: nothing was touched, nothing restarted (${secs} s)`;
+}
+
+function leaseLines(r: DeployResult): string {
+  return (r.brokenLeases ?? []).map((l) => `lease     ${l}\n`).join('');
 }
 
 export function renderDeploySummary(r: DeployResult): string {
@@ -44,7 +49,8 @@ export function renderDeploySummary(r: DeployResult): string {
       changedSteps(h),
     ]);
   const body = table(['HOST', 'MYID', 'DNS NAME', 'MODE', 'ZXID', 'CHANGED'], rows);
-  return `${body}${imageLine(r)}${r.registry ? `\nregistry  ${r.registry}\n` : ''}\n${verdict(r)}\n`;
+  const registry = r.registry ? `\nregistry  ${r.registry}\n` : '';
+  return `${body}${imageLine(r)}${registry}${leaseLines(r)}\n${verdict(r)}\n`;
 }
 
 interface DeployFlags {
@@ -54,20 +60,59 @@ interface DeployFlags {
   stateDir?: string;
   verify: boolean;
   quiet?: boolean;
+  allowDowngrade?: boolean;
+  breakLock?: boolean;
 }
 
-export function registerDeploy(program: Command): void {
-  program
-    .command('deploy')
-    .argument('<file>', 'the ensemble file (see examples/ensemble.yaml)')
+/** Run a deploy or a rollback and print it; the exit code says how it went. */
+export async function runAndReport(
+  file: string,
+  o: DeployFlags,
+  go: (ensemble: Ensemble, opts: DeployOptions) => Promise<DeployResult>,
+): Promise<void> {
+  try {
+    const ensemble = await loadEnsemble(file, { stateDir: o.stateDir });
+    const progress = progressFor(process.stderr, !!o.quiet);
+    const signal = interruptSignal();
+    const result = await go(ensemble, {
+      dryRun: !!o.dryRun,
+      only: o.only,
+      progress,
+      signal,
+      skipVerify: !o.verify,
+      allowDowngrade: !!o.allowDowngrade,
+      breakLock: !!o.breakLock,
+    });
+    progress.close();
+    if (o.json) writeJson(result);
+    else process.stdout.write(renderDeploySummary(result));
+    if (result.error && !o.json) process.stderr.write(`error: ${result.error.message}\n`);
+    process.exitCode = signal.aborted ? 130 : result.exitCode;
+  } catch (err) {
+    process.exitCode = fail(err, !!o.json);
+  }
+}
+
+/** The options deploy and rollback share. */
+export function withRunOptions(c: Command): Command {
+  return c
     .option('--dry-run', 'print the plan: per host, each step and whether it would change; touch nothing')
-    .addOption(
-      new Option('--only <part>', 'run one part: zookeeper (with DNS) or image').choices(['zookeeper', 'image']),
-    )
     .option('--json', 'print the result as JSON on stdout (progress stays on stderr)')
     .option('--state-dir <dir>', 'where myids and deploy state live (default: .zkfleet/<name> next to the file)')
     .option('--no-verify', 'skip the client check (write a znode, read it from every server)')
-    .option('-q, --quiet', 'no progress on stderr')
+    .option(
+      '--break-lock',
+      'take the deploy lease even from a live holder (another deploy or rollback): it is printed and audited',
+    )
+    .option('-q, --quiet', 'no progress on stderr');
+}
+
+export function registerDeploy(program: Command): void {
+  withRunOptions(program.command('deploy').argument('<file>', 'the ensemble file (see examples/ensemble.yaml)'))
+    .addOption(
+      new Option('--only <part>', 'run one part: zookeeper (with DNS) or image').choices(['zookeeper', 'image']),
+    )
+    .option('--allow-downgrade', 'install an older minor version of ZooKeeper or the JDK than the hosts have')
     .description(
       'take the hosts to the ensemble the file describes: DNS, JDK, ZooKeeper, zoo.cfg/myid, start or roll, ' +
         'quorum, client check',
@@ -79,8 +124,18 @@ Steps, per host and in order: facts, dns (on the DNS host), resolve, upload-jdk,
 install-jdk, install-zookeeper, configure, start or restart (rolling: followers first, leader last), then
 the quorum wait and the client check. Every step is idempotent: a second deploy changes nothing.
 
-Exit codes: 0 done (or nothing to do), 1 error (bad file, unreachable host, DNS, quorum), 2 some hosts
-failed, 64 usage, 130 interrupted.
+Upgrades: a new ZooKeeper or JDK tarball in the file is unpacked beside the current one on every host, and
+each server moves to it at its own turn in the roll (followers first, leader last), checked on the version
+it reports before the next one goes. A server that does not come back on it is moved back, and the deploy
+stops with exit 1. An older minor version than the hosts have is refused (--allow-downgrade); to go back to
+what ran before, use \`coordinator rollback\`.
+
+One deploy at a time: the deploy holds a lease on every agent (renewed while it runs, expiring by itself
+timeouts.leaseMs after a coordinator that died). A second deploy or rollback is refused with exit 75,
+naming the holder.
+
+Exit codes: 0 done (or nothing to do), 1 error (bad file, unreachable host, DNS, quorum, a failed upgrade),
+2 some hosts failed, 64 usage, 75 another deploy holds the ensemble, 130 interrupted.
 
 Examples:
   coordinator deploy ensemble.yaml --dry-run
@@ -88,25 +143,5 @@ Examples:
   coordinator deploy ensemble.yaml --only image --json
 `,
     )
-    .action(async (file: string, o: DeployFlags) => {
-      try {
-        const ensemble = await loadEnsemble(file, { stateDir: o.stateDir });
-        const progress = progressFor(process.stderr, !!o.quiet);
-        const signal = interruptSignal();
-        const result = await deploy(ensemble, {
-          dryRun: !!o.dryRun,
-          only: o.only,
-          progress,
-          signal,
-          skipVerify: !o.verify,
-        });
-        progress.close();
-        if (o.json) writeJson(result);
-        else process.stdout.write(renderDeploySummary(result));
-        if (result.error && !o.json) process.stderr.write(`error: ${result.error.message}\n`);
-        process.exitCode = signal.aborted ? 130 : result.exitCode;
-      } catch (err) {
-        process.exitCode = fail(err, !!o.json);
-      }
-    });
+    .action((file: string, o: DeployFlags) => runAndReport(file, o, deploy));
 }

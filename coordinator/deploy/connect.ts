@@ -6,7 +6,7 @@ import type { HostSpec } from '../ensemble';
 import type { DeployRun } from './run';
 
 /** The hosts a run touches: ZooKeeper and DNS hosts, and the ops host unless --only zookeeper. */
-function touchedHosts(run: DeployRun): HostSpec[] {
+export function touchedHosts(run: DeployRun): HostSpec[] {
   const { only } = run.opts;
   const zkPart = (h: HostSpec) => only !== 'image' && (h.roles.includes('zookeeper') || h.roles.includes('dns'));
   const imagePart = (h: HostSpec) => only !== 'zookeeper' && h.roles.includes('image');

@@ -7,6 +7,7 @@ import { installHosts } from './install';
 import { assignServerIds } from './myids';
 import { startAndRoll } from './roll';
 import { DeployRun, type DeployOptions, type DeployResult } from './run';
+import { checkVersions, takeLease, untrustSnapshots } from './upgrade';
 import { verifyQuorum } from './verify';
 
 export type { DeployOptions, DeployResult, HostReport } from './run';
@@ -23,12 +24,15 @@ type Phase = (run: DeployRun) => Promise<void>;
  */
 const PHASES: Phase[] = [
   connectAgents, // facts from every agent; nothing changes if one is missing
+  takeLease, // one deploy at a time: the lease on every agent, renewed while this runs
+  checkVersions, // the artifacts' versions against the hosts': no downgrade, the 3.4 → 3.5 trap
   startImageBuild, // the ops host builds alongside everything below
   assignServerIds, // stable myids, written to the state before any host is touched
   publishDns, // A records, then every host resolves every server name
   installHosts, // artifacts, JDK, ZooKeeper, zoo.cfg/java.env/myid
   startAndRoll, // start what is down; roll what runs with changed files
   verifyQuorum, // one leader, all synced, the client check
+  untrustSnapshots, // after a 3.4 → 3.5+ upgrade that needed it: snapshot.trust.empty off, a second roll
   awaitImageBuild,
   recordDeploy,
 ];
@@ -42,7 +46,7 @@ export async function deploy(e: Ensemble, opts: DeployOptions): Promise<DeployRe
     if (run.imageRun) run.result.image = await run.imageRun.catch(() => undefined);
     return run.finish(err);
   } finally {
-    run.close();
+    await run.close();
   }
 }
 

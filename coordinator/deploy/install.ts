@@ -16,6 +16,7 @@ export function configureRequest(
   myids: Record<string, number>,
   dryRun: boolean,
   memoryBytes: number,
+  snapshotTrustEmpty = false,
 ): ConfigureZooKeeperRequest {
   const z = e.spec.zookeeper;
   const servers = zk.map((s) => ({
@@ -50,6 +51,7 @@ export function configureRequest(
     logMaxSizeKb: Math.max(1, Math.round(z.logs.maxSizeMB * 1024)),
     logKeep: z.logs.keep,
     logLevel: z.logs.level,
+    snapshotTrustEmpty,
     dryRun,
   };
 }
@@ -90,6 +92,11 @@ async function installHost(run: DeployRun, h: HostSpec): Promise<void> {
   if (unpacked) await run.phase('configure', () => configureHost(run, h));
 }
 
+/** zoo.cfg, java.env and myid again on every live host (the second roll of a 3.4 → 3.5+ upgrade). */
+export async function configureHosts(run: DeployRun): Promise<void> {
+  await run.phase('configure', () => Promise.all(run.liveZk.map((h) => configureHost(run, h))));
+}
+
 async function configureHost(run: DeployRun, h: HostSpec): Promise<void> {
   // A dry run on a host without ZooKeeper yet cannot render into a tree that does not exist.
   const fresh = run.dryRun && !run.facts.get(h.name)!.zookeeperVersion;
@@ -98,9 +105,18 @@ async function configureHost(run: DeployRun, h: HostSpec): Promise<void> {
     : () =>
         run.fleet
           .agent(h)
-          .configureZooKeeper(configureRequest(run.e, h, run.zk, run.myids, run.dryRun, memoryOf(run, h)), {
-            signal: run.signal,
-          });
+          .configureZooKeeper(
+            configureRequest(
+              run.e,
+              h,
+              run.zk,
+              run.myids,
+              run.dryRun,
+              memoryOf(run, h),
+              run.trustEmpty.includes(h.name),
+            ),
+            { signal: run.signal },
+          );
   const r = await run.hostStep(h, 'configure', configure);
   if (r) run.configured.set(h.name, r);
 }

@@ -1,4 +1,7 @@
-import { ZkfError } from '../../shared/errors';
+import { asZkfError, ZkfError } from '../../shared/errors';
+import type { ZooKeeperStatus__Output } from '../../shared/proto-types/zkfleet/v1/ZooKeeperStatus';
+import type { Outcome } from '../host-run';
+import { describe, runningMismatch, type Target } from '../versions';
 import { zkHosts, type HostSpec } from '../ensemble';
 import { statusAll, waitForQuorum, waitUntil } from '../ensemble-status';
 import { backBlocker, crashed, nextToRoll, rollOrder, stopBlocker, type Statuses } from '../quorum';
@@ -37,19 +40,29 @@ export async function startAndRoll(run: DeployRun): Promise<void> {
       const wasRunning = new Set(zk.filter(running).map((h) => h.name));
       await waitForQuorum(run.fleet, zkHosts(run.e), wasRunning, run.e.spec.timeouts.quorumMs, run.signal);
     }
-    await new Roll(run, zk).restartAll(rollOrder(toRoll, before));
+    await new Roll(run, zk, { activate: true }, run.target).restartAll(rollOrder(toRoll, before));
   });
 }
 
-function startServer(run: DeployRun, h: HostSpec, note = '') {
+/** A server that is down starts on the trees staged for it, if any (it has no running process to keep). */
+function startServer(run: DeployRun, h: HostSpec, note = '', activate = true) {
   return run.hostStep(h, 'start', async () => {
-    const r = (await run.fleet.agent(h).zooKeeperService('START', run.dryRun, { signal: run.signal })).result!;
+    const a = run.fleet.agent(h);
+    const r = (await a.zooKeeperService('START', run.dryRun, { signal: run.signal }, { activate })).result!;
     return { changed: r.changed, description: `${r.description}${note}` };
   });
 }
 
-/** One rolling restart: the servers still to go, and the crashed servers being started again meanwhile. */
-class Roll {
+/** What a restart in a roll does with the trees: move to the staged ones, or back to the ones before. */
+export type TreeMove = { activate: true } | { rollback: true };
+
+/**
+ * One rolling restart: the servers still to go, and the crashed servers being started again meanwhile. Each
+ * restarted server must report the versions it should run (`want`; else what its links point at) before the
+ * next one goes. A server that was to move to new trees and does not come back on them is moved back, and
+ * the roll stops there.
+ */
+export class Roll {
   private readonly done = new Set<string>();
   private readonly reviving = new Map<string, Promise<unknown>>();
   private readonly servers: HostSpec[];
@@ -57,6 +70,8 @@ class Roll {
   constructor(
     private readonly run: DeployRun,
     private readonly live: HostSpec[],
+    private readonly move: TreeMove,
+    private readonly want?: Partial<Target>,
   ) {
     this.servers = zkHosts(run.e);
   }
@@ -92,12 +107,49 @@ class Roll {
       const why = `rolling restart stopped before ${h.name}: ${err.message}; no further server was restarted`;
       throw new ZkfError('QUORUM_TIMEOUT', why, { host: h.name, details: { host: h.name, reason: err.message } });
     });
-    await run.step(h, 'restart', async () => {
-      const r = await run.fleet.agent(h).zooKeeperService('RESTART', false, { signal: run.signal });
-      await this.waitFor((st) => backBlocker(h, this.servers, st));
-      return { changed: true, description: `${r.result!.description}; back and synced` };
-    });
+    const from = now && moving(now) ? { zookeeper: now.zookeeperInstalled, jdk: now.jdkInstalled } : undefined;
+    const step = 'rollback' in this.move ? 'rollback' : 'restart';
+    try {
+      await run.step(h, step, () => this.restartAndCheck(h, this.move, this.want));
+    } catch (err) {
+      if (!from || 'rollback' in this.move || run.signal.aborted) throw err;
+      throw await this.moveBack(h, from, asZkfError(err));
+    }
     this.markRestarted(h);
+  }
+
+  /** Restart with the trees moved as asked; back, synced, and running the versions it should. */
+  private async restartAndCheck(h: HostSpec, move: TreeMove, want?: Partial<Target>): Promise<Outcome> {
+    const a = this.run.fleet.agent(h);
+    const r = await a.zooKeeperService('RESTART', false, { signal: this.run.signal }, move);
+    await this.waitFor((st) => backBlocker(h, this.servers, st));
+    const s = await a.zooKeeperStatus(0, { signal: this.run.signal });
+    const wrong = runningMismatch(s, want);
+    if (wrong) throw new ZkfError('UPGRADE_FAILED', `${h.name} is back, but ${wrong}`, { host: h.name });
+    const runs = `ZooKeeper ${s.version.split(/[-,]/)[0]} on JDK ${s.jdkRunning}`;
+    return { changed: true, description: `${r.result!.description}; back and synced, runs ${runs}` };
+  }
+
+  /** The server that did not come back on its new trees goes back to the ones it ran; the roll stops. */
+  private async moveBack(h: HostSpec, from: Target, cause: ZkfError): Promise<ZkfError> {
+    const tail = cause.message.includes('log tail') ? '' : await this.logTail(h);
+    const to = describe({ zookeeper: this.want?.zookeeper ?? '?', jdk: this.want?.jdk ?? '?' });
+    const back = await this.run.hostStep(h, 'rollback', () => this.restartAndCheck(h, { rollback: true }, from));
+    const outcome = back
+      ? `it was moved back to ${describe(from)} and serves again`
+      : `moving it back to ${describe(from)} failed too: ${this.run.report(h).steps.at(-1)?.error}`;
+    const why =
+      `upgrade stopped at ${h.name}: it did not come back on ${to}: ${cause.message}${tail}\n` +
+      `${outcome}; no other server was restarted.`;
+    return new ZkfError('UPGRADE_FAILED', why, { host: h.name, details: { host: h.name, version: to } });
+  }
+
+  private async logTail(h: HostSpec): Promise<string> {
+    const s = await this.run.fleet
+      .agent(h)
+      .zooKeeperStatus(30, { signal: this.run.signal })
+      .catch(() => undefined);
+    return s?.logTail ? `; log tail:\n${s.logTail}` : '';
   }
 
   /** Poll until `blocker` says nothing, starting again any server that crashed meanwhile. */
@@ -115,8 +167,10 @@ class Roll {
   private revive(statuses: Statuses): void {
     for (const h of crashed(this.live, statuses)) {
       if (this.reviving.has(h.name)) continue;
-      const started = startServer(this.run, h, ' (it had stopped during the roll)').then((r) => {
-        if (r && this.run.configured.get(h.name)?.restartNeeded) this.markRestarted(h);
+      // Started on the trees it ran: a server moves to new ones only at its own turn, where it is checked.
+      const staged = moving(statuses.get(h.name));
+      const started = startServer(this.run, h, ' (it had stopped during the roll)', false).then((r) => {
+        if (r && !staged && this.run.configured.get(h.name)?.restartNeeded) this.markRestarted(h);
       });
       // Cancellation is the roll's own error to report; a failed start is already on the host's report.
       const settled = started.catch(() => undefined).finally(() => this.reviving.delete(h.name));
@@ -128,4 +182,8 @@ class Roll {
     this.done.add(h.name);
     this.run.report(h).restarted = true;
   }
+}
+
+function moving(s: ZooKeeperStatus__Output | Error | undefined): boolean {
+  return !!s && !(s instanceof Error) && !!(s.zookeeperStaged || s.jdkStaged);
 }

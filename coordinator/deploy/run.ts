@@ -5,10 +5,16 @@ import type { StepResult__Output } from '../../shared/proto-types/zkfleet/v1/Ste
 import { zkHosts, type Ensemble, type HostSpec } from '../ensemble';
 import { Fleet } from '../fleet';
 import type { Progress } from '../progress';
+import type { DeployLease } from '../lease';
+import type { Target } from '../versions';
 import type { ImageReport } from './image';
 
 export interface DeployOptions {
   dryRun: boolean;
+  /** Install an older minor version of ZooKeeper or the JDK than the hosts have. */
+  allowDowngrade?: boolean;
+  /** Take the deploy lease even from a live holder (printed and audited on the agents). */
+  breakLock?: boolean;
   only?: 'image' | 'zookeeper';
   progress: Progress;
   signal: AbortSignal;
@@ -24,11 +30,12 @@ export interface HostReport extends HostReportBase {
   restarted: boolean;
 }
 export interface DeployResult {
+  command: 'deploy' | 'rollback';
   ensemble: string;
   ok: boolean;
   dryRun: boolean;
   changed: boolean;
-  exitCode: 0 | 1 | 2;
+  exitCode: 0 | 1 | 2 | 75;
   durationMs: number;
   hosts: HostReport[];
   registry?: string;
@@ -36,6 +43,10 @@ export interface DeployResult {
   verify?: { path: string; checked: string[] };
   image?: ImageReport;
   warnings: string[];
+  /** The versions of the file's artifacts, and what each host ran before (a deploy that changes them). */
+  versions?: { target: Target; hosts: Record<string, { zookeeper: string; jdk: string }> };
+  /** Leases taken from another holder with --break-lock. */
+  brokenLeases?: string[];
   error?: { code: string; message: string; details?: object };
   timings: Record<string, number>;
 }
@@ -51,11 +62,18 @@ export class DeployRun extends HostRun<HostReport> {
   myids: Record<string, number> = {};
   configured = new Map<string, StepResult__Output>();
   imageRun: Promise<ImageReport | undefined> | undefined;
+  lease: DeployLease | undefined;
+  /** The versions of the file's ZooKeeper and JDK (what every server must report after its restart). */
+  target: Target | undefined;
+  /** Hosts whose 3.4 dataDir 3.5+ would refuse: snapshot.trust.empty is set while they move, then removed. */
+  trustEmpty: string[] = [];
+  private readonly aborter: AbortController;
 
   private constructor(
     readonly e: Ensemble,
     readonly fleet: Fleet,
     readonly opts: DeployOptions,
+    readonly command: 'deploy' | 'rollback',
   ) {
     const report = (h: HostSpec): HostReport => ({
       name: h.name,
@@ -64,8 +82,13 @@ export class DeployRun extends HostRun<HostReport> {
       restarted: false,
       steps: [],
     });
-    super(new Map(e.spec.hosts.map((h) => [h.name, report(h)])), opts.progress, opts.signal);
+    // The run stops on the operator's interrupt and on a lost lease alike.
+    const aborter = new AbortController();
+    opts.signal.addEventListener('abort', () => aborter.abort(opts.signal.reason), { once: true });
+    super(new Map(e.spec.hosts.map((h) => [h.name, report(h)])), opts.progress, aborter.signal);
+    this.aborter = aborter;
     this.result = {
+      command,
       ensemble: e.spec.name,
       ok: false,
       dryRun: opts.dryRun,
@@ -78,8 +101,14 @@ export class DeployRun extends HostRun<HostReport> {
     };
   }
 
-  static async open(e: Ensemble, opts: DeployOptions): Promise<DeployRun> {
-    return new DeployRun(e, await Fleet.open(e), opts);
+  static async open(e: Ensemble, opts: DeployOptions, command: 'deploy' | 'rollback' = 'deploy'): Promise<DeployRun> {
+    return new DeployRun(e, await Fleet.open(e), opts, command);
+  }
+
+  /** Hold the lease for this run: losing it aborts the run. */
+  holdLease(lease: DeployLease): void {
+    this.lease = lease;
+    lease.signal.addEventListener('abort', () => this.aborter.abort(lease.signal.reason), { once: true });
   }
 
   get dryRun(): boolean {
@@ -101,9 +130,11 @@ export class DeployRun extends HostRun<HostReport> {
     const reports = [...this.reports.values()];
     this.result.changed = reports.some((r) => r.changed);
     if (err !== undefined) {
-      const ze = asZkfError(err);
+      const lost = this.lease?.signal.aborted ? asZkfError(this.lease.signal.reason) : undefined;
+      const ze = lost ?? asZkfError(err);
       this.result.error = { code: ze.code, message: ze.message, details: ze.details };
-      this.result.exitCode = 1;
+      // 75 (EX_TEMPFAIL): another deploy holds the ensemble; the same command later will go through.
+      this.result.exitCode = ze.code === 'LOCKED' ? 75 : 1;
     } else {
       const anyFailed = reports.some((r) => r.error);
       this.result.ok = !anyFailed;
@@ -113,7 +144,11 @@ export class DeployRun extends HostRun<HostReport> {
     return this.result;
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    if (this.lease) {
+      this.result.brokenLeases = this.lease.broken.length ? this.lease.broken : undefined;
+      await this.lease.release();
+    }
     this.fleet.close();
   }
 }

@@ -21,6 +21,9 @@ import type { HasArtifactRequest as _zkfleet_v1_HasArtifactRequest, HasArtifactR
 import type { HealthReport as _zkfleet_v1_HealthReport, HealthReport__Output as _zkfleet_v1_HealthReport__Output } from './zkfleet/v1/HealthReport';
 import type { HostView as _zkfleet_v1_HostView, HostView__Output as _zkfleet_v1_HostView__Output } from './zkfleet/v1/HostView';
 import type { InstallRequest as _zkfleet_v1_InstallRequest, InstallRequest__Output as _zkfleet_v1_InstallRequest__Output } from './zkfleet/v1/InstallRequest';
+import type { LeaseHolder as _zkfleet_v1_LeaseHolder, LeaseHolder__Output as _zkfleet_v1_LeaseHolder__Output } from './zkfleet/v1/LeaseHolder';
+import type { LeaseReply as _zkfleet_v1_LeaseReply, LeaseReply__Output as _zkfleet_v1_LeaseReply__Output } from './zkfleet/v1/LeaseReply';
+import type { LeaseRequest as _zkfleet_v1_LeaseRequest, LeaseRequest__Output as _zkfleet_v1_LeaseRequest__Output } from './zkfleet/v1/LeaseRequest';
 import type { LogChunk as _zkfleet_v1_LogChunk, LogChunk__Output as _zkfleet_v1_LogChunk__Output } from './zkfleet/v1/LogChunk';
 import type { NetInterface as _zkfleet_v1_NetInterface, NetInterface__Output as _zkfleet_v1_NetInterface__Output } from './zkfleet/v1/NetInterface';
 import type { ReportAck as _zkfleet_v1_ReportAck, ReportAck__Output as _zkfleet_v1_ReportAck__Output } from './zkfleet/v1/ReportAck';
@@ -70,6 +73,9 @@ export interface ProtoGrpcType {
       HealthReport: MessageTypeDefinition<_zkfleet_v1_HealthReport, _zkfleet_v1_HealthReport__Output>
       HostView: MessageTypeDefinition<_zkfleet_v1_HostView, _zkfleet_v1_HostView__Output>
       InstallRequest: MessageTypeDefinition<_zkfleet_v1_InstallRequest, _zkfleet_v1_InstallRequest__Output>
+      LeaseHolder: MessageTypeDefinition<_zkfleet_v1_LeaseHolder, _zkfleet_v1_LeaseHolder__Output>
+      LeaseReply: MessageTypeDefinition<_zkfleet_v1_LeaseReply, _zkfleet_v1_LeaseReply__Output>
+      LeaseRequest: MessageTypeDefinition<_zkfleet_v1_LeaseRequest, _zkfleet_v1_LeaseRequest__Output>
       LogChunk: MessageTypeDefinition<_zkfleet_v1_LogChunk, _zkfleet_v1_LogChunk__Output>
       NetInterface: MessageTypeDefinition<_zkfleet_v1_NetInterface, _zkfleet_v1_NetInterface__Output>
       ReportAck: MessageTypeDefinition<_zkfleet_v1_ReportAck, _zkfleet_v1_ReportAck__Output>

@@ -199,12 +199,14 @@ export function jdk11Tarball(): Promise<Artifact> {
   return cached('jdk-11-linux-x64.tar.gz', async (out, work) => {
     const src = await bullseye(['openjdk-11-jre-headless']);
     const dir = path.join(work, 'jdk-11');
-    // The package's links point into its /etc: resolved inside the unpacked tree, dangling ones dropped.
-    await sh(
-      'sh',
-      ['-c', 'cd "$1" && cp -rL --preserve=mode usr/lib/jvm/java-11-openjdk-amd64 "$2"', 'copy', src, dir],
-      { allowFail: true },
-    );
+    // The package's links point into its own /etc (java.security, ...): made to point into the unpacked
+    // packages, then resolved by the copy; what is still dangling is dropped.
+    const repoint =
+      'find "$1/usr/lib/jvm" -type l | while read -r l; do t=$(readlink "$l"); case "$t" in /*) ln -sfn "$1$t" "$l";; esac; done';
+    await sh('sh', ['-c', repoint, 'repoint', src]);
+    await sh('sh', ['-c', 'cp -rL --preserve=mode "$1/usr/lib/jvm/java-11-openjdk-amd64" "$2"', 'copy', src, dir], {
+      allowFail: true,
+    });
     if (!existsSync(path.join(dir, 'bin', 'java')))
       throw new Error('could not assemble the JDK 11 tarball from bullseye');
     await pack(work, 'jdk-11', out);

@@ -13,6 +13,8 @@ import type { FactsRequest as _zkfleet_v1_FactsRequest, FactsRequest__Output as 
 import type { HasArtifactReply as _zkfleet_v1_HasArtifactReply, HasArtifactReply__Output as _zkfleet_v1_HasArtifactReply__Output } from '../../zkfleet/v1/HasArtifactReply';
 import type { HasArtifactRequest as _zkfleet_v1_HasArtifactRequest, HasArtifactRequest__Output as _zkfleet_v1_HasArtifactRequest__Output } from '../../zkfleet/v1/HasArtifactRequest';
 import type { InstallRequest as _zkfleet_v1_InstallRequest, InstallRequest__Output as _zkfleet_v1_InstallRequest__Output } from '../../zkfleet/v1/InstallRequest';
+import type { LeaseReply as _zkfleet_v1_LeaseReply, LeaseReply__Output as _zkfleet_v1_LeaseReply__Output } from '../../zkfleet/v1/LeaseReply';
+import type { LeaseRequest as _zkfleet_v1_LeaseRequest, LeaseRequest__Output as _zkfleet_v1_LeaseRequest__Output } from '../../zkfleet/v1/LeaseRequest';
 import type { LogChunk as _zkfleet_v1_LogChunk, LogChunk__Output as _zkfleet_v1_LogChunk__Output } from '../../zkfleet/v1/LogChunk';
 import type { ResolveReply as _zkfleet_v1_ResolveReply, ResolveReply__Output as _zkfleet_v1_ResolveReply__Output } from '../../zkfleet/v1/ResolveReply';
 import type { ResolveRequest as _zkfleet_v1_ResolveRequest, ResolveRequest__Output as _zkfleet_v1_ResolveRequest__Output } from '../../zkfleet/v1/ResolveRequest';
@@ -104,6 +106,23 @@ export interface AgentClient extends grpc.Client {
   installZooKeeper(argument: _zkfleet_v1_InstallRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_zkfleet_v1_StepResult__Output>): grpc.ClientUnaryCall;
   installZooKeeper(argument: _zkfleet_v1_InstallRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_StepResult__Output>): grpc.ClientUnaryCall;
   installZooKeeper(argument: _zkfleet_v1_InstallRequest, callback: grpc.requestCallback<_zkfleet_v1_StepResult__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The ensemble's deploy lease: one deploy or rollback at a time, held on every agent, with a TTL the
+   * holder renews; a refusal names the holder.
+   */
+  Lease(argument: _zkfleet_v1_LeaseRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_LeaseReply__Output>): grpc.ClientUnaryCall;
+  Lease(argument: _zkfleet_v1_LeaseRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_zkfleet_v1_LeaseReply__Output>): grpc.ClientUnaryCall;
+  Lease(argument: _zkfleet_v1_LeaseRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_LeaseReply__Output>): grpc.ClientUnaryCall;
+  Lease(argument: _zkfleet_v1_LeaseRequest, callback: grpc.requestCallback<_zkfleet_v1_LeaseReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * The ensemble's deploy lease: one deploy or rollback at a time, held on every agent, with a TTL the
+   * holder renews; a refusal names the holder.
+   */
+  lease(argument: _zkfleet_v1_LeaseRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_LeaseReply__Output>): grpc.ClientUnaryCall;
+  lease(argument: _zkfleet_v1_LeaseRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_zkfleet_v1_LeaseReply__Output>): grpc.ClientUnaryCall;
+  lease(argument: _zkfleet_v1_LeaseRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_LeaseReply__Output>): grpc.ClientUnaryCall;
+  lease(argument: _zkfleet_v1_LeaseRequest, callback: grpc.requestCallback<_zkfleet_v1_LeaseReply__Output>): grpc.ClientUnaryCall;
   
   /**
    * Resolve names through the host's own resolver, as ZooKeeper will.
@@ -221,6 +240,12 @@ export interface AgentHandlers extends grpc.UntypedServiceImplementation {
   InstallZooKeeper: grpc.handleUnaryCall<_zkfleet_v1_InstallRequest__Output, _zkfleet_v1_StepResult>;
   
   /**
+   * The ensemble's deploy lease: one deploy or rollback at a time, held on every agent, with a TTL the
+   * holder renews; a refusal names the holder.
+   */
+  Lease: grpc.handleUnaryCall<_zkfleet_v1_LeaseRequest__Output, _zkfleet_v1_LeaseReply>;
+  
+  /**
    * Resolve names through the host's own resolver, as ZooKeeper will.
    */
   Resolve: grpc.handleUnaryCall<_zkfleet_v1_ResolveRequest__Output, _zkfleet_v1_ResolveReply>;
@@ -260,6 +285,7 @@ export interface AgentDefinition extends grpc.ServiceDefinition {
   HasArtifact: MethodDefinition<_zkfleet_v1_HasArtifactRequest, _zkfleet_v1_HasArtifactReply, _zkfleet_v1_HasArtifactRequest__Output, _zkfleet_v1_HasArtifactReply__Output>
   InstallJdk: MethodDefinition<_zkfleet_v1_InstallRequest, _zkfleet_v1_StepResult, _zkfleet_v1_InstallRequest__Output, _zkfleet_v1_StepResult__Output>
   InstallZooKeeper: MethodDefinition<_zkfleet_v1_InstallRequest, _zkfleet_v1_StepResult, _zkfleet_v1_InstallRequest__Output, _zkfleet_v1_StepResult__Output>
+  Lease: MethodDefinition<_zkfleet_v1_LeaseRequest, _zkfleet_v1_LeaseReply, _zkfleet_v1_LeaseRequest__Output, _zkfleet_v1_LeaseReply__Output>
   Resolve: MethodDefinition<_zkfleet_v1_ResolveRequest, _zkfleet_v1_ResolveReply, _zkfleet_v1_ResolveRequest__Output, _zkfleet_v1_ResolveReply__Output>
   UploadArtifact: MethodDefinition<_zkfleet_v1_ArtifactChunk, _zkfleet_v1_UploadArtifactReply, _zkfleet_v1_ArtifactChunk__Output, _zkfleet_v1_UploadArtifactReply__Output>
   UpsertDnsRecords: MethodDefinition<_zkfleet_v1_UpsertDnsRecordsRequest, _zkfleet_v1_StepResult, _zkfleet_v1_UpsertDnsRecordsRequest__Output, _zkfleet_v1_StepResult__Output>

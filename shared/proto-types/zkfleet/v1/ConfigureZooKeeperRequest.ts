@@ -61,6 +61,10 @@ export interface ConfigureZooKeeperRequest {
    * INFO, DEBUG, WARN ...
    */
   'logLevel'?: (string);
+  /**
+   * snapshot.trust.empty: only while a 3.4 dataDir with transaction logs and no snapshot moves to 3.5+.
+   */
+  'snapshotTrustEmpty'?: (boolean);
 }
 
 export interface ConfigureZooKeeperRequest__Output {
@@ -122,4 +126,8 @@ export interface ConfigureZooKeeperRequest__Output {
    * INFO, DEBUG, WARN ...
    */
   'logLevel': (string);
+  /**
+   * snapshot.trust.empty: only while a 3.4 dataDir with transaction logs and no snapshot moves to 3.5+.
+   */
+  'snapshotTrustEmpty': (boolean);
 }

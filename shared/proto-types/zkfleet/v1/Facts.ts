@@ -36,6 +36,11 @@ export interface Facts {
    */
   'protocolVersion'?: (number);
   'zookeeperMode'?: (_zkfleet_v1_ZooKeeperMode);
+  /**
+   * What is in the data directories: 3.5+ refuses transaction logs without a snapshot (the 3.4 trap).
+   */
+  'dataDirHasSnapshot'?: (boolean);
+  'dataDirHasTxnlog'?: (boolean);
 }
 
 export interface Facts__Output {
@@ -69,4 +74,9 @@ export interface Facts__Output {
    */
   'protocolVersion': (number);
   'zookeeperMode': (_zkfleet_v1_ZooKeeperMode__Output);
+  /**
+   * What is in the data directories: 3.5+ refuses transaction logs without a snapshot (the 3.4 trap).
+   */
+  'dataDirHasSnapshot': (boolean);
+  'dataDirHasTxnlog': (boolean);
 }

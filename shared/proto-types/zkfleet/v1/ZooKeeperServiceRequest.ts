@@ -25,9 +25,25 @@ export type _zkfleet_v1_ZooKeeperServiceRequest_Action__Output = typeof _zkfleet
 export interface ZooKeeperServiceRequest {
   'action'?: (_zkfleet_v1_ZooKeeperServiceRequest_Action);
   'dryRun'?: (boolean);
+  /**
+   * START/RESTART: the trees staged for this server become current first (its turn in an upgrade's roll).
+   */
+  'activate'?: (boolean);
+  /**
+   * RESTART: the trees this server ran before its last change become current again (a rollback).
+   */
+  'rollback'?: (boolean);
 }
 
 export interface ZooKeeperServiceRequest__Output {
   'action': (_zkfleet_v1_ZooKeeperServiceRequest_Action__Output);
   'dryRun': (boolean);
+  /**
+   * START/RESTART: the trees staged for this server become current first (its turn in an upgrade's roll).
+   */
+  'activate': (boolean);
+  /**
+   * RESTART: the trees this server ran before its last change become current again (a rollback).
+   */
+  'rollback': (boolean);
 }

@@ -53,6 +53,24 @@ export interface ZooKeeperStatus {
    * the user the server process runs as
    */
   'user'?: (string);
+  /**
+   * Versions. `version` above is what the running server says (srvr); these are what the links point at,
+   * what the running JVM runs from (its executable's tree), and what waits for the server's restart.
+   */
+  'zookeeperInstalled'?: (string);
+  'jdkInstalled'?: (string);
+  'jdkRunning'?: (string);
+  'zookeeperStaged'?: (string);
+  'jdkStaged'?: (string);
+  /**
+   * why the running server would run differently after a restart
+   */
+  'restartPending'?: (string)[];
+  /**
+   * What the server ran before its last change of trees (a rollback's target); "" when nothing is recorded.
+   */
+  'zookeeperPrevious'?: (string);
+  'jdkPrevious'?: (string);
 }
 
 export interface ZooKeeperStatus__Output {
@@ -105,4 +123,22 @@ export interface ZooKeeperStatus__Output {
    * the user the server process runs as
    */
   'user': (string);
+  /**
+   * Versions. `version` above is what the running server says (srvr); these are what the links point at,
+   * what the running JVM runs from (its executable's tree), and what waits for the server's restart.
+   */
+  'zookeeperInstalled': (string);
+  'jdkInstalled': (string);
+  'jdkRunning': (string);
+  'zookeeperStaged': (string);
+  'jdkStaged': (string);
+  /**
+   * why the running server would run differently after a restart
+   */
+  'restartPending': (string)[];
+  /**
+   * What the server ran before its last change of trees (a rollback's target); "" when nothing is recorded.
+   */
+  'zookeeperPrevious': (string);
+  'jdkPrevious': (string);
 }

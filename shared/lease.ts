@@ -1,0 +1,34 @@
+import type { LeaseHolder__Output } from './proto-types/zkfleet/v1/LeaseHolder';
+import type { LeaseRequest__Output } from './proto-types/zkfleet/v1/LeaseRequest';
+
+export type LeaseOp = LeaseRequest__Output['op'];
+export type LeaseDecision = 'grant' | 'renew' | 'break' | 'refuse' | 'lost' | 'release' | 'noop';
+
+/**
+ * What an agent does with a lease request, given the live holder (undefined when none or expired). A
+ * renewal of an expired lease nobody else took is granted again: nothing else ran meanwhile.
+ */
+export function leaseDecision(
+  op: LeaseOp,
+  id: string,
+  current: Pick<LeaseHolder__Output, 'id'> | undefined,
+  breakLock: boolean,
+): LeaseDecision {
+  const mine = current?.id === id;
+  switch (op) {
+    case 'ACQUIRE':
+      if (!current) return 'grant';
+      if (mine) return 'renew';
+      return breakLock ? 'break' : 'refuse';
+    case 'RENEW':
+      if (!current) return 'grant';
+      return mine ? 'renew' : 'lost';
+    case 'RELEASE':
+      return mine ? 'release' : 'noop';
+  }
+}
+
+/** "alice@laptop-1 (pid 4242, deploy since 2026-11-26T21:00:00Z)" */
+export function describeHolder(h: Pick<LeaseHolder__Output, 'user' | 'host' | 'pid' | 'since' | 'command'>): string {
+  return `${h.user}@${h.host} (pid ${h.pid}, ${h.command || 'deploy'} since ${h.since})`;
+}
