@@ -95,19 +95,24 @@ export async function startTrees(state: StateFile, next: boolean): Promise<{ zoo
   return { zookeeper: await of('zookeeper'), jdk: await of('jdk') };
 }
 
-/** Remove the trees zkfleet installed that no remembered activation, link or staged tree refers to. */
+/**
+ * Remove the trees zkfleet installed beyond the ones kept: the current and staged trees, those of the
+ * remembered activations, and the two installed most recently besides (a rollback's tree stays, so going
+ * forward again unpacks nothing).
+ */
 export async function pruneTrees(host: Host, state: StateFile, kind: ProductKind): Promise<string[]> {
   const s = await state.read();
   const place = s.trees?.[kind];
   if (!place) return [];
   const keep = new Set([await linkTarget(place), place.pending, ...(s.activations ?? []).map((a) => a[kind])]);
-  const removed: string[] = [];
+  const marked: Array<{ name: string; at: string }> = [];
   for (const n of await fs.readdir(place.installDir).catch(() => [] as string[])) {
-    const dir = path.join(place.installDir, n);
-    if (n.startsWith('.') || keep.has(n) || !(await readMarker(dir))) continue;
-    await fs.rm(dir, { recursive: true, force: true });
-    removed.push(n);
+    const m = n.startsWith('.') ? undefined : await readMarker(path.join(place.installDir, n));
+    if (m) marked.push({ name: n, at: m.installedAt });
   }
+  const others = marked.filter((t) => !keep.has(t.name)).sort((a, b) => b.at.localeCompare(a.at));
+  const removed = others.slice(KEEP_ACTIVATIONS - 1).map((t) => t.name);
+  for (const n of removed) await fs.rm(path.join(place.installDir, n), { recursive: true, force: true });
   if (removed.length) host.log.info('old trees removed', { kind, removed });
   return removed;
 }

@@ -43,6 +43,8 @@ export class DeployLease {
     const ordered = [...hosts].sort((a, b) => a.name.localeCompare(b.name));
     const lease = new DeployLease(fleet, ordered, holderOf(opts.command), opts);
     await lease.acquire();
+    const ttl = `${Math.round(opts.ttlMs / 1000)} s`;
+    opts.progress.note(`deploy lease held on ${ordered.length} agents (it lapses ${ttl} after the last renewal)`);
     lease.timer = setInterval(() => void lease.renew(), Math.max(1000, Math.floor(opts.ttlMs / 3)));
     lease.timer.unref();
     return lease;
@@ -52,7 +54,7 @@ export class DeployLease {
     const taken: HostSpec[] = [];
     try {
       for (const h of this.hosts) {
-        const r = await this.call(h, 'ACQUIRE');
+        const r = await this.acquireOn(h);
         taken.push(h);
         if (r.broken?.id) this.noteBroken(h, describeHolder(r.broken));
       }
@@ -61,16 +63,49 @@ export class DeployLease {
       const ze = asZkfError(err);
       if (ze.code !== 'LOCKED') throw ze;
       const why =
-        `${ze.message} (on ${ze.host}); nothing was changed. Wait for it to finish, or, if it is gone ` +
-        'and cannot wait for its lease to expire, run again with --break-lock';
+        `${ze.message} (on ${ze.host}); nothing was changed. Wait for it to finish, or, if it is gone and ` +
+        'cannot wait for its lease to expire, run again with --break-lock';
       throw new ZkfError('LOCKED', why, { host: ze.host, details: ze.details });
+    }
+  }
+
+  /**
+   * A lease held by a coordinator process of this machine that no longer exists (killed, crashed) is taken
+   * over at once: it can renew nothing. A holder elsewhere is waited out (its TTL) or broken on purpose.
+   */
+  private async acquireOn(h: HostSpec) {
+    try {
+      return await this.call(h, 'ACQUIRE');
+    } catch (err) {
+      const d = asZkfError(err).details;
+      if (asZkfError(err).code !== 'LOCKED' || !d || d.holderHost !== this.holder.host) throw err;
+      if (typeof d.holderPid !== 'number' || processAlive(d.holderPid)) throw err;
+      this.opts.progress.note(`${h.name}: taking over the lease of pid ${d.holderPid}, a coordinator that is gone`);
+      return await this.call(h, 'ACQUIRE', true);
     }
   }
 
   private noteBroken(h: HostSpec, who: string): void {
     const line = `${h.name}: broke the lease of ${who}`;
     this.broken.push(line);
-    this.opts.progress.note(`warning: --break-lock: ${line}`);
+    this.opts.progress.note(`warning: ${line}`);
+  }
+
+  /**
+   * Renew on every host now and fail if the lease is gone: called before each server is restarted, so a
+   * coordinator that was suspended past its TTL (a laptop lid closed) restarts nothing once it wakes.
+   */
+  async confirm(): Promise<void> {
+    for (const h of this.hosts) {
+      try {
+        await this.call(h, 'RENEW');
+      } catch (err) {
+        const ze = asZkfError(err);
+        if (ze.code !== 'LOCKED') continue;
+        this.lose(ze);
+        throw this.lost.signal.reason as ZkfError;
+      }
+    }
   }
 
   /** A renewal refused (another took the lease) aborts the run; an agent briefly unreachable does not. */
@@ -101,10 +136,20 @@ export class DeployLease {
     this.timer = undefined;
   }
 
-  private call(h: HostSpec, op: 'ACQUIRE' | 'RENEW' | 'RELEASE') {
-    const req = { op, holder: this.holder, ttlMs: this.opts.ttlMs, breakLock: op === 'ACQUIRE' && this.opts.breakLock };
+  private call(h: HostSpec, op: 'ACQUIRE' | 'RENEW' | 'RELEASE', takeOver = false) {
+    const breakLock = op === 'ACQUIRE' && (this.opts.breakLock || takeOver);
+    const req = { op, holder: this.holder, ttlMs: this.opts.ttlMs, breakLock };
     // A release must go out even when the run was cancelled (Ctrl-C): it has its own deadline only.
     return this.fleet.agent(h).lease(req, { signal: op === 'RELEASE' ? undefined : this.opts.signal });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

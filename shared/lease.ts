@@ -5,8 +5,9 @@ export type LeaseOp = LeaseRequest__Output['op'];
 export type LeaseDecision = 'grant' | 'renew' | 'break' | 'refuse' | 'lost' | 'release' | 'noop';
 
 /**
- * What an agent does with a lease request, given the live holder (undefined when none or expired). A
- * renewal of an expired lease nobody else took is granted again: nothing else ran meanwhile.
+ * What an agent does with a lease request, given the live holder (undefined when none or expired). A lease
+ * that expired is lost for good, even when nobody took it: another deploy may have run and ended meanwhile,
+ * and a coordinator that was suspended must not go on with what it planned before.
  */
 export function leaseDecision(
   op: LeaseOp,
@@ -21,7 +22,6 @@ export function leaseDecision(
       if (mine) return 'renew';
       return breakLock ? 'break' : 'refuse';
     case 'RENEW':
-      if (!current) return 'grant';
       return mine ? 'renew' : 'lost';
     case 'RELEASE':
       return mine ? 'release' : 'noop';

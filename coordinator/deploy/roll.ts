@@ -107,6 +107,8 @@ export class Roll {
       const why = `rolling restart stopped before ${h.name}: ${err.message}; no further server was restarted`;
       throw new ZkfError('QUORUM_TIMEOUT', why, { host: h.name, details: { host: h.name, reason: err.message } });
     });
+    // A coordinator suspended past its lease (another deploy may run now) restarts nothing once it wakes.
+    await run.lease?.confirm();
     const from = now && moving(now) ? { zookeeper: now.zookeeperInstalled, jdk: now.jdkInstalled } : undefined;
     const step = 'rollback' in this.move ? 'rollback' : 'restart';
     try {

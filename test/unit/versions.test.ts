@@ -105,13 +105,13 @@ test('rollback: refused with nothing recorded or different histories', () => {
   assert.match((rollbackPlan(apart) as { refused: string }).refused, /none is everyone's earlier one/);
 });
 
-test('the lease: one holder; a renewal after expiry is granted again; a break takes it', () => {
+test('the lease: one holder; an expired one is lost for good; a break takes it', () => {
   assert.equal(leaseDecision('ACQUIRE', 'x', undefined, false), 'grant');
   assert.equal(leaseDecision('ACQUIRE', 'x', { id: 'x' }, false), 'renew');
   assert.equal(leaseDecision('ACQUIRE', 'y', { id: 'x' }, false), 'refuse');
   assert.equal(leaseDecision('ACQUIRE', 'y', { id: 'x' }, true), 'break');
   assert.equal(leaseDecision('RENEW', 'x', { id: 'x' }, false), 'renew');
-  assert.equal(leaseDecision('RENEW', 'x', undefined, false), 'grant');
+  assert.equal(leaseDecision('RENEW', 'x', undefined, false), 'lost');
   assert.equal(leaseDecision('RENEW', 'x', { id: 'y' }, false), 'lost');
   assert.equal(leaseDecision('RELEASE', 'x', { id: 'x' }, false), 'release');
   assert.equal(leaseDecision('RELEASE', 'x', { id: 'y' }, false), 'noop');

@@ -1,0 +1,93 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AgentConnection } from '../coordinator/agent-client';
+import { connectZk, type ZkClient } from '../coordinator/zk-client';
+
+const SERVING = new Set(['leader', 'follower']);
+
+export interface WriteTally {
+  acked: number;
+  attempts: number;
+  sessions: number;
+  /** Acknowledged writes not found afterwards: must be empty. */
+  lost: string[];
+}
+
+function children(client: ZkClient, path: string): Promise<string[]> {
+  return (client as unknown as { get_children(p: string, w: boolean): Promise<string[]> }).get_children(path, false);
+}
+
+/**
+ * A client writing sequential znodes under `path` through the whole ensemble, as a Dubbo provider would
+ * register: it keeps one session while it can and replaces an expired one (expiry loses no acked write).
+ * `stop()` returns what was acknowledged and which of those are missing.
+ */
+export async function startWrites(connect: string, path: string): Promise<{ stop(): Promise<WriteTally> }> {
+  const open = () => connectZk(connect, 10_000, 20_000);
+  let client = await open();
+  await client.create(path, '', 0).catch(() => undefined);
+  const acked: string[] = [];
+  let attempts = 0;
+  let sessions = 1;
+  let stopped = false;
+  const writer = (async () => {
+    for (let i = 0; !stopped; i++) {
+      attempts++;
+      try {
+        await client.create(`${path}/w${i}`, String(i), 0);
+        acked.push(`w${i}`);
+      } catch (err) {
+        if (/ZINVALIDSTATE|ZSESSIONEXPIRED/.test(String((err as Error).message))) {
+          client.close();
+          client = await open().catch(() => client);
+          sessions++;
+        } else await sleep(50);
+      }
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await writer;
+      await client.sync(path);
+      const found = new Set(await children(client, path));
+      client.close();
+      return { acked: acked.length, attempts, sessions, lost: acked.filter((w) => !found.has(w)) };
+    },
+  };
+}
+
+/** Znodes under `path` now (a fresh session), to compare with what was written before a change. */
+export async function znodes(connect: string, path: string): Promise<string[]> {
+  const client = await connectZk(connect, 10_000, 20_000);
+  try {
+    await client.sync(path);
+    return (await children(client, path)).sort();
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * Samples every agent's status every 100 ms: the most servers down at one moment ("down": no process, or
+ * not listening) and how many samples saw an election (up, but not serving: ZooKeeper cannot avoid it).
+ */
+export function watchDown(agents: AgentConnection[]): { stop(): Promise<{ maxDown: number; elections: number }> } {
+  let stopped = false;
+  let maxDown = 0;
+  let elections = 0;
+  const loop = (async () => {
+    while (!stopped) {
+      const st = await Promise.all(agents.map((a) => a.zooKeeperStatus(0, { timeoutMs: 2000 }).catch(() => undefined)));
+      maxDown = Math.max(maxDown, st.filter((s) => !s || s.mode === 'down' || !s.listening).length);
+      if (st.some((s) => s && s.listening && !SERVING.has(s.mode))) elections++;
+      await sleep(100);
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      return { maxDown, elections };
+    },
+  };
+}
