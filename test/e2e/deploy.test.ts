@@ -6,14 +6,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentConnection } from '../../coordinator/agent-client';
 import type { DeployResult } from '../../coordinator/deploy';
 import type { StatusResult } from '../../coordinator/cli/status';
-import { connectZk } from '../../coordinator/zk-client';
 import { certPaths, pkiPaths } from '../../shared/pki';
 import { loadTls } from '../../shared/tls';
 import { cli, withSandbox } from '../helpers';
 import { ensembleYaml, RUNBOOK_HOSTS } from '../sandbox/sandbox';
 import { sh } from '../sandbox/sh';
-
-const SERVING = new Set(['leader', 'follower']);
+import { startWrites, watchDown } from '../writes';
 
 test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { timeout: 900_000 }, async (t) => {
   const sb = await withSandbox(t, {
@@ -128,48 +126,13 @@ test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { 
       const leaderBefore = zk[statusBefore.findIndex((s) => s.mode === 'leader')].name;
       await fs.writeFile(file, ensembleYaml(sb, '', runbookHosts).replace('tickTime: 2000', 'tickTime: 2200'));
 
-      // "Down" is a server whose process is not running or not listening; while a new leader is elected the
-      // others are up but briefly not serving, which ZooKeeper cannot avoid (counted separately).
-      let stop = false;
-      let maxDown = 0;
-      let electionSamples = 0;
-      const monitor = (async () => {
-        while (!stop) {
-          const st = await Promise.all(
-            agents.map((a) => a.zooKeeperStatus(0, { timeoutMs: 2000 }).catch(() => undefined)),
-          );
-          maxDown = Math.max(maxDown, st.filter((s) => !s || s.mode === 'down' || !s.listening).length);
-          if (st.some((s) => s && s.listening && !SERVING.has(s.mode))) electionSamples++;
-          await sleep(100);
-        }
-      })();
-      // The writer keeps one session while it can; an expired session is replaced (expiry loses no acked write).
-      const connect = () => connectZk(zk.map((h) => `${h.address}:2181`).join(','), 10_000, 20_000);
-      let client = await connect();
-      await client.create('/writes', '', 0).catch(() => undefined);
-      const acked: string[] = [];
-      let attempts = 0;
-      let sessions = 1;
-      const writer = (async () => {
-        for (let i = 0; !stop; i++) {
-          attempts++;
-          try {
-            await client.create(`/writes/w${i}`, String(i), 0);
-            acked.push(`w${i}`);
-          } catch (err) {
-            if (/ZINVALIDSTATE|ZSESSIONEXPIRED/.test(String((err as Error).message))) {
-              client.close();
-              client = await connect().catch(() => client);
-              sessions++;
-            } else {
-              await sleep(50);
-            }
-          }
-        }
-      })();
+      // "Down": no process, or not listening. While a new leader is elected the others are up but briefly not
+      // serving, which ZooKeeper cannot avoid (counted separately).
+      const down = watchDown(agents);
+      const writes = await startWrites(zk.map((h) => `${h.address}:2181`).join(','), '/writes');
       const r = await deployJson();
-      stop = true;
-      await Promise.all([monitor, writer]);
+      const tally = await writes.stop();
+      const { maxDown, elections } = await down.stop();
       assert.equal(r.code, 0, r.stderr);
       const restarted = r.result.hosts.filter((h) => h.restarted).map((h) => h.name);
       assert.equal(restarted.length, 3);
@@ -178,20 +141,10 @@ test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { 
       assert.ok(maxDown <= 1, `at one moment ${maxDown} servers were down`);
       for (const h of zk)
         assert.match(await fs.readFile(path.join(h.root, 'opt/zookeeper/conf/zoo.cfg'), 'utf8'), /^tickTime=2200$/m);
-
-      await client.sync('/writes');
-      const children = new Set(
-        await (client as unknown as { get_children(p: string, w: boolean): Promise<string[]> }).get_children(
-          '/writes',
-          false,
-        ),
-      );
-      client.close();
-      const lost = acked.filter((w) => !children.has(w));
-      assert.ok(acked.length > 50, `only ${acked.length} writes were acknowledged (of ${attempts} attempts)`);
-      assert.deepEqual(lost, [], `${lost.length} acknowledged writes are missing`);
+      assert.ok(tally.acked > 50, `only ${tally.acked} writes were acknowledged (of ${tally.attempts} attempts)`);
+      assert.deepEqual(tally.lost, [], `${tally.lost.length} acknowledged writes are missing`);
       t.diagnostic(
-        `rolling restart: ${acked.length} writes acknowledged of ${attempts} attempts, all found; at most ${maxDown} server down; ${electionSamples} samples saw an election; ${sessions} client session(s)`,
+        `rolling restart: ${tally.acked} writes acknowledged of ${tally.attempts} attempts, all found; at most ${maxDown} server down; ${elections} samples saw an election; ${tally.sessions} client session(s)`,
       );
     },
   );

@@ -8,7 +8,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentConnection } from '../../coordinator/agent-client';
 import type { DeployResult } from '../../coordinator/deploy';
 import type { StatusResult } from '../../coordinator/cli/status';
-import { connectZk } from '../../coordinator/zk-client';
 import { sha256File } from '../../shared/hash';
 import { certPaths, initCa, issueCertificate, pkiPaths } from '../../shared/pki';
 import { diagnoseTls, loadTls } from '../../shared/tls';
@@ -26,7 +25,9 @@ import {
   waitFor,
   type SandboxState,
 } from '../sandbox/sandbox';
+import { jdk11Tarball, jdkTarball } from '../sandbox/artifacts';
 import { sh } from '../sandbox/sh';
+import { startWrites } from '../writes';
 
 /** What the suite counted, printed at the end (README: Reliability). */
 const tally = { killPoints: [] as string[], writesAcked: 0, writesFound: 0, rollsInterrupted: 0 };
@@ -40,10 +41,12 @@ test(
     const sb = await withSandbox(t, { prefix: 'zkx', subnet: 76, hosts: RUNBOOK_HOSTS, reportIntervalMs: 2000, tmpfs });
     const [h11, h12, h21] = sb.hosts;
     const file = sb.ensembleFile;
-    const writeFile = (tick: number) =>
+    // The suite starts on JDK 11, so that an upgrade to 17 can be interrupted later.
+    const [jdk11, jdk17] = await Promise.all([jdk11Tarball(), jdkTarball()]);
+    const writeFile = (tick: number, jdk = jdk11) =>
       fs.writeFile(
         file,
-        ensembleYaml(sb, 'timeouts: { connectMs: 3000, quorumMs: 20000 }\n').replace(
+        ensembleYaml(sb, 'timeouts: { connectMs: 3000, quorumMs: 20000 }\n', undefined, { jdk }).replace(
           'tickTime: 2000',
           `tickTime: ${tick}`,
         ),
@@ -195,69 +198,52 @@ test(
         assert.match(await fs.readFile(path.join(h.root, 'opt/zookeeper/conf/zoo.cfg'), 'utf8'), /^tickTime=2200$/m);
     });
 
+    /**
+     * A deploy (or rollback) whose roll loses its leader (-9) once the first server is back, while a client
+     * writes: it must finish with exit 0, one leader and two followers, and no acknowledged write lost.
+     */
+    const rollWithLeaderKilled = async (args: string[], znode: string) => {
+      const writes = await startWrites(sb.hosts.map((h) => `${h.address}:2181`).join(','), znode);
+      let killed = '';
+      const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
+        const p = spawn(process.execPath, [COORDINATOR, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let err = '';
+        p.stderr!.on('data', (c) => {
+          err += c;
+          if (!killed && /(restart|rollback) changed/.test(err)) {
+            killed = 'pending';
+            statuses().then(
+              (st) => {
+                const li = st.findIndex((s) => s.mode === 'leader');
+                killed = sb.hosts[li].name;
+                void killOnHost(sb.hosts[li], st[li].pid);
+              },
+              () => undefined,
+            );
+          }
+        });
+        p.on('exit', (code) => resolve({ code: code ?? -1, stderr: err }));
+      });
+      const w = await writes.stop();
+      assert.ok(killed && killed !== 'pending', 'the leader was killed mid-roll');
+      assert.equal(r.code, 0, r.stderr.slice(-3000));
+      const st = await statuses();
+      assert.deepEqual(st.map((s) => s.mode).sort(), ['follower', 'follower', 'leader']);
+      assert.deepEqual(w.lost, []);
+      assert.ok(w.acked > 20, `only ${w.acked} writes acknowledged`);
+      tally.writesAcked += w.acked;
+      tally.writesFound += w.acked - w.lost.length;
+      tally.rollsInterrupted++;
+      return st;
+    };
+
     await t.test(
       'the leader killed during a rolling change: the roll waits for the new leader and goes on; no acked write is lost',
       async () => {
         await writeFile(2000);
-        const connect = () => connectZk(sb.hosts.map((h) => `${h.address}:2181`).join(','), 10_000, 20_000);
-        let client = await connect();
-        await client.create('/faults', '', 0).catch(() => undefined);
-        const acked: string[] = [];
-        let stop = false;
-        const writer = (async () => {
-          for (let i = 0; !stop; i++) {
-            try {
-              await client.create(`/faults/w${i}`, String(i), 0);
-              acked.push(`w${i}`);
-            } catch (err) {
-              if (/ZINVALIDSTATE|ZSESSIONEXPIRED/.test(String(err))) {
-                client.close();
-                client = await connect().catch(() => client);
-              } else await sleep(50);
-            }
-          }
-        })();
-        let killed = '';
-        const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
-          const p = spawn(process.execPath, [COORDINATOR, 'deploy', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-          let err = '';
-          p.stderr!.on('data', (c) => {
-            err += c;
-            if (!killed && /restart changed/.test(err)) {
-              killed = 'pending';
-              statuses().then(
-                (st) => {
-                  const li = st.findIndex((s) => s.mode === 'leader');
-                  killed = sb.hosts[li].name;
-                  void killOnHost(sb.hosts[li], st[li].pid);
-                },
-                () => undefined,
-              );
-            }
-          });
-          p.on('exit', (code) => resolve({ code: code ?? -1, stderr: err }));
-        });
-        stop = true;
-        await writer;
-        assert.ok(killed && killed !== 'pending', 'the leader was killed mid-roll');
-        assert.equal(r.code, 0, r.stderr.slice(-3000));
-        const st = await statuses();
-        assert.deepEqual(st.map((s) => s.mode).sort(), ['follower', 'follower', 'leader']);
+        await rollWithLeaderKilled(['deploy', file], '/faults');
         for (const h of sb.hosts)
           assert.match(await fs.readFile(path.join(h.root, 'opt/zookeeper/conf/zoo.cfg'), 'utf8'), /^tickTime=2000$/m);
-        await client.sync('/faults');
-        const children = new Set(
-          await (client as unknown as { get_children(p: string, w: boolean): Promise<string[]> }).get_children(
-            '/faults',
-            false,
-          ),
-        );
-        client.close();
-        const lost = acked.filter((w) => !children.has(w));
-        assert.deepEqual(lost, []);
-        assert.ok(acked.length > 20, `only ${acked.length} writes acknowledged`);
-        tally.writesAcked += acked.length;
-        tally.writesFound += acked.length - lost.length;
       },
     );
 
@@ -362,6 +348,43 @@ test(
           );
         }
         tally.rollsInterrupted++;
+      },
+    );
+
+    await t.test(
+      'the coordinator killed during an upgrade (JDK 11 → 17): a re-run at once takes over its lease and finishes',
+      async () => {
+        await writeFile(2600, jdk17);
+        const r1 = await new Promise<string>((resolve) => {
+          const p = spawn(process.execPath, [COORDINATOR, 'deploy', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+          let err = '';
+          p.stderr!.on('data', (c) => {
+            err += c;
+            if (/restart changed/.test(err)) p.kill('SIGKILL');
+          });
+          p.on('exit', () => resolve(err));
+        });
+        assert.match(r1, /JDK 11\.\S+ → 17\./);
+        tally.rollsInterrupted++;
+        const mixed = await statuses();
+        assert.ok(mixed.some((s) => /^11\./.test(s.jdkRunning)) && mixed.some((s) => /^17\./.test(s.jdkRunning)));
+        const r = await converged();
+        assert.match(r.stderr, /taking over the lease of pid \d+, a coordinator that is gone/);
+        for (const s of await statuses()) {
+          assert.match(s.jdkRunning, /^17\./);
+          assert.deepEqual(s.restartPending, []);
+        }
+      },
+    );
+
+    await t.test(
+      'the leader killed during an upgrade: the roll goes on, every server ends on the new JDK, no acked write lost',
+      async () => {
+        const back = await cli(['rollback', file]);
+        assert.equal(back.code, 0, back.stderr);
+        for (const s of await statuses()) assert.match(s.jdkRunning, /^11\./);
+        const st = await rollWithLeaderKilled(['deploy', file], '/upgrade');
+        for (const s of st) assert.match(s.jdkRunning, /^17\./);
       },
     );
 
