@@ -77,6 +77,8 @@ async function installTarball(
   signal?: AbortSignal,
 ): Promise<StepResult> {
   const place = placeOf(host, req);
+  // What an install killed part-way left (a tree half unpacked) goes first, whatever this one does.
+  if (!req.dryRun) await sweepLeftovers(place.installDir);
   const current = await linkTarget(place);
   const marker = current ? await readMarker(path.join(place.installDir, current)) : undefined;
   if (marker?.sha256 === req.sha256) return unchanged(host, state, product, place, current!, marker, req.dryRun);
@@ -128,6 +130,8 @@ async function unchanged(
   const tree = { installDir: place.installDir, linkPath: place.linkPath };
   const recorded = known?.installDir === tree.installDir && known.linkPath === tree.linkPath && !dropped;
   if (!dryRun && !recorded) await state.update((s) => ({ trees: { ...s.trees, [product.kind]: tree } }));
+  // An install killed between its flip and its record left the history short: it is made whole here.
+  if (!dryRun) await recordActivation(state);
   const extra = product.after ? await product.after(host, place.linkPath, dryRun) : undefined;
   const same = `${place.logicalLink} -> ${current} (${product.what} ${marker.version}) unchanged`;
   const drop = dropped ? `; the staged ${dropped} is not wanted any more` : '';
@@ -157,7 +161,6 @@ function plan(
 
 /** Extract, check, mark and rename the tree into place under a free versioned name (not linked yet). */
 async function unpackTree(product: Product, archive: string, sha256: string, installDir: string, signal?: AbortSignal) {
-  await sweepLeftovers(installDir);
   const { tmp, top } = await extractToTemp(archive, installDir, signal);
   killPoint(`install-${product.what.toLowerCase()}.extracted`);
   try {

@@ -11,7 +11,7 @@ import { gatherFacts } from './facts';
 import type { Host } from './host';
 import { buildImage } from './image';
 import { installJdk, installZooKeeper } from './install';
-import { lease } from './lease';
+import { Leases } from './lease';
 import { releaseMemory } from './memory';
 import { RequestGuard, type RpcCounter } from './request-guard';
 import type { StateFile } from './state';
@@ -32,6 +32,7 @@ export interface AgentParts {
 /** The Agent service: every handler goes through the one request guard (agent/request-guard.ts). */
 export function agentHandlers({ host, state, store, metrics }: AgentParts): AgentHandlers {
   const g = new RequestGuard(host, metrics);
+  const leases = new Leases(host);
   return {
     Facts: g.unary('Facts', undefined, (req) => gatherFacts(host, state, req)),
     HasArtifact: g.unary('HasArtifact', undefined, (req) => store.has(req.sha256)),
@@ -58,7 +59,7 @@ export function agentHandlers({ host, state, store, metrics }: AgentParts): Agen
     ZooKeeperLog: g.serverStream('ZooKeeperLog', 'zookeeper', (req, emit, signal) =>
       streamLog(state, req, emit, signal),
     ),
-    Lease: g.unary('Lease', undefined, (req, _signal, peer) => lease(host, state, req, peer.name)),
+    Lease: g.unary('Lease', undefined, async (req, _signal, peer) => leases.handle(req, peer.name)),
     BuildImage: g.serverStream('BuildImage', 'image', async (req, emit, signal) => ({
       result: await buildImage(host, store, req, (line) => emit({ log: line }), signal),
     })),

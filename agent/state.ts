@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { readFileOr, writeFileAtomic } from '../shared/fs-atomic';
-import type { LeaseHolder__Output } from '../shared/proto-types/zkfleet/v1/LeaseHolder';
 import type { ConfigureZooKeeperRequest__Output } from '../shared/proto-types/zkfleet/v1/ConfigureZooKeeperRequest';
 
 /** What a server runs with: its files, user and supervisor, and the ZooKeeper and JDK trees it starts from. */
@@ -78,8 +77,6 @@ export interface AgentState {
   activations?: Activation[];
   /** The last configuration asked for: rendered again into a tree that becomes current. */
   lastConfigure?: ConfigureZooKeeperRequest__Output;
-  /** The ensemble's deploy lease as this agent holds it (kept across an agent restart). */
-  lease?: { holder: LeaseHolder__Output; expiresAt: number };
 }
 
 /** A change: fields to set, or a function of the state as it is when the change is applied. */

@@ -121,7 +121,12 @@ export type RollbackPlan = { target: Target; move: string[] } | { refused: strin
  * ran before, which must be the same everywhere. Servers on different versions (an upgrade that stopped
  * part-way): the version every server either runs or ran just before, and only the others move.
  */
-export function rollbackPlan(hosts: Activated[]): RollbackPlan {
+export function rollbackPlan(recorded: Activated[]): RollbackPlan {
+  // A product with no earlier tree recorded stays where it is (the host goes back in the other one only).
+  const hosts = recorded.map((h) => ({
+    ...h,
+    previous: h.previous.zookeeper || h.previous.jdk ? filled(h.previous, h.current) : h.previous,
+  }));
   const currents = new Set(hosts.map((h) => key(h.current)));
   if (currents.size === 1) {
     const missing = hosts.filter((h) => !h.previous.zookeeper && !h.previous.jdk).map((h) => h.name);
@@ -141,6 +146,10 @@ export function rollbackPlan(hosts: Activated[]): RollbackPlan {
     return { refused: `the servers run different versions and none is everyone's earlier one (${list})` };
   }
   return { target: common, move: hosts.filter((h) => key(h.current) !== key(common)).map((h) => h.name) };
+}
+
+function filled(t: Target, from: Target): Target {
+  return { zookeeper: t.zookeeper || from.zookeeper, jdk: t.jdk || from.jdk };
 }
 
 export function describe(t: Target): string {

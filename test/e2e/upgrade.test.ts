@@ -138,6 +138,7 @@ test('upgrades, rollback and one deploy at a time on real hosts', { timeout: 1_8
     const r = await deployJson();
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.result.error?.code, 'UPGRADE_FAILED');
+    t.diagnostic(r.result.error!.message);
     const first = r.result.error!.details as { host: string };
     assert.match(r.result.error!.message, new RegExp(`upgrade stopped at ${first.host}: .*3\\.8\\.1`));
     assert.match(r.result.error!.message, /log tail/);

@@ -90,6 +90,14 @@ test('rollback: an upgrade that stopped part-way moves only the servers it reach
   assert.deepEqual(rollbackPlan(hosts), { target: at('3.4.13', '11'), move: ['a'] });
 });
 
+test('rollback: a product with no earlier tree recorded stays where it is', () => {
+  const hosts = [
+    { name: 'a', current: at('3.8.0', '17'), previous: at('3.8.0', '11') },
+    { name: 'b', current: at('3.8.0', '17'), previous: at('', '11') },
+  ];
+  assert.deepEqual(rollbackPlan(hosts), { target: at('3.8.0', '11'), move: ['a', 'b'] });
+});
+
 test('rollback: refused with nothing recorded or different histories', () => {
   const none = [{ name: 'a', current: at('3.8.0', '11'), previous: at('', '') }];
   assert.match((rollbackPlan(none) as { refused: string }).refused, /no earlier version is recorded on a/);
