@@ -3,9 +3,14 @@ import os from 'node:os';
 import { asZkfError, ZkfError } from '../shared/errors';
 import { describeHolder } from '../shared/lease';
 import type { LeaseHolder } from '../shared/proto-types/zkfleet/v1/LeaseHolder';
-import type { HostSpec } from './ensemble';
-import type { Fleet } from './fleet';
+import type { AgentConnection } from './agent-client';
 import type { Progress } from './progress';
+
+type Host = { name: string };
+/** The agents the lease is held on (a Fleet). */
+export interface Agents {
+  agent(h: Host): AgentConnection;
+}
 
 export interface LeaseOptions {
   command: string;
@@ -28,8 +33,8 @@ export class DeployLease {
   readonly broken: string[] = [];
 
   private constructor(
-    private readonly fleet: Fleet,
-    private readonly hosts: HostSpec[],
+    private readonly fleet: Agents,
+    private readonly hosts: Host[],
     private readonly holder: LeaseHolder,
     private readonly opts: LeaseOptions,
   ) {}
@@ -39,7 +44,7 @@ export class DeployLease {
     return this.lost.signal;
   }
 
-  static async take(fleet: Fleet, hosts: HostSpec[], opts: LeaseOptions): Promise<DeployLease> {
+  static async take(fleet: Agents, hosts: Host[], opts: LeaseOptions): Promise<DeployLease> {
     const ordered = [...hosts].sort((a, b) => a.name.localeCompare(b.name));
     const lease = new DeployLease(fleet, ordered, holderOf(opts.command), opts);
     await lease.acquire();
@@ -51,7 +56,7 @@ export class DeployLease {
   }
 
   private async acquire(): Promise<void> {
-    const taken: HostSpec[] = [];
+    const taken: Host[] = [];
     try {
       for (const h of this.hosts) {
         const r = await this.acquireOn(h);
@@ -73,7 +78,7 @@ export class DeployLease {
    * A lease held by a coordinator process of this machine that no longer exists (killed, crashed) is taken
    * over at once: it can renew nothing. A holder elsewhere is waited out (its TTL) or broken on purpose.
    */
-  private async acquireOn(h: HostSpec) {
+  private async acquireOn(h: Host) {
     try {
       return await this.call(h, 'ACQUIRE');
     } catch (err) {
@@ -85,7 +90,7 @@ export class DeployLease {
     }
   }
 
-  private noteBroken(h: HostSpec, who: string): void {
+  private noteBroken(h: Host, who: string): void {
     const line = `${h.name}: broke the lease of ${who}`;
     this.broken.push(line);
     this.opts.progress.note(`warning: ${line}`);
@@ -136,7 +141,7 @@ export class DeployLease {
     this.timer = undefined;
   }
 
-  private call(h: HostSpec, op: 'ACQUIRE' | 'RENEW' | 'RELEASE', takeOver = false) {
+  private call(h: Host, op: 'ACQUIRE' | 'RENEW' | 'RELEASE', takeOver = false) {
     const breakLock = op === 'ACQUIRE' && (this.opts.breakLock || takeOver);
     const req = { op, holder: this.holder, ttlMs: this.opts.ttlMs, breakLock };
     // A release must go out even when the run was cancelled (Ctrl-C): it has its own deadline only.

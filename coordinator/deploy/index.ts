@@ -44,7 +44,7 @@ export async function deploy(e: Ensemble, opts: DeployOptions): Promise<DeployRe
     return run.finish();
   } catch (err) {
     if (run.imageRun) run.result.image = await run.imageRun.catch(() => undefined);
-    return run.finish(err);
+    return await run.finishFailed(err);
   } finally {
     await run.close();
   }

@@ -72,11 +72,12 @@ async function installHost(run: DeployRun, h: HostSpec): Promise<void> {
     if (!up) return;
     pending[kind] = up.pending;
   }
-  // A dry run cannot unpack what is not uploaded yet: the step is only planned.
-  const planned = (what: string) => async (): Promise<Outcome> => ({
-    changed: true,
-    description: `would unpack ${what} after the upload`,
-  });
+  // A dry run cannot unpack what is not uploaded yet: the step is only planned, and a running server on
+  // that host would move to the new tree in the roll.
+  const planned = (what: string) => async (): Promise<Outcome> => {
+    run.newTrees.add(h.name);
+    return { changed: true, description: `would unpack ${what} after the upload` };
+  };
   const install = (kind: 'jdk' | 'zookeeper') => ({
     sha256: e.spec.artifacts[kind].sha256.toLowerCase(),
     installDir: kind === 'jdk' ? e.spec.jdk.installDir : e.spec.zookeeper.installDir,

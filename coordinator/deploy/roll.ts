@@ -23,7 +23,8 @@ export async function startAndRoll(run: DeployRun): Promise<void> {
       return !(s instanceof Error) && !!s && s.pid > 0;
     };
     const toStart = zk.filter((h) => !running(h));
-    const toRoll = zk.filter((h) => running(h) && run.configured.get(h.name)?.restartNeeded);
+    const due = (h: HostSpec) => run.configured.get(h.name)?.restartNeeded || run.newTrees.has(h.name);
+    const toRoll = zk.filter((h) => running(h) && due(h));
     await Promise.all(toStart.map((h) => startServer(run, h)));
     if (!toRoll.length) return;
     if (run.dryRun) {

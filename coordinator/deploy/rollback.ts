@@ -29,7 +29,7 @@ export async function rollback(e: Ensemble, opts: Omit<DeployOptions, 'only'>): 
     for (const phase of PHASES) await phase(run);
     return run.finish();
   } catch (err) {
-    return run.finish(err);
+    return await run.finishFailed(err);
   } finally {
     await run.close();
   }

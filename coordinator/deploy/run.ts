@@ -67,6 +67,8 @@ export class DeployRun extends HostRun<HostReport> {
   target: Target | undefined;
   /** Hosts whose 3.4 dataDir 3.5+ would refuse: snapshot.trust.empty is set while they move, then removed. */
   trustEmpty: string[] = [];
+  /** Dry run: hosts that would get a tree not uploaded yet (their running server would roll onto it). */
+  newTrees = new Set<string>();
   private readonly aborter: AbortController;
 
   private constructor(
@@ -123,6 +125,15 @@ export class DeployRun extends HostRun<HostReport> {
   /** ZooKeeper hosts that have not failed a step. */
   get liveZk(): HostSpec[] {
     return this.zk.filter((h) => !this.failed(h));
+  }
+
+  /**
+   * Settle a failed run. A run that stopped while its lease was lost (a coordinator suspended past it sees
+   * its calls time out first) says so: the lease is checked before the error is reported.
+   */
+  async finishFailed(err: unknown): Promise<DeployResult> {
+    if (this.lease && !this.lease.signal.aborted) await this.lease.confirm().catch(() => undefined);
+    return this.finish(err);
   }
 
   /** Settle the result: exit 0, or 2 when some host failed; a thrown error makes it 1. */

@@ -41,8 +41,8 @@ export async function checkVersions(run: DeployRun): Promise<void> {
   const refused = downgrades(installed, target);
   if (refused.length && !run.opts.allowDowngrade) {
     const why =
-      `refusing to downgrade: ${refused.join('; ')}. An older minor version may not read what a newer one wrote; ` +
-      'to go back to what ran before use `coordinator rollback`, or pass --allow-downgrade. Nothing was changed.';
+      `refusing to downgrade: ${refused.join('; ')}. A deploy does not go back a minor version by accident: ` +
+      'to return to what ran before use `coordinator rollback`, or pass --allow-downgrade. Nothing was changed.';
     throw new ZkfError('DOWNGRADE', why, { details: { downgrades: refused } });
   }
   noteMoves(run, installed, target);

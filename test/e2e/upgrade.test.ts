@@ -97,8 +97,8 @@ test('upgrades, rollback and one deploy at a time on real hosts', { timeout: 1_8
   await t.test('an older minor version is refused before any host is touched', async () => {
     await use(zk34, jdk11);
     const r = await deployJson();
-    assert.equal(r.code, 1, r.stderr);
-    assert.equal(r.result.error?.code, 'DOWNGRADE');
+    assert.equal(r.result.error?.code, 'DOWNGRADE', r.stdout);
+    assert.equal(r.code, 1);
     assert.match(r.result.error!.message, /hdss7-11: ZooKeeper 3\.8\.0 → 3\.4\.13/);
     assert.ok(!r.result.hosts.some((h) => h.steps.some((s) => s.changed)));
   });
@@ -136,8 +136,8 @@ test('upgrades, rollback and one deploy at a time on real hosts', { timeout: 1_8
     await use(zkBroken, jdk17);
     const pidsBefore = (await statuses()).map((s) => s.pid);
     const r = await deployJson();
-    assert.equal(r.code, 1, r.stderr);
-    assert.equal(r.result.error?.code, 'UPGRADE_FAILED');
+    assert.equal(r.result.error?.code, 'UPGRADE_FAILED', r.stdout);
+    assert.equal(r.code, 1);
     t.diagnostic(r.result.error!.message);
     const first = r.result.error!.details as { host: string };
     assert.match(r.result.error!.message, new RegExp(`upgrade stopped at ${first.host}: .*3\\.8\\.1`));
