@@ -84,6 +84,11 @@ export class ArtifactStore {
     }
   }
 
+  /** Forget an artifact that served its purpose (a backup's files after a verify or a restore). */
+  async remove(sha256: string): Promise<void> {
+    await fs.rm(this.pathOf(sha256), { force: true });
+  }
+
   /** Leftover temp files from a crash mid-upload are removed at start. */
   async sweep(): Promise<number> {
     return (await sweepTemps(this.dir)).length;

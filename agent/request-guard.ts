@@ -63,19 +63,26 @@ export class RequestGuard {
     };
   }
 
-  /** A server stream whose work emits events as it goes and may end with one final event. */
+  /**
+   * A server stream whose work emits events as it goes and may end with one final event. `emit` resolves
+   * once the stream can take more: a large stream (a backup) awaits it and never buffers ahead of the caller.
+   */
   serverStream<Req, Ev>(
     method: string,
     capability: Capability | undefined,
-    fn: (req: Req, emit: (ev: Ev) => void, signal: AbortSignal, peer: PeerIdentity) => Promise<Ev | undefined>,
+    fn: (req: Req, emit: (ev: Ev) => Promise<void>, signal: AbortSignal, peer: PeerIdentity) => Promise<Ev | undefined>,
   ): grpc.handleServerStreamingCall<Req, Ev> {
     return (call) => {
-      const emit = (ev: Ev) => {
-        if (!call.cancelled) call.write(ev);
+      const emit = (ev: Ev): Promise<void> => {
+        if (call.cancelled || call.write(ev)) return Promise.resolve();
+        return new Promise((resolve) => {
+          call.once('drain', resolve);
+          call.once('cancelled', resolve);
+        });
       };
       this.run(method, call, capability, (peer, signal) => fn(call.request, emit, signal, peer)).then(
         (last) => {
-          if (last !== undefined) emit(last);
+          if (last !== undefined) void emit(last);
           call.end();
         },
         (e: grpc.ServiceError) => call.emit('error', e),

@@ -9,7 +9,9 @@ import { resolveNames, upsertDnsRecords } from './dns';
 import { runExec } from './exec';
 import { gatherFacts } from './facts';
 import type { Host } from './host';
+import { streamBackup, verifyBackup } from './backup';
 import { buildImage } from './image';
+import { restoreData } from './restore';
 import { installJdk, installZooKeeper } from './install';
 import { Leases } from './lease';
 import { releaseMemory } from './memory';
@@ -60,6 +62,9 @@ export function agentHandlers({ host, state, store, metrics }: AgentParts): Agen
       streamLog(state, req, emit, signal),
     ),
     Lease: g.unary('Lease', undefined, async (req, _signal, peer) => leases.handle(req, peer.name)),
+    BackupData: g.serverStream('BackupData', 'zookeeper', (_req, emit, signal) => streamBackup(state, emit, signal)),
+    VerifyBackup: g.unary('VerifyBackup', 'zookeeper', (req, signal) => verifyBackup(state, store, req.files, signal)),
+    RestoreData: g.unary('RestoreData', 'zookeeper', (req) => restoreData(host, state, store, req)),
     BuildImage: g.serverStream('BuildImage', 'image', async (req, emit, signal) => ({
       result: await buildImage(host, store, req, (line) => emit({ log: line }), signal),
     })),

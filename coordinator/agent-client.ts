@@ -2,6 +2,10 @@ import * as grpc from '@grpc/grpc-js';
 import { createReadStream } from 'node:fs';
 import { fromServiceError, ZkfError } from '../shared/errors';
 import { zkfleetProto, type AgentClient } from '../shared/proto';
+import type { BackupChunk__Output } from '../shared/proto-types/zkfleet/v1/BackupChunk';
+import type { BackupFile } from '../shared/proto-types/zkfleet/v1/BackupFile';
+import type { RestoreDataRequest } from '../shared/proto-types/zkfleet/v1/RestoreDataRequest';
+import type { VerifyBackupReply__Output } from '../shared/proto-types/zkfleet/v1/VerifyBackupReply';
 import type { BuildImageRequest } from '../shared/proto-types/zkfleet/v1/BuildImageRequest';
 import type { BuildImageResult__Output } from '../shared/proto-types/zkfleet/v1/BuildImageResult';
 import type { ConfigureZooKeeperRequest } from '../shared/proto-types/zkfleet/v1/ConfigureZooKeeperRequest';
@@ -199,6 +203,46 @@ export class AgentConnection {
       if (ev.log) onLog(ev.log);
       return ev.result ?? undefined;
     });
+  }
+
+  /**
+   * A backup from this server: each chunk is handed to `onChunk` in order, and the stream waits while it
+   * works (a slow disk on this side never makes the agent buffer a dataDir in memory).
+   */
+  backupData(onChunk: (c: BackupChunk__Output) => Promise<void>, o: CallOptions = {}): Promise<void> {
+    const call = this.client.BackupData({}, this.opts({ timeoutMs: 3_600_000, ...o }));
+    let chain = Promise.resolve();
+    let failed: unknown;
+    const take = (ev: BackupChunk__Output) => {
+      call.pause();
+      chain = chain.then(async () => {
+        if (failed) return;
+        try {
+          await onChunk(ev);
+          call.resume();
+        } catch (err) {
+          failed = err;
+          call.cancel();
+        }
+      });
+      return undefined;
+    };
+    return this.serverStream(call, o.signal, 'backup', take, true)
+      .then(() => chain)
+      .then(
+        () => {
+          if (failed) throw failed;
+        },
+        (err: unknown) => {
+          throw failed ?? err;
+        },
+      );
+  }
+  verifyBackup(files: BackupFile[], o?: CallOptions): Promise<VerifyBackupReply__Output> {
+    return this.unary(this.client.VerifyBackup, { files }, { timeoutMs: 900_000, ...o });
+  }
+  restoreData(req: RestoreDataRequest, o?: CallOptions): Promise<StepResult__Output> {
+    return this.unary(this.client.RestoreData, req, { timeoutMs: 300_000, ...o });
   }
 
   /** The server's log: its last lines, then (follow) what it writes, until the signal fires. */

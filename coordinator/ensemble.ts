@@ -13,6 +13,7 @@ import {
 } from '../shared/config-file';
 import {
   AGENT_DEFAULTS,
+  BACKUP_DEFAULTS,
   IMAGE_DEFAULTS,
   JDK_DEFAULTS,
   TIMEOUT_DEFAULTS,
@@ -131,6 +132,13 @@ export const EnsembleSchema = z.strictObject({
     })
     .optional(),
   image: imageSchema.optional(),
+  /** Where `coordinator backup` keeps backups (default: <stateDir>/backups) and how many verified ones. */
+  backup: z
+    .strictObject({
+      dir: z.string().min(1).optional(),
+      keep: z.number().int().min(1).default(BACKUP_DEFAULTS.keep),
+    })
+    .prefault({}),
   /** What `coordinator bootstrap` writes into each agent's config. */
   agents: z
     .strictObject({
@@ -159,6 +167,7 @@ export interface Ensemble {
   pkiDir: string;
   stateDir: string;
   artifactPaths: { jdk: string; zookeeper: string; jmxAgent?: string };
+  backupDir: string;
   warnings: string[];
 }
 
@@ -205,7 +214,8 @@ export async function loadEnsemble(
   await checkPki(spec, pkiDir, f);
   if (options.checkArtifacts !== false) await checkArtifacts(spec, artifactPaths, stateDir, f);
   if (f.problems.length) throw new ConfigError(file, f.problems);
-  return deepFreeze({ file: abs, dir, spec, pkiDir, stateDir, artifactPaths, warnings: f.warnings });
+  const backupDir = path.resolve(dir, spec.backup.dir ?? path.join(stateDir, 'backups'));
+  return deepFreeze({ file: abs, dir, spec, pkiDir, stateDir, artifactPaths, backupDir, warnings: f.warnings });
 }
 
 async function checkPki(spec: EnsembleFile, pkiDir: string, f: Findings): Promise<void> {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { VERSION } from '../shared/version';
+import { registerBackup } from './cli/backup';
 import { registerBootstrap } from './cli/bootstrap';
 import { registerDeploy } from './cli/deploy';
 import { registerPki } from './cli/pki';
@@ -24,6 +25,8 @@ Getting started:
   coordinator deploy ensemble.yaml --dry-run         # the plan, nothing touched
   coordinator deploy ensemble.yaml                   # the runbook, end to end; upgrades roll
   coordinator rollback ensemble.yaml                 # every server back to what it ran before
+  coordinator backup ensemble.yaml                   # snapshot + logs from a follower, verified
+  coordinator restore ensemble.yaml --from NAME      # the plan, a yes, then the data replaced
   coordinator status ensemble.yaml                   # quorum, leader, modes
   coordinator exec ensemble.yaml -- uptime           # ad-hoc, audited, on every host
   coordinator logs ensemble.yaml --follow            # the servers' logs, without ssh
@@ -39,6 +42,7 @@ registerPki(program);
 registerBootstrap(program);
 registerDeploy(program);
 registerRollback(program);
+registerBackup(program);
 registerStatus(program);
 registerExec(program);
 registerLogs(program);

@@ -65,3 +65,6 @@ export const AGENT_DEFAULTS = Object.freeze({
   zookeeperLogDir: '/var/log/zookeeper',
   dnsAnswerTimeoutMs: 10_000,
 });
+
+/** `coordinator backup`: verified backups kept per ensemble (older ones are removed after a new one). */
+export const BACKUP_DEFAULTS = Object.freeze({ keep: 7 });

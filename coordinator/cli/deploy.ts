@@ -29,7 +29,7 @@ function verdict(r: DeployResult): string {
       : 'dry run: nothing would change';
   if (r.error) return `${r.command} FAILED: ${r.error.message}`;
   if (r.exitCode === 2) return `${r.command} finished with failed hosts (see above)`;
-  const done = r.command === 'rollback' ? 'rolled back' : 'deployed';
+  const done = { deploy: 'deployed', rollback: 'rolled back', restore: 'restored' }[r.command];
   return r.changed ? `${done} in ${secs} s` : `no change: nothing was touched, nothing restarted (${secs} s)`;
 }
 

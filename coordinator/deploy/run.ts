@@ -9,6 +9,9 @@ import type { DeployLease } from '../lease';
 import type { Target } from '../versions';
 import type { ImageReport } from './image';
 
+/** The commands that run as a DeployRun (each holds the lease while it changes hosts). */
+export type RunCommand = 'deploy' | 'rollback' | 'restore';
+
 export interface DeployOptions {
   dryRun: boolean;
   /** Install an older minor version of ZooKeeper or the JDK than the hosts have. */
@@ -30,7 +33,7 @@ export interface HostReport extends HostReportBase {
   restarted: boolean;
 }
 export interface DeployResult {
-  command: 'deploy' | 'rollback';
+  command: RunCommand;
   ensemble: string;
   ok: boolean;
   dryRun: boolean;
@@ -45,6 +48,8 @@ export interface DeployResult {
   warnings: string[];
   /** The versions of the file's artifacts, and what each host ran before (a deploy that changes them). */
   versions?: { target: Target; hosts: Record<string, { zookeeper: string; jdk: string }> };
+  /** restore: what it will do, shown before it does it. */
+  plan?: string[];
   /** Leases taken from another holder with --break-lock. */
   brokenLeases?: string[];
   error?: { code: string; message: string; details?: object };
@@ -75,7 +80,7 @@ export class DeployRun extends HostRun<HostReport> {
     readonly e: Ensemble,
     readonly fleet: Fleet,
     readonly opts: DeployOptions,
-    readonly command: 'deploy' | 'rollback',
+    readonly command: RunCommand,
   ) {
     const report = (h: HostSpec): HostReport => ({
       name: h.name,
@@ -103,7 +108,7 @@ export class DeployRun extends HostRun<HostReport> {
     };
   }
 
-  static async open(e: Ensemble, opts: DeployOptions, command: 'deploy' | 'rollback' = 'deploy'): Promise<DeployRun> {
+  static async open(e: Ensemble, opts: DeployOptions, command: RunCommand = 'deploy'): Promise<DeployRun> {
     return new DeployRun(e, await Fleet.open(e), opts, command);
   }
 

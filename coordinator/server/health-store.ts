@@ -77,7 +77,8 @@ export class HealthStore {
     for (const t of this.timers) t.unref();
   }
 
-  private event(host: string, kind: string, detail: string): void {
+  /** Record an event (host events from reports; the backup schedule's own). */
+  event(host: string, kind: string, detail: string): void {
     const e: Event = { atMs: Date.now(), host, kind, detail };
     this.recent.push(e);
     if (this.recent.length > 1000) this.recent.splice(0, this.recent.length - 1000);

@@ -4,6 +4,7 @@ import { toServiceError, ZkfError } from '../../shared/errors';
 import { tuneServer } from '../../shared/grpc-tuning';
 import type { Logger } from '../../shared/logger';
 import { serveMetrics } from '../../shared/metrics-http';
+import { BackupSchedule } from './backups';
 import { certPaths, pkiPaths } from '../../shared/pki-paths';
 import { zkfleetProto } from '../../shared/proto';
 import type { HealthReport__Output } from '../../shared/proto-types/zkfleet/v1/HealthReport';
@@ -20,6 +21,7 @@ export class CoordinatorServer {
   private readonly grpcServer = new grpc.Server();
   private metricsServer: http.Server | undefined;
   readonly store: HealthStore;
+  readonly backups: BackupSchedule | undefined;
   port = 0;
 
   constructor(
@@ -27,6 +29,8 @@ export class CoordinatorServer {
     private readonly log: Logger,
   ) {
     this.store = new HealthStore(config.stateDir, log);
+    const event = (host: string, kind: string, detail: string) => this.store.event(host, kind, detail);
+    this.backups = config.backup && new BackupSchedule(config.backup, event, log);
   }
 
   async start(): Promise<void> {
@@ -77,6 +81,7 @@ export class CoordinatorServer {
     });
     tuneServer(this.grpcServer, this.log);
     if (this.config.metrics) this.metricsServer = await serveMetrics(this.config.metrics.listen, () => this.metrics());
+    await this.backups?.start();
     this.state = 'RUNNING';
     this.log.info('coordinator server listening', {
       listen: this.config.listen,
@@ -127,6 +132,7 @@ export class CoordinatorServer {
       ),
       '# TYPE zkfleet_reports_total counter',
       `zkfleet_reports_total ${this.store.reportsTotal}`,
+      ...(this.backups?.metrics() ?? []),
       '# TYPE process_resident_memory_bytes gauge',
       `process_resident_memory_bytes ${process.memoryUsage().rss}`,
     ];
@@ -141,6 +147,7 @@ export class CoordinatorServer {
     }
     this.state = 'STOPPING';
     this.metricsServer?.close();
+    await this.backups?.stop();
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => {
         this.grpcServer.forceShutdown();

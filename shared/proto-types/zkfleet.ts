@@ -3,6 +3,10 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 
 import type { AgentClient as _zkfleet_v1_AgentClient, AgentDefinition as _zkfleet_v1_AgentDefinition } from './zkfleet/v1/Agent';
 import type { ArtifactChunk as _zkfleet_v1_ArtifactChunk, ArtifactChunk__Output as _zkfleet_v1_ArtifactChunk__Output } from './zkfleet/v1/ArtifactChunk';
+import type { BackupChunk as _zkfleet_v1_BackupChunk, BackupChunk__Output as _zkfleet_v1_BackupChunk__Output } from './zkfleet/v1/BackupChunk';
+import type { BackupFile as _zkfleet_v1_BackupFile, BackupFile__Output as _zkfleet_v1_BackupFile__Output } from './zkfleet/v1/BackupFile';
+import type { BackupHeader as _zkfleet_v1_BackupHeader, BackupHeader__Output as _zkfleet_v1_BackupHeader__Output } from './zkfleet/v1/BackupHeader';
+import type { BackupRequest as _zkfleet_v1_BackupRequest, BackupRequest__Output as _zkfleet_v1_BackupRequest__Output } from './zkfleet/v1/BackupRequest';
 import type { BuildImageEvent as _zkfleet_v1_BuildImageEvent, BuildImageEvent__Output as _zkfleet_v1_BuildImageEvent__Output } from './zkfleet/v1/BuildImageEvent';
 import type { BuildImageRequest as _zkfleet_v1_BuildImageRequest, BuildImageRequest__Output as _zkfleet_v1_BuildImageRequest__Output } from './zkfleet/v1/BuildImageRequest';
 import type { BuildImageResult as _zkfleet_v1_BuildImageResult, BuildImageResult__Output as _zkfleet_v1_BuildImageResult__Output } from './zkfleet/v1/BuildImageResult';
@@ -30,9 +34,12 @@ import type { ReportAck as _zkfleet_v1_ReportAck, ReportAck__Output as _zkfleet_
 import type { Resolution as _zkfleet_v1_Resolution, Resolution__Output as _zkfleet_v1_Resolution__Output } from './zkfleet/v1/Resolution';
 import type { ResolveReply as _zkfleet_v1_ResolveReply, ResolveReply__Output as _zkfleet_v1_ResolveReply__Output } from './zkfleet/v1/ResolveReply';
 import type { ResolveRequest as _zkfleet_v1_ResolveRequest, ResolveRequest__Output as _zkfleet_v1_ResolveRequest__Output } from './zkfleet/v1/ResolveRequest';
+import type { RestoreDataRequest as _zkfleet_v1_RestoreDataRequest, RestoreDataRequest__Output as _zkfleet_v1_RestoreDataRequest__Output } from './zkfleet/v1/RestoreDataRequest';
 import type { StepResult as _zkfleet_v1_StepResult, StepResult__Output as _zkfleet_v1_StepResult__Output } from './zkfleet/v1/StepResult';
 import type { UploadArtifactReply as _zkfleet_v1_UploadArtifactReply, UploadArtifactReply__Output as _zkfleet_v1_UploadArtifactReply__Output } from './zkfleet/v1/UploadArtifactReply';
 import type { UpsertDnsRecordsRequest as _zkfleet_v1_UpsertDnsRecordsRequest, UpsertDnsRecordsRequest__Output as _zkfleet_v1_UpsertDnsRecordsRequest__Output } from './zkfleet/v1/UpsertDnsRecordsRequest';
+import type { VerifyBackupReply as _zkfleet_v1_VerifyBackupReply, VerifyBackupReply__Output as _zkfleet_v1_VerifyBackupReply__Output } from './zkfleet/v1/VerifyBackupReply';
+import type { VerifyBackupRequest as _zkfleet_v1_VerifyBackupRequest, VerifyBackupRequest__Output as _zkfleet_v1_VerifyBackupRequest__Output } from './zkfleet/v1/VerifyBackupRequest';
 import type { View as _zkfleet_v1_View, View__Output as _zkfleet_v1_View__Output } from './zkfleet/v1/View';
 import type { ViewRequest as _zkfleet_v1_ViewRequest, ViewRequest__Output as _zkfleet_v1_ViewRequest__Output } from './zkfleet/v1/ViewRequest';
 import type { ZooKeeperLogRequest as _zkfleet_v1_ZooKeeperLogRequest, ZooKeeperLogRequest__Output as _zkfleet_v1_ZooKeeperLogRequest__Output } from './zkfleet/v1/ZooKeeperLogRequest';
@@ -51,6 +58,10 @@ export interface ProtoGrpcType {
     v1: {
       Agent: SubtypeConstructor<typeof grpc.Client, _zkfleet_v1_AgentClient> & { service: _zkfleet_v1_AgentDefinition }
       ArtifactChunk: MessageTypeDefinition<_zkfleet_v1_ArtifactChunk, _zkfleet_v1_ArtifactChunk__Output>
+      BackupChunk: MessageTypeDefinition<_zkfleet_v1_BackupChunk, _zkfleet_v1_BackupChunk__Output>
+      BackupFile: MessageTypeDefinition<_zkfleet_v1_BackupFile, _zkfleet_v1_BackupFile__Output>
+      BackupHeader: MessageTypeDefinition<_zkfleet_v1_BackupHeader, _zkfleet_v1_BackupHeader__Output>
+      BackupRequest: MessageTypeDefinition<_zkfleet_v1_BackupRequest, _zkfleet_v1_BackupRequest__Output>
       BuildImageEvent: MessageTypeDefinition<_zkfleet_v1_BuildImageEvent, _zkfleet_v1_BuildImageEvent__Output>
       BuildImageRequest: MessageTypeDefinition<_zkfleet_v1_BuildImageRequest, _zkfleet_v1_BuildImageRequest__Output>
       BuildImageResult: MessageTypeDefinition<_zkfleet_v1_BuildImageResult, _zkfleet_v1_BuildImageResult__Output>
@@ -82,9 +93,12 @@ export interface ProtoGrpcType {
       Resolution: MessageTypeDefinition<_zkfleet_v1_Resolution, _zkfleet_v1_Resolution__Output>
       ResolveReply: MessageTypeDefinition<_zkfleet_v1_ResolveReply, _zkfleet_v1_ResolveReply__Output>
       ResolveRequest: MessageTypeDefinition<_zkfleet_v1_ResolveRequest, _zkfleet_v1_ResolveRequest__Output>
+      RestoreDataRequest: MessageTypeDefinition<_zkfleet_v1_RestoreDataRequest, _zkfleet_v1_RestoreDataRequest__Output>
       StepResult: MessageTypeDefinition<_zkfleet_v1_StepResult, _zkfleet_v1_StepResult__Output>
       UploadArtifactReply: MessageTypeDefinition<_zkfleet_v1_UploadArtifactReply, _zkfleet_v1_UploadArtifactReply__Output>
       UpsertDnsRecordsRequest: MessageTypeDefinition<_zkfleet_v1_UpsertDnsRecordsRequest, _zkfleet_v1_UpsertDnsRecordsRequest__Output>
+      VerifyBackupReply: MessageTypeDefinition<_zkfleet_v1_VerifyBackupReply, _zkfleet_v1_VerifyBackupReply__Output>
+      VerifyBackupRequest: MessageTypeDefinition<_zkfleet_v1_VerifyBackupRequest, _zkfleet_v1_VerifyBackupRequest__Output>
       View: MessageTypeDefinition<_zkfleet_v1_View, _zkfleet_v1_View__Output>
       ViewRequest: MessageTypeDefinition<_zkfleet_v1_ViewRequest, _zkfleet_v1_ViewRequest__Output>
       ZooKeeperLogRequest: MessageTypeDefinition<_zkfleet_v1_ZooKeeperLogRequest, _zkfleet_v1_ZooKeeperLogRequest__Output>

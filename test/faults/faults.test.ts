@@ -516,6 +516,53 @@ test(
     );
 
     await t.test(
+      'an agent killed mid-backup: the backup fails, and nothing half-written is listed as valid',
+      async () => {
+        for (const h of sb.hosts) await restartAgent(h, { ZKF_FAULT_KILL: 'backup.mid' });
+        const r = await cli(['backup', file, '--json']);
+        assert.equal(r.code, 1, r.stdout);
+        for (const h of sb.hosts) await restartAgent(h);
+        const list = JSON.parse((await cli(['backups', file, '--json'])).stdout) as Array<{ verified: boolean }>;
+        assert.ok(
+          list.every((b) => b.verified),
+          JSON.stringify(list),
+        );
+        tally.killPoints.push('backup.mid');
+      },
+    );
+
+    await t.test(
+      'the coordinator killed mid-restore: the data moved aside is still there; a re-run finishes',
+      async () => {
+        const b = await cli(['backup', file, '--json']);
+        assert.equal(b.code, 0, b.stderr);
+        const name = (JSON.parse(b.stdout) as { name: string }).name;
+        await new Promise<void>((resolve) => {
+          const p = spawn(process.execPath, [COORDINATOR, 'restore', file, '--from', name, '--yes'], {
+            stdio: ['ignore', 'ignore', 'pipe'],
+          });
+          let err = '';
+          p.stderr!.on('data', (c) => {
+            err += c;
+            if (/restore changed/.test(err)) p.kill('SIGKILL');
+          });
+          p.on('exit', () => resolve());
+        });
+        const aside = () =>
+          sb.hosts.flatMap((h) =>
+            readdirSync(path.join(h.root, 'data/zookeeper')).filter((n) => n.includes('-aside-')),
+          );
+        const moved = aside();
+        assert.ok(moved.length >= 1, 'at least one host had its data moved aside before the kill');
+        const r = await cli(['restore', file, '--from', name, '--yes', '--json']);
+        assert.equal(r.code, 0, r.stderr.slice(-3000));
+        for (const m of moved) assert.ok(aside().includes(m), `${m} is still there`);
+        const st = await statuses();
+        assert.deepEqual(st.map((s) => s.mode).sort(), ['follower', 'follower', 'leader']);
+      },
+    );
+
+    await t.test(
       "certificate faults: expired, another host's, an unknown CA: refused with a message that says which, on both sides",
       async () => {
         const dir = tmpDir(t);

@@ -3,6 +3,8 @@
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { ArtifactChunk as _zkfleet_v1_ArtifactChunk, ArtifactChunk__Output as _zkfleet_v1_ArtifactChunk__Output } from '../../zkfleet/v1/ArtifactChunk';
+import type { BackupChunk as _zkfleet_v1_BackupChunk, BackupChunk__Output as _zkfleet_v1_BackupChunk__Output } from '../../zkfleet/v1/BackupChunk';
+import type { BackupRequest as _zkfleet_v1_BackupRequest, BackupRequest__Output as _zkfleet_v1_BackupRequest__Output } from '../../zkfleet/v1/BackupRequest';
 import type { BuildImageEvent as _zkfleet_v1_BuildImageEvent, BuildImageEvent__Output as _zkfleet_v1_BuildImageEvent__Output } from '../../zkfleet/v1/BuildImageEvent';
 import type { BuildImageRequest as _zkfleet_v1_BuildImageRequest, BuildImageRequest__Output as _zkfleet_v1_BuildImageRequest__Output } from '../../zkfleet/v1/BuildImageRequest';
 import type { ConfigureZooKeeperRequest as _zkfleet_v1_ConfigureZooKeeperRequest, ConfigureZooKeeperRequest__Output as _zkfleet_v1_ConfigureZooKeeperRequest__Output } from '../../zkfleet/v1/ConfigureZooKeeperRequest';
@@ -18,9 +20,12 @@ import type { LeaseRequest as _zkfleet_v1_LeaseRequest, LeaseRequest__Output as 
 import type { LogChunk as _zkfleet_v1_LogChunk, LogChunk__Output as _zkfleet_v1_LogChunk__Output } from '../../zkfleet/v1/LogChunk';
 import type { ResolveReply as _zkfleet_v1_ResolveReply, ResolveReply__Output as _zkfleet_v1_ResolveReply__Output } from '../../zkfleet/v1/ResolveReply';
 import type { ResolveRequest as _zkfleet_v1_ResolveRequest, ResolveRequest__Output as _zkfleet_v1_ResolveRequest__Output } from '../../zkfleet/v1/ResolveRequest';
+import type { RestoreDataRequest as _zkfleet_v1_RestoreDataRequest, RestoreDataRequest__Output as _zkfleet_v1_RestoreDataRequest__Output } from '../../zkfleet/v1/RestoreDataRequest';
 import type { StepResult as _zkfleet_v1_StepResult, StepResult__Output as _zkfleet_v1_StepResult__Output } from '../../zkfleet/v1/StepResult';
 import type { UploadArtifactReply as _zkfleet_v1_UploadArtifactReply, UploadArtifactReply__Output as _zkfleet_v1_UploadArtifactReply__Output } from '../../zkfleet/v1/UploadArtifactReply';
 import type { UpsertDnsRecordsRequest as _zkfleet_v1_UpsertDnsRecordsRequest, UpsertDnsRecordsRequest__Output as _zkfleet_v1_UpsertDnsRecordsRequest__Output } from '../../zkfleet/v1/UpsertDnsRecordsRequest';
+import type { VerifyBackupReply as _zkfleet_v1_VerifyBackupReply, VerifyBackupReply__Output as _zkfleet_v1_VerifyBackupReply__Output } from '../../zkfleet/v1/VerifyBackupReply';
+import type { VerifyBackupRequest as _zkfleet_v1_VerifyBackupRequest, VerifyBackupRequest__Output as _zkfleet_v1_VerifyBackupRequest__Output } from '../../zkfleet/v1/VerifyBackupRequest';
 import type { ZooKeeperLogRequest as _zkfleet_v1_ZooKeeperLogRequest, ZooKeeperLogRequest__Output as _zkfleet_v1_ZooKeeperLogRequest__Output } from '../../zkfleet/v1/ZooKeeperLogRequest';
 import type { ZooKeeperServiceReply as _zkfleet_v1_ZooKeeperServiceReply, ZooKeeperServiceReply__Output as _zkfleet_v1_ZooKeeperServiceReply__Output } from '../../zkfleet/v1/ZooKeeperServiceReply';
 import type { ZooKeeperServiceRequest as _zkfleet_v1_ZooKeeperServiceRequest, ZooKeeperServiceRequest__Output as _zkfleet_v1_ZooKeeperServiceRequest__Output } from '../../zkfleet/v1/ZooKeeperServiceRequest';
@@ -28,6 +33,17 @@ import type { ZooKeeperStatus as _zkfleet_v1_ZooKeeperStatus, ZooKeeperStatus__O
 import type { ZooKeeperStatusRequest as _zkfleet_v1_ZooKeeperStatusRequest, ZooKeeperStatusRequest__Output as _zkfleet_v1_ZooKeeperStatusRequest__Output } from '../../zkfleet/v1/ZooKeeperStatusRequest';
 
 export interface AgentClient extends grpc.Client {
+  /**
+   * Backups. The server's newest snapshot and the transaction logs after it, streamed as they are on disk.
+   */
+  BackupData(argument: _zkfleet_v1_BackupRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_zkfleet_v1_BackupChunk__Output>;
+  BackupData(argument: _zkfleet_v1_BackupRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_zkfleet_v1_BackupChunk__Output>;
+  /**
+   * Backups. The server's newest snapshot and the transaction logs after it, streamed as they are on disk.
+   */
+  backupData(argument: _zkfleet_v1_BackupRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_zkfleet_v1_BackupChunk__Output>;
+  backupData(argument: _zkfleet_v1_BackupRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_zkfleet_v1_BackupChunk__Output>;
+  
   /**
    * Build and push the JRE base image (ops host only); the build log is streamed.
    */
@@ -140,6 +156,21 @@ export interface AgentClient extends grpc.Client {
   resolve(argument: _zkfleet_v1_ResolveRequest, callback: grpc.requestCallback<_zkfleet_v1_ResolveReply__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Put a backup in place of a stopped server's data: dataDir and dataLogDir moved aside, never deleted.
+   */
+  RestoreData(argument: _zkfleet_v1_RestoreDataRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_StepResult__Output>): grpc.ClientUnaryCall;
+  RestoreData(argument: _zkfleet_v1_RestoreDataRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_zkfleet_v1_StepResult__Output>): grpc.ClientUnaryCall;
+  RestoreData(argument: _zkfleet_v1_RestoreDataRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_StepResult__Output>): grpc.ClientUnaryCall;
+  RestoreData(argument: _zkfleet_v1_RestoreDataRequest, callback: grpc.requestCallback<_zkfleet_v1_StepResult__Output>): grpc.ClientUnaryCall;
+  /**
+   * Put a backup in place of a stopped server's data: dataDir and dataLogDir moved aside, never deleted.
+   */
+  restoreData(argument: _zkfleet_v1_RestoreDataRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_StepResult__Output>): grpc.ClientUnaryCall;
+  restoreData(argument: _zkfleet_v1_RestoreDataRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_zkfleet_v1_StepResult__Output>): grpc.ClientUnaryCall;
+  restoreData(argument: _zkfleet_v1_RestoreDataRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_StepResult__Output>): grpc.ClientUnaryCall;
+  restoreData(argument: _zkfleet_v1_RestoreDataRequest, callback: grpc.requestCallback<_zkfleet_v1_StepResult__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * First chunk carries the expected sha256 and size; the digest is verified before the file is kept.
    */
   UploadArtifact(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_UploadArtifactReply__Output>): grpc.ClientWritableStream<_zkfleet_v1_ArtifactChunk>;
@@ -168,6 +199,21 @@ export interface AgentClient extends grpc.Client {
   upsertDnsRecords(argument: _zkfleet_v1_UpsertDnsRecordsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_zkfleet_v1_StepResult__Output>): grpc.ClientUnaryCall;
   upsertDnsRecords(argument: _zkfleet_v1_UpsertDnsRecordsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_StepResult__Output>): grpc.ClientUnaryCall;
   upsertDnsRecords(argument: _zkfleet_v1_UpsertDnsRecordsRequest, callback: grpc.requestCallback<_zkfleet_v1_StepResult__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Parse stored backup files (uploaded artifacts) with ZooKeeper's own tooling from the installed tree.
+   */
+  VerifyBackup(argument: _zkfleet_v1_VerifyBackupRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_VerifyBackupReply__Output>): grpc.ClientUnaryCall;
+  VerifyBackup(argument: _zkfleet_v1_VerifyBackupRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_zkfleet_v1_VerifyBackupReply__Output>): grpc.ClientUnaryCall;
+  VerifyBackup(argument: _zkfleet_v1_VerifyBackupRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_VerifyBackupReply__Output>): grpc.ClientUnaryCall;
+  VerifyBackup(argument: _zkfleet_v1_VerifyBackupRequest, callback: grpc.requestCallback<_zkfleet_v1_VerifyBackupReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * Parse stored backup files (uploaded artifacts) with ZooKeeper's own tooling from the installed tree.
+   */
+  verifyBackup(argument: _zkfleet_v1_VerifyBackupRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_VerifyBackupReply__Output>): grpc.ClientUnaryCall;
+  verifyBackup(argument: _zkfleet_v1_VerifyBackupRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_zkfleet_v1_VerifyBackupReply__Output>): grpc.ClientUnaryCall;
+  verifyBackup(argument: _zkfleet_v1_VerifyBackupRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_VerifyBackupReply__Output>): grpc.ClientUnaryCall;
+  verifyBackup(argument: _zkfleet_v1_VerifyBackupRequest, callback: grpc.requestCallback<_zkfleet_v1_VerifyBackupReply__Output>): grpc.ClientUnaryCall;
   
   /**
    * The server's log: its last lines, then (follow) what it writes, until the caller cancels.
@@ -214,6 +260,11 @@ export interface AgentClient extends grpc.Client {
 
 export interface AgentHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * Backups. The server's newest snapshot and the transaction logs after it, streamed as they are on disk.
+   */
+  BackupData: grpc.handleServerStreamingCall<_zkfleet_v1_BackupRequest__Output, _zkfleet_v1_BackupChunk>;
+  
+  /**
    * Build and push the JRE base image (ops host only); the build log is streamed.
    */
   BuildImage: grpc.handleServerStreamingCall<_zkfleet_v1_BuildImageRequest__Output, _zkfleet_v1_BuildImageEvent>;
@@ -251,6 +302,11 @@ export interface AgentHandlers extends grpc.UntypedServiceImplementation {
   Resolve: grpc.handleUnaryCall<_zkfleet_v1_ResolveRequest__Output, _zkfleet_v1_ResolveReply>;
   
   /**
+   * Put a backup in place of a stopped server's data: dataDir and dataLogDir moved aside, never deleted.
+   */
+  RestoreData: grpc.handleUnaryCall<_zkfleet_v1_RestoreDataRequest__Output, _zkfleet_v1_StepResult>;
+  
+  /**
    * First chunk carries the expected sha256 and size; the digest is verified before the file is kept.
    */
   UploadArtifact: grpc.handleClientStreamingCall<_zkfleet_v1_ArtifactChunk__Output, _zkfleet_v1_UploadArtifactReply>;
@@ -259,6 +315,11 @@ export interface AgentHandlers extends grpc.UntypedServiceImplementation {
    * Upsert A records in a BIND zone (DNS host only).
    */
   UpsertDnsRecords: grpc.handleUnaryCall<_zkfleet_v1_UpsertDnsRecordsRequest__Output, _zkfleet_v1_StepResult>;
+  
+  /**
+   * Parse stored backup files (uploaded artifacts) with ZooKeeper's own tooling from the installed tree.
+   */
+  VerifyBackup: grpc.handleUnaryCall<_zkfleet_v1_VerifyBackupRequest__Output, _zkfleet_v1_VerifyBackupReply>;
   
   /**
    * The server's log: its last lines, then (follow) what it writes, until the caller cancels.
@@ -278,6 +339,7 @@ export interface AgentHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface AgentDefinition extends grpc.ServiceDefinition {
+  BackupData: MethodDefinition<_zkfleet_v1_BackupRequest, _zkfleet_v1_BackupChunk, _zkfleet_v1_BackupRequest__Output, _zkfleet_v1_BackupChunk__Output>
   BuildImage: MethodDefinition<_zkfleet_v1_BuildImageRequest, _zkfleet_v1_BuildImageEvent, _zkfleet_v1_BuildImageRequest__Output, _zkfleet_v1_BuildImageEvent__Output>
   ConfigureZooKeeper: MethodDefinition<_zkfleet_v1_ConfigureZooKeeperRequest, _zkfleet_v1_StepResult, _zkfleet_v1_ConfigureZooKeeperRequest__Output, _zkfleet_v1_StepResult__Output>
   Exec: MethodDefinition<_zkfleet_v1_ExecRequest, _zkfleet_v1_ExecEvent, _zkfleet_v1_ExecRequest__Output, _zkfleet_v1_ExecEvent__Output>
@@ -287,8 +349,10 @@ export interface AgentDefinition extends grpc.ServiceDefinition {
   InstallZooKeeper: MethodDefinition<_zkfleet_v1_InstallRequest, _zkfleet_v1_StepResult, _zkfleet_v1_InstallRequest__Output, _zkfleet_v1_StepResult__Output>
   Lease: MethodDefinition<_zkfleet_v1_LeaseRequest, _zkfleet_v1_LeaseReply, _zkfleet_v1_LeaseRequest__Output, _zkfleet_v1_LeaseReply__Output>
   Resolve: MethodDefinition<_zkfleet_v1_ResolveRequest, _zkfleet_v1_ResolveReply, _zkfleet_v1_ResolveRequest__Output, _zkfleet_v1_ResolveReply__Output>
+  RestoreData: MethodDefinition<_zkfleet_v1_RestoreDataRequest, _zkfleet_v1_StepResult, _zkfleet_v1_RestoreDataRequest__Output, _zkfleet_v1_StepResult__Output>
   UploadArtifact: MethodDefinition<_zkfleet_v1_ArtifactChunk, _zkfleet_v1_UploadArtifactReply, _zkfleet_v1_ArtifactChunk__Output, _zkfleet_v1_UploadArtifactReply__Output>
   UpsertDnsRecords: MethodDefinition<_zkfleet_v1_UpsertDnsRecordsRequest, _zkfleet_v1_StepResult, _zkfleet_v1_UpsertDnsRecordsRequest__Output, _zkfleet_v1_StepResult__Output>
+  VerifyBackup: MethodDefinition<_zkfleet_v1_VerifyBackupRequest, _zkfleet_v1_VerifyBackupReply, _zkfleet_v1_VerifyBackupRequest__Output, _zkfleet_v1_VerifyBackupReply__Output>
   ZooKeeperLog: MethodDefinition<_zkfleet_v1_ZooKeeperLogRequest, _zkfleet_v1_LogChunk, _zkfleet_v1_ZooKeeperLogRequest__Output, _zkfleet_v1_LogChunk__Output>
   ZooKeeperService: MethodDefinition<_zkfleet_v1_ZooKeeperServiceRequest, _zkfleet_v1_ZooKeeperServiceReply, _zkfleet_v1_ZooKeeperServiceRequest__Output, _zkfleet_v1_ZooKeeperServiceReply__Output>
   ZooKeeperStatus: MethodDefinition<_zkfleet_v1_ZooKeeperStatusRequest, _zkfleet_v1_ZooKeeperStatus, _zkfleet_v1_ZooKeeperStatusRequest__Output, _zkfleet_v1_ZooKeeperStatus__Output>

@@ -1,0 +1,87 @@
+import type { Logger } from 'winston';
+import { ZkfError } from '../../shared/errors';
+import { listBackups } from '../backup/store';
+import { takeBackup } from '../backup/take';
+import { loadEnsemble } from '../ensemble';
+import type { Progress } from '../progress';
+import type { ServeConfig } from './config';
+
+type Events = (host: string, kind: string, detail: string) => void;
+
+/** Progress of a scheduled backup goes to the server's log, not a terminal. */
+function logProgress(log: Logger): Progress {
+  return {
+    start: () => undefined,
+    done: () => undefined,
+    fail: (host, step, message) => log.warn('backup step failed', { host, step, message }),
+    detail: () => undefined,
+    note: (text) => log.info('backup', { note: text.trim() }),
+    close: () => undefined,
+  };
+}
+
+/**
+ * `backup:` in the serve config: a backup of the ensemble every `every`, kept as `coordinator backup`
+ * keeps them; each one an event (backup, backup-failed), the last good one's time and size as metrics.
+ */
+export class BackupSchedule {
+  lastSuccess = 0;
+  lastBytes = 0;
+  failures = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private readonly ac = new AbortController();
+
+  constructor(
+    private readonly config: NonNullable<ServeConfig['backup']>,
+    private readonly event: Events,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    const e = await loadEnsemble(this.config.ensemble, { checkArtifacts: false });
+    const newest = (await listBackups(this.config.dir ?? e.backupDir, e.spec.name)).find((b) => b.verified);
+    if (newest) this.lastSuccess = Date.parse(newest.createdAt);
+    this.timer = setInterval(() => void this.once(), this.config.everyMs);
+    this.timer.unref();
+  }
+
+  /** One backup now; a backup still running when the next is due is not doubled. */
+  once(): Promise<void> {
+    this.running ??= this.take().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async take(): Promise<void> {
+    try {
+      const e = await loadEnsemble(this.config.ensemble, { checkArtifacts: false });
+      const dir = this.config.dir ?? e.backupDir;
+      const keep = this.config.keep ?? e.spec.backup.keep;
+      const r = await takeBackup(e, { dir, keep, progress: logProgress(this.log), signal: this.ac.signal });
+      this.lastSuccess = Date.now();
+      this.lastBytes = r.bytes;
+      this.event(r.manifest.source.host, 'backup', `${r.name}: ${r.manifest.verified.nodeCount} znodes, verified`);
+    } catch (err) {
+      this.failures++;
+      this.event('ensemble', 'backup-failed', err instanceof ZkfError ? err.message : String(err));
+    }
+  }
+
+  metrics(): string[] {
+    return [
+      '# HELP zkfleet_backup_last_success_timestamp_seconds When the last verified backup was taken (0: none).',
+      '# TYPE zkfleet_backup_last_success_timestamp_seconds gauge',
+      `zkfleet_backup_last_success_timestamp_seconds ${Math.floor(this.lastSuccess / 1000)}`,
+      '# TYPE zkfleet_backup_last_size_bytes gauge',
+      `zkfleet_backup_last_size_bytes ${this.lastBytes}`,
+      '# TYPE zkfleet_backup_failures_total counter',
+      `zkfleet_backup_failures_total ${this.failures}`,
+    ];
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.ac.abort();
+    await this.running?.catch(() => undefined);
+  }
+}
