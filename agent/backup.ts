@@ -127,7 +127,7 @@ async function sendFile(s: Source, emit: (c: BackupChunk) => Promise<void>, sign
 
 /**
  * Parse backup files (uploaded to the artifact store) with ZooKeeper's own SnapshotFormatter and
- * LogFormatter from the installed tree, on the installed JDK: a file they cannot read fails here. The
+ * TxnLogToolkit from the installed tree, on the installed JDK: a file they cannot read fails here. The
  * files are removed from the store afterwards.
  */
 export async function verifyBackup(
@@ -141,16 +141,24 @@ export async function verifyBackup(
   if (!snapshot) throw new ZkfError('INVALID_ARGUMENT', 'a backup to verify has a snapshot');
   const tool = new ZkTool(zk, signal);
   try {
-    const snap = await tool.run('org.apache.zookeeper.server.SnapshotFormatter', await store.require(snapshot.sha256));
+    const snap = await tool.run(
+      'org.apache.zookeeper.server.SnapshotFormatter',
+      await store.require(snapshot.sha256),
+      snapshot.name,
+    );
     const nodeCount = Number(/ZNode Details \(count=(\d+)\)/.exec(snap)?.[1] ?? NaN);
     if (!Number.isFinite(nodeCount)) throw new ZkfError('VERIFY_FAILED', `${snapshot.name}: no znodes read from it`);
     let last = BigInt(`0x${/\.([0-9a-f]+)$/.exec(snapshot.name)![1]}`);
     for (const f of files.filter((x) => x.kind === 'log')) {
-      const out = await tool.run('org.apache.zookeeper.server.LogFormatter', await store.require(f.sha256));
+      const out = await tool.run(
+        'org.apache.zookeeper.server.persistence.TxnLogToolkit',
+        await store.require(f.sha256),
+        f.name,
+      );
       for (const m of out.matchAll(/zxid 0x([0-9a-f]+)/g)) if (BigInt(`0x${m[1]}`) > last) last = BigInt(`0x${m[1]}`);
     }
     const version = await installedVersionAt(treeOf(zk));
-    return { nodeCount, lastZxid: hexZxid(last), tool: `SnapshotFormatter and LogFormatter of ZooKeeper ${version}` };
+    return { nodeCount, lastZxid: hexZxid(last), tool: `SnapshotFormatter and TxnLogToolkit of ZooKeeper ${version}` };
   } finally {
     await tool.close();
     for (const f of files) await store.remove(f.sha256);
@@ -165,7 +173,7 @@ class ZkTool {
     private readonly signal: AbortSignal,
   ) {}
 
-  async run(main: string, file: string): Promise<string> {
+  async run(main: string, file: string, name: string): Promise<string> {
     this.dir ??= await fs.mkdtemp(path.join(os.tmpdir(), 'zkf-tool-'));
     const quiet = path.join(this.dir, 'quiet');
     await fs.writeFile(`${quiet}.xml`, '<configuration><root level="OFF"/></configuration>\n');
@@ -189,7 +197,7 @@ class ZkTool {
     } catch (err) {
       const e = err as { stderr?: string; stdout?: string; message: string };
       const why = (e.stderr || e.stdout || e.message).trim().split('\n').slice(-3).join(' ');
-      throw new ZkfError('VERIFY_FAILED', `${path.basename(file)}: ${main.split('.').pop()} could not read it: ${why}`);
+      throw new ZkfError('VERIFY_FAILED', `${name}: ${main.split('.').pop()} could not read it: ${why}`);
     }
   }
 

@@ -30,7 +30,7 @@ export async function restoreData(
   const zk = (await state.read()).zookeeper;
   if (!zk) throw new ZkfError('NOT_FOUND', 'ZooKeeper is not configured on this host yet');
   if (await serverPid(zk)) throw new ZkfError('HOST_UNSUITABLE', 'the server is running: a restore needs it stopped');
-  const done = await restoredWith(zk);
+  const done = await restoredWith(zk, req.files);
   if (done === req.backupId) {
     if (!req.dryRun) for (const f of req.files) await store.remove(f.sha256);
     return { changed: false, description: `already holds backup ${req.backupId}` };
@@ -51,13 +51,22 @@ export async function restoreData(
   };
 }
 
-async function restoredWith(zk: ZooKeeperState): Promise<string | undefined> {
+/**
+ * The backup this dataDir holds untouched: its marker names it and the data files are still exactly the
+ * backup's (a server that ran since wrote more, and a restore then moves that aside like any other data).
+ */
+async function restoredWith(zk: ZooKeeperState, files: BackupFile[]): Promise<string | undefined> {
   const text = await readFileOr(path.join(zk.dataDir, MARKER));
+  let backup: string | undefined;
   try {
-    return text ? (JSON.parse(text) as { backup: string }).backup : undefined;
+    backup = text ? (JSON.parse(text) as { backup: string }).backup : undefined;
   } catch {
     return undefined;
   }
+  const list = async (d: string) => await fs.readdir(path.join(d, 'version-2')).catch(() => [] as string[]);
+  const names = new Set((await Promise.all(dirsOf(zk).map(list))).flat().filter((n) => /^(snapshot|log)\./.test(n)));
+  const same = names.size === files.length && files.every((f) => names.has(f.name));
+  return same ? backup : undefined;
 }
 
 function dirsOf(zk: ZooKeeperState): string[] {

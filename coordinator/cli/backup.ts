@@ -31,7 +31,7 @@ function registerTake(program: Command): void {
       `
 Reads the newest snapshot and every transaction log after it from a serving follower (never the leader),
 while the ensemble keeps taking writes. Each file's sha256 is checked as it arrives; then ZooKeeper's own
-SnapshotFormatter and LogFormatter, from the installed tree, parse the stored files on that host. Only a
+SnapshotFormatter and TxnLogToolkit, from the installed tree, parse the stored files on that host. Only a
 verified backup gets its name, <ensemble>-<time>-<zxid>, and a manifest.json (ensemble, ZooKeeper version,
 source host, snapshot and last zxid, each file's size and sha256). Verified backups beyond backup.keep go.
 

@@ -74,6 +74,9 @@ test('backups and restore of the ensemble on real hosts', { timeout: 1_200_000 }
     const writes = await startWrites(connect, '/writes');
     await sleep(500);
     await withClient((c) => c.create('/before-backup', 'x', 0));
+    const created = await withClient(
+      async (c) => (await c.get('/before-backup', false))[0] as { czxid: number | string },
+    );
     const r = await json<BackupResult & { ok: boolean }>(['backup', file]);
     const tally = await writes.stop();
     assert.equal(r.code, 0, r.stderr);
@@ -83,7 +86,10 @@ test('backups and restore of the ensemble on real hosts', { timeout: 1_200_000 }
     const leader = sb.hosts[statuses.findIndex((s) => s.mode === 'leader')].name;
     assert.notEqual(m.source.host, leader, 'never from the leader');
     assert.equal(m.zookeeperVersion, '3.8.0');
-    assert.ok(m.verified.nodeCount >= 1001, `${m.verified.nodeCount} znodes in the snapshot`);
+    // The snapshot may be older than the znodes (ZooKeeper snapshots every snapCount transactions): the logs
+    // after it carry them, and the last zxid the tools read covers the marker written before the backup.
+    assert.ok(m.verified.nodeCount >= 1, `${m.verified.nodeCount} znodes in the snapshot`);
+    assert.ok(BigInt(m.lastZxid) >= BigInt(created.czxid), `${m.lastZxid} covers ${created.czxid}`);
     assert.match(m.verified.tool, /SnapshotFormatter/);
     assert.equal(m.files[0].kind, 'snapshot');
     assert.ok(m.files.some((f) => f.kind === 'log'));
