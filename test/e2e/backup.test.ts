@@ -28,7 +28,7 @@ const READ = 1;
  * the schedule of `coordinator serve`.
  */
 test('backups and restore of the ensemble on real hosts', { timeout: 1_200_000 }, async (t) => {
-  const sb = await withSandbox(t, { prefix: 'zkb', subnet: 81, hosts: RUNBOOK_HOSTS });
+  const sb = await withSandbox(t, { prefix: 'zkk', subnet: 81, hosts: RUNBOOK_HOSTS });
   const file = sb.ensembleFile;
   await fs.writeFile(file, ensembleYaml(sb));
   const connect = sb.hosts.map((h) => `${h.address}:2181`).join(',');
