@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import path from 'node:path';
 import { usageError } from '../../shared/errors';
-import { bootstrap, type BootstrapResult } from '../bootstrap';
+import type { BootstrapResult } from '../bootstrap';
 import { defaultReleaseFile } from '../bootstrap/release';
 import { loadEnsemble } from '../ensemble';
 import { table } from '../format';
@@ -89,6 +89,8 @@ Examples:
         const signal = interruptSignal();
         const ssh = { user: o.sshUser, identityFile: o.sshKey, port: o.sshPort, configFile: o.sshConfig };
         const release = path.resolve(o.release ?? defaultReleaseFile());
+        // Loaded when it runs: bootstrap carries the certificate library and SSH.
+        const { bootstrap } = require('../bootstrap') as typeof import('../bootstrap');
         const r = await bootstrap(e, { hosts: o.host, ssh, release, dryRun: !!o.dryRun, progress, signal });
         progress.close();
         if (o.json) writeJson(r);

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import path from 'node:path';
 import { usageError } from '../../shared/errors';
-import { certPaths, initCa, issueCertificate } from '../../shared/pki';
+// The certificate library (x509 and its dependencies) is loaded by the pki commands only, when they run.
+const pkiLib = async () => require('../../shared/pki') as typeof import('../../shared/pki');
 import { collect, EXIT, fail, positiveInt, writeJson } from './common';
 
 export function registerPki(program: Command): void {
@@ -19,6 +20,7 @@ export function registerPki(program: Command): void {
     .addHelpText('after', '\nExample:\n  coordinator pki init ./pki --ip 10.4.7.200\n')
     .action(async (dir: string, o: { ip: string[]; dns: string[]; force?: boolean; json?: boolean }) => {
       try {
+        const { initCa } = await pkiLib();
         const r = await initCa(dir, {
           force: o.force,
           coordinatorIps: o.ip.length ? o.ip : undefined,
@@ -50,6 +52,7 @@ export function registerPki(program: Command): void {
       try {
         if (name === 'coordinator')
           throw usageError('"coordinator" is the coordinator\'s own certificate; pick the agent\'s host name');
+        const { issueCertificate, certPaths } = await pkiLib();
         await issueCertificate(o.dir, { name, role: 'agent', ips: o.ip, dns: o.dns, days: o.days });
         const out = certPaths(o.dir, name);
         if (o.json) writeJson({ ok: true, name, ...out });

@@ -1,7 +1,4 @@
 import { Command } from 'commander';
-import { createLogger } from '../../shared/logger';
-import { loadServeConfig } from '../server/config';
-import { CoordinatorServer } from '../server/server';
 import { fail } from './common';
 
 export function registerServe(program: Command): void {
@@ -23,6 +20,10 @@ Config example:
 Signals: SIGTERM/SIGINT drain and stop (a second one forces). Runs under systemd as zkfleet-coordinator.service.`,
     )
     .action(async (o: { config: string }) => {
+      // The server (winston, the health store) is loaded only by the command that runs it.
+      const { createLogger } = require('../../shared/logger') as typeof import('../../shared/logger');
+      const { loadServeConfig } = require('../server/config') as typeof import('../server/config');
+      const { CoordinatorServer } = require('../server/server') as typeof import('../server/server');
       const log = createLogger().child({ component: 'coordinator-server' });
       try {
         const server = new CoordinatorServer(await loadServeConfig(o.config), log);

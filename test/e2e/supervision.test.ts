@@ -241,7 +241,9 @@ test(
           assert.ok(files.length >= 2 && files.length <= 3, `${h.name}: ${files.join(' ')}`);
           for (const f of files) {
             const size = (await fs.stat(path.join(dir, f))).size;
-            assert.ok(size <= 3 * 50 * 1024, `${h.name}: ${f} is ${size} bytes`);
+            // logback checks the size every so many events, not at each one: a busy (DEBUG) log overshoots
+            // the limit by what it writes between two checks; what must hold is that it is bounded.
+            assert.ok(size <= 5 * 50 * 1024, `${h.name}: ${f} is ${size} bytes`);
           }
         }
       },

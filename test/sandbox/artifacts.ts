@@ -15,7 +15,21 @@ export interface Artifact {
   sha256: string;
 }
 
-async function cached(name: string, build: (out: string, work: string) => Promise<void>): Promise<Artifact> {
+// One build per artifact per process: tests ask for several at once (Promise.all), and two builds of one
+// artifact would write the same temporary file.
+const building = new Map<string, Promise<Artifact>>();
+
+function cached(name: string, build: (out: string, work: string) => Promise<void>): Promise<Artifact> {
+  let pending = building.get(name);
+  if (!pending) {
+    pending = buildOnce(name, build);
+    building.set(name, pending);
+    pending.catch(() => building.delete(name));
+  }
+  return pending;
+}
+
+async function buildOnce(name: string, build: (out: string, work: string) => Promise<void>): Promise<Artifact> {
   const out = path.join(CACHE_DIR, name);
   const digestFile = `${out}.sha256`;
   if (existsSync(out) && existsSync(digestFile))
@@ -133,7 +147,16 @@ export function jmxAgentJar(): Promise<Artifact> {
  * Packages of Debian bullseye (the release before this machine's), fetched with apt through a sources list
  * and state of their own (the machine's apt configuration is not touched) and unpacked with dpkg -x.
  */
-async function bullseye(packages: string[]): Promise<string> {
+let bullseyeQueue: Promise<unknown> = Promise.resolve();
+
+/** One bullseye fetch at a time in this process; flock keeps other processes (a sandbox deploy) out too. */
+function bullseye(packages: string[]): Promise<string> {
+  const next = bullseyeQueue.then(() => bullseyeFetch(packages));
+  bullseyeQueue = next.catch(() => undefined);
+  return next;
+}
+
+async function bullseyeFetch(packages: string[]): Promise<string> {
   const base = path.join(CACHE_DIR, 'bullseye');
   const root = path.join(base, 'root');
   const done = path.join(base, `.${packages.join('+').replace(/[^A-Za-z0-9.+-]/g, '_')}`);
@@ -148,10 +171,11 @@ async function bullseye(packages: string[]): Promise<string> {
     `Dir::Cache=${path.join(base, 'cache')}`,
     `Dir::Cache::Archives=${path.join(base, 'archives')}`,
   ].flatMap((x) => ['-o', x]);
-  await sh('apt-get', [...o, 'update', '-qq'], { timeoutMs: 300_000 });
-  await sh('apt-get', [...o, 'download', ...packages], { cwd: path.join(base, 'debs'), timeoutMs: 600_000 });
-  for (const deb of await fs.readdir(path.join(base, 'debs')))
-    await sh('dpkg', ['-x', path.join(base, 'debs', deb), root]);
+  const lock = path.join(base, '.lock');
+  await sh('flock', [lock, 'apt-get', ...o, 'update', '-qq'], { timeoutMs: 300_000 });
+  const debs = path.join(base, 'debs');
+  await sh('flock', [lock, 'apt-get', ...o, 'download', ...packages], { cwd: debs, timeoutMs: 600_000 });
+  for (const deb of await fs.readdir(debs)) await sh('dpkg', ['-x', path.join(debs, deb), root]);
   await fs.writeFile(done, new Date().toISOString());
   return root;
 }
