@@ -8,6 +8,7 @@ import { diskOf } from './facts';
 import { PROTOCOL_VERSION, VERSION } from '../shared/version';
 import type { Host } from './host';
 import { installedVersionAt } from './install';
+import { ReportChannel } from './report-channel';
 import type { StateFile } from './state';
 import { zooKeeperStatus } from './zk-status';
 
@@ -66,6 +67,7 @@ export async function buildReport(host: Host, state: StateFile, ttlMs: number): 
 export class HealthReporter {
   private timer: NodeJS.Timeout | undefined;
   private client: CoordinatorClient | undefined;
+  private channel: ReportChannel | undefined;
   private failures = 0;
   private stopped = false;
 
@@ -83,6 +85,7 @@ export class HealthReporter {
       'grpc.initial_reconnect_backoff_ms': 500,
       'grpc.max_reconnect_backoff_ms': 5000,
     });
+    this.channel = new ReportChannel(this.client);
     this.schedule(Math.random() * Math.min(1000, c.reportIntervalMs));
   }
 
@@ -94,14 +97,10 @@ export class HealthReporter {
 
   private async tick(): Promise<void> {
     const c = this.host.config.coordinator;
-    if (!c || !this.client) return;
+    if (!c || !this.channel) return;
     try {
       const report = await buildReport(this.host, this.state, c.reportIntervalMs * 3);
-      await new Promise<void>((resolve, reject) => {
-        this.client!.Report(report, { deadline: Date.now() + Math.min(5000, c.reportIntervalMs) }, (err) =>
-          err ? reject(err) : resolve(),
-        );
-      });
+      await this.channel!.send(report, Math.min(5000, c.reportIntervalMs));
       if (this.failures)
         this.host.log.info('health reports reach the coordinator again', {
           coordinator: c.address,
@@ -125,6 +124,7 @@ export class HealthReporter {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.channel?.close();
     this.client?.close();
   }
 }

@@ -77,6 +77,31 @@ async function installTarball(
   signal?: AbortSignal,
 ): Promise<StepResult> {
   const place = placeOf(host, req);
+  return oneInstallPerDir(place.installDir, () => installInto(host, store, state, product, req, place, signal));
+}
+
+// The deploy installs the JDK and ZooKeeper at once. Two installs into one directory (an ensemble file may
+// put both under /opt) go one after the other: each sweeps the directory's leftovers first, which would
+// take the other's tree while it is being unpacked.
+const installsByDir = new Map<string, Promise<unknown>>();
+
+function oneInstallPerDir<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const next = (installsByDir.get(dir) ?? Promise.resolve()).then(fn, fn);
+  const settled = next.catch(() => undefined);
+  installsByDir.set(dir, settled);
+  void settled.then(() => installsByDir.get(dir) === settled && installsByDir.delete(dir));
+  return next;
+}
+
+async function installInto(
+  host: Host,
+  store: ArtifactStore,
+  state: StateFile,
+  product: Product,
+  req: InstallReq,
+  place: Place,
+  signal?: AbortSignal,
+): Promise<StepResult> {
   // What an install killed part-way left (a tree half unpacked) goes first, whatever this one does.
   if (!req.dryRun) await sweepLeftovers(place.installDir);
   const current = await linkTarget(place);
@@ -166,7 +191,7 @@ async function unpackTree(product: Product, archive: string, sha256: string, ins
   try {
     const unpacked = path.join(tmp, top);
     const version = await product.version(unpacked, top);
-    const marker: Marker = { sha256, version, installedAt: new Date().toISOString() };
+    const marker: Marker = { sha256, version, installedAt: new Date().toISOString(), kind: product.kind };
     await fs.writeFile(path.join(unpacked, MARKER), JSON.stringify(marker) + '\n');
     // Another build under the same name (which may be running) is never replaced: this one takes a new name.
     const base = product.targetName(top);

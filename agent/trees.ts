@@ -18,6 +18,8 @@ export interface Marker {
   sha256: string;
   version: string;
   installedAt: string;
+  /** Which product the tree is (markers written before 0.4 lack it: told by the tree's contents). */
+  kind?: ProductKind;
 }
 
 export async function readMarker(dir: string): Promise<Marker | undefined> {
@@ -41,13 +43,37 @@ export async function linkTarget(place: ProductPlace): Promise<string | undefine
   return t ? path.basename(t) : undefined;
 }
 
+/**
+ * The trees zkfleet installed under a directory: real directories with a marker. The links beside them are
+ * not trees, and both products may share one directory (`/opt`), so each tree says which product it is.
+ */
+async function installedTrees(
+  installDir: string,
+): Promise<Array<{ name: string; marker: Marker; kind?: ProductKind }>> {
+  const entries = await fs.readdir(installDir, { withFileTypes: true }).catch(() => []);
+  const trees = [];
+  for (const e of entries.filter((x) => x.isDirectory() && !x.name.startsWith('.'))) {
+    const dir = path.join(installDir, e.name);
+    const marker = await readMarker(dir);
+    if (marker) trees.push({ name: e.name, marker, kind: marker.kind ?? (await kindByContents(dir)) });
+  }
+  return trees;
+}
+
+async function kindByContents(dir: string): Promise<ProductKind | undefined> {
+  const has = (f: string) =>
+    fs.stat(path.join(dir, f)).then(
+      () => true,
+      () => false,
+    );
+  if (await has('bin/java')) return 'jdk';
+  if (await has('bin/zkServer.sh')) return 'zookeeper';
+  return undefined;
+}
+
 /** A tree already installed with this digest (a kept previous tree, a staged one), by its marker. */
 export async function findTree(installDir: string, sha256: string): Promise<string | undefined> {
-  const names = await fs.readdir(installDir).catch(() => [] as string[]);
-  for (const n of names.filter((x) => !x.startsWith('.'))) {
-    if ((await readMarker(path.join(installDir, n)))?.sha256 === sha256) return n;
-  }
-  return undefined;
+  return (await installedTrees(installDir)).find((t) => t.marker.sha256 === sha256)?.name;
 }
 
 /** The version a tree's marker records, '' when zkfleet did not install it. */
@@ -105,12 +131,11 @@ export async function pruneTrees(host: Host, state: StateFile, kind: ProductKind
   const place = s.trees?.[kind];
   if (!place) return [];
   const keep = new Set([await linkTarget(place), place.pending, ...(s.activations ?? []).map((a) => a[kind])]);
-  const marked: Array<{ name: string; at: string }> = [];
-  for (const n of await fs.readdir(place.installDir).catch(() => [] as string[])) {
-    const m = n.startsWith('.') ? undefined : await readMarker(path.join(place.installDir, n));
-    if (m) marked.push({ name: n, at: m.installedAt });
-  }
-  const others = marked.filter((t) => !keep.has(t.name)).sort((a, b) => b.at.localeCompare(a.at));
+  const mine = (await installedTrees(place.installDir)).filter((t) => t.kind === kind);
+  const others = mine
+    .filter((t) => !keep.has(t.name))
+    .map((t) => ({ name: t.name, at: t.marker.installedAt }))
+    .sort((a, b) => b.at.localeCompare(a.at));
   const removed = others.slice(KEEP_ACTIVATIONS - 1).map((t) => t.name);
   for (const n of removed) await fs.rm(path.join(place.installDir, n), { recursive: true, force: true });
   if (removed.length) host.log.info('old trees removed', { kind, removed });

@@ -1,4 +1,5 @@
-import type * as grpc from '@grpc/grpc-js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ReportChannel } from '../agent/report-channel';
 import { certPaths, pkiPaths } from '../shared/pki-paths';
 import { zkfleetProto, type CoordinatorClient } from '../shared/proto';
 import { clientCredentials, loadTls } from '../shared/tls';
@@ -6,21 +7,21 @@ import { clientCredentials, loadTls } from '../shared/tls';
 /**
  * A load generator for `coordinator serve`, run as its own process by the bench: reporters (each with its
  * own agent certificate, already issued) send reports back to back for a fixed time. Prints one JSON line.
- * argv: address pkiDir seconds name...
+ * argv: address pkiDir seconds rate name... — rate 0: each reporter sends back to back (the server's
+ * capacity); rate R: R reports/s in all, each reporter on its own schedule (latency at a given load).
  */
 async function main(): Promise<void> {
-  const [address, pkiDir, secondsArg, ...names] = process.argv.slice(2);
+  const [address, pkiDir, secondsArg, rateArg, ...names] = process.argv.slice(2);
   const seconds = Number(secondsArg);
+  const intervalMs = Number(rateArg) > 0 ? (names.length / Number(rateArg)) * 1000 : 0;
   const Coordinator = zkfleetProto().zkfleet.v1.Coordinator;
-  const clients: Array<{ name: string; c: CoordinatorClient }> = [];
+  const clients: Array<{ name: string; c: CoordinatorClient; channel: ReportChannel }> = [];
   for (const name of names) {
     const tls = await loadTls({ ca: pkiPaths(pkiDir).caCert, ...certPaths(pkiDir, name) });
-    clients.push({
-      name,
-      c: new Coordinator(address, clientCredentials(tls, { role: 'coordinator' }), {
-        'grpc.use_local_subchannel_pool': 1,
-      }),
+    const c = new Coordinator(address, clientCredentials(tls, { role: 'coordinator' }), {
+      'grpc.use_local_subchannel_pool': 1,
     });
+    clients.push({ name, c, channel: new ReportChannel(c) });
   }
   const report = (name: string) => ({
     name,
@@ -31,22 +32,30 @@ async function main(): Promise<void> {
     zookeeper: { mode: 'follower' as const, zxid: '0x100000001', latencyAvg: 0.5, connections: 3 },
     facts: { name, cpus: 2, load1: 0.1 },
   });
-  const send = (x: (typeof clients)[number]) =>
-    new Promise<number>((resolve, reject) => {
-      const t = performance.now();
-      x.c.Report(report(x.name), { deadline: Date.now() + 5000 }, (err: grpc.ServiceError | null) =>
-        err ? reject(err) : resolve(performance.now() - t),
-      );
-    });
+  // The agent's own report channel: one stream per reporter, as agents send them.
+  const send = async (x: (typeof clients)[number]) => {
+    const t = performance.now();
+    await x.channel.send(report(x.name), 5000);
+    return performance.now() - t;
+  };
   await Promise.all(clients.map(send));
   const latencies: number[] = [];
   const end = Date.now() + seconds * 1000;
   await Promise.all(
-    clients.map(async (x) => {
-      while (Date.now() < end) latencies.push(await send(x));
+    clients.map(async (x, i) => {
+      // Paced reporters start spread over one interval, as a fleet's jittered timers are.
+      let next = performance.now() + (intervalMs * i) / clients.length;
+      while (Date.now() < end) {
+        if (intervalMs) await sleep(Math.max(0, next - performance.now()));
+        next += intervalMs;
+        latencies.push(await send(x));
+      }
     }),
   );
-  clients.forEach((x) => x.c.close());
+  clients.forEach((x) => {
+    x.channel.close();
+    x.c.close();
+  });
   process.stdout.write(JSON.stringify({ latencies }) + '\n');
 }
 

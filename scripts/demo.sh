@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-coordinator() { node dist/coordinator/main.js "$@"; }
+coordinator() { node dist/coordinator-cli.js "$@"; }
 file=$(node dist/test/sandbox/cli.js up --dir sandbox --bare)
 echo
 echo "== coordinator pki init sandbox/pki"
@@ -21,10 +21,11 @@ coordinator status "$file" || true
 cat <<TXT
 
 The sandbox keeps running: try
-  npx coordinator deploy $file            # again: nothing changes
-  npx coordinator deploy $file --dry-run
-  npx coordinator exec $file -- hostname
-  npx coordinator bootstrap $file --ssh-config sandbox/ssh/config   # again: nothing changes
+  npm link                                 # once: puts \`coordinator\` on the PATH
+  coordinator deploy $file            # again: nothing changes
+  coordinator deploy $file --dry-run
+  coordinator exec $file -- hostname
+  coordinator bootstrap $file --ssh-config sandbox/ssh/config   # again: nothing changes
 Tear it down with:
   npm run sandbox -- down
 TXT

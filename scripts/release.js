@@ -66,6 +66,9 @@ function bundle(work, version) {
     outfile: path.join(work, 'agent.js'),
     define: { __ZKF_VERSION__: JSON.stringify(version) },
     legalComments: 'none',
+    // The script's text stays in the agent's heap for its whole life: without the indentation it is 2.8 MB
+    // instead of 4.2, and an idle agent's RSS 6 MB smaller. Names are kept, so stack traces still read.
+    minifyWhitespace: true,
     logLevel: 'warning',
   });
 }

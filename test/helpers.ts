@@ -7,7 +7,8 @@ import { issueCertificate, pkiPaths, type Role } from '../shared/pki';
 import { sandboxDown, sandboxUp, type SandboxOptions, type SandboxState } from './sandbox/sandbox';
 
 export const REPO = path.resolve(__dirname, '../..');
-export const COORDINATOR = path.join(REPO, 'dist/coordinator/main.js');
+// The command as users run it: the bundled CLI behind the launcher package.json's bin names.
+export const COORDINATOR = path.join(REPO, 'dist/coordinator-cli.js');
 export const AGENT = path.join(REPO, 'dist/agent/main.js');
 
 export function tmpDir(t: TestContext, name = 'zkf-test-'): string {

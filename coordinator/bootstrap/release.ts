@@ -12,7 +12,17 @@ const run = promisify(execFile);
 
 /** Where `npm run release` puts this coordinator's own release, when --release does not say. */
 export function defaultReleaseFile(): string {
-  return path.resolve(__dirname, '../../../release', `zkfleet-agent-${VERSION}-linux-x64.tar.gz`);
+  return path.join(packageRoot(), 'release', `zkfleet-agent-${VERSION}-linux-x64.tar.gz`);
+}
+
+/**
+ * The directory of zkfleet's package.json above this code: found by walking up, because this file runs
+ * from dist/coordinator/bootstrap/ in the build and from dist/ in the bundled command.
+ */
+function packageRoot(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir))
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+  return process.cwd();
 }
 
 /** The release tarball: its digest (checked against its .sha256 when present), manifest and unit. */

@@ -61,36 +61,50 @@ export async function installHosts(run: DeployRun): Promise<void> {
   await run.phase('install', () => Promise.all(run.liveZk.map((h) => installHost(run, h))));
 }
 
+/**
+ * One host's JDK and ZooKeeper: the JDK's upload first, then its unpack (the long part) alongside ZooKeeper's
+ * upload and unpack. Each install is whole or nothing on the agent, so a failure of one leaves the other's
+ * tree correct; the host is configured only when both are in place.
+ */
 async function installHost(run: DeployRun, h: HostSpec): Promise<void> {
+  const jdkPending = await uploadStep(run, h, 'jdk');
+  if (jdkPending === undefined) return;
+  const zookeeper = async () => {
+    const pending = await uploadStep(run, h, 'zookeeper');
+    return pending !== undefined && unpackStep(run, h, 'zookeeper', pending);
+  };
+  const [jdk, zk] = await Promise.all([unpackStep(run, h, 'jdk', jdkPending), zookeeper()]);
+  if (jdk && zk) await run.phase('configure', () => configureHost(run, h));
+}
+
+/** The artifact onto the host (skipped when it holds it); whether it is only pending (a dry run). */
+async function uploadStep(run: DeployRun, h: HostSpec, kind: 'jdk' | 'zookeeper'): Promise<boolean | undefined> {
+  const a = run.fleet.agent(h);
+  const up = await run.phase('upload', () =>
+    run.hostStep(h, `upload-${kind}`, () => uploadArtifact(run.e, a, kind, run.opts)),
+  );
+  return up?.pending;
+}
+
+async function unpackStep(run: DeployRun, h: HostSpec, kind: 'jdk' | 'zookeeper', pending: boolean): Promise<boolean> {
   const { e, signal, dryRun } = run;
   const a = run.fleet.agent(h);
-  const pending = { jdk: false, zookeeper: false };
-  for (const kind of ['jdk', 'zookeeper'] as const) {
-    const up = await run.phase('upload', () =>
-      run.hostStep(h, `upload-${kind}`, () => uploadArtifact(e, a, kind, run.opts)),
-    );
-    if (!up) return;
-    pending[kind] = up.pending;
-  }
+  const what = kind === 'jdk' ? 'the JDK' : 'ZooKeeper';
   // A dry run cannot unpack what is not uploaded yet: the step is only planned, and a running server on
   // that host would move to the new tree in the roll.
-  const planned = (what: string) => async (): Promise<Outcome> => {
+  const planned = async (): Promise<Outcome> => {
     run.newTrees.add(h.name);
     return { changed: true, description: `would unpack ${what} after the upload` };
   };
-  const install = (kind: 'jdk' | 'zookeeper') => ({
+  const request = {
     sha256: e.spec.artifacts[kind].sha256.toLowerCase(),
     installDir: kind === 'jdk' ? e.spec.jdk.installDir : e.spec.zookeeper.installDir,
     linkName: kind === 'jdk' ? JDK_DEFAULTS.linkName : ZOOKEEPER_DEFAULTS.linkName,
     dryRun,
-  });
-  const unpacked = await run.phase('unpack', async () => {
-    const jdk = pending.jdk ? planned('the JDK') : () => a.installJdk(install('jdk'), { signal });
-    if (!(await run.hostStep(h, 'install-jdk', jdk))) return false;
-    const zk = pending.zookeeper ? planned('ZooKeeper') : () => a.installZooKeeper(install('zookeeper'), { signal });
-    return !!(await run.hostStep(h, 'install-zookeeper', zk));
-  });
-  if (unpacked) await run.phase('configure', () => configureHost(run, h));
+  };
+  const install = () => (kind === 'jdk' ? a.installJdk(request, { signal }) : a.installZooKeeper(request, { signal }));
+  const step = kind === 'jdk' ? 'install-jdk' : 'install-zookeeper';
+  return run.phase('unpack', async () => !!(await run.hostStep(h, step, pending ? planned : install)));
 }
 
 /** zoo.cfg, java.env and myid again on every live host (the second roll of a 3.4 → 3.5+ upgrade). */

@@ -8,6 +8,7 @@ import { BackupSchedule } from './backups';
 import { certPaths, pkiPaths } from '../../shared/pki-paths';
 import { zkfleetProto } from '../../shared/proto';
 import type { HealthReport__Output } from '../../shared/proto-types/zkfleet/v1/HealthReport';
+import type { ReportAck } from '../../shared/proto-types/zkfleet/v1/ReportAck';
 import { checkOwnCertificate, loadTls, requireRole, serverCredentials } from '../../shared/tls';
 import type { ServeConfig } from './config';
 import { HealthStore, lowDiskOf } from './health-store';
@@ -20,6 +21,8 @@ export class CoordinatorServer {
   state: Lifecycle = 'STARTING';
   private readonly grpcServer = new grpc.Server();
   private metricsServer: http.Server | undefined;
+  // Open report streams: ended on stop, so a drain does not wait for agents that would never hang up.
+  private readonly reportStreams = new Set<grpc.ServerDuplexStream<HealthReport__Output, ReportAck>>();
   readonly store: HealthStore;
   readonly backups: BackupSchedule | undefined;
   port = 0;
@@ -40,19 +43,13 @@ export class CoordinatorServer {
     this.grpcServer.addService(zkfleetProto().zkfleet.v1.Coordinator.service, {
       Report: (call: grpc.ServerUnaryCall<HealthReport__Output, unknown>, cb: grpc.sendUnaryData<unknown>) => {
         try {
-          const peer = requireRole(call, 'agent');
-          if (peer.name !== call.request.name) {
-            throw new ZkfError(
-              'PERMISSION_DENIED',
-              `the certificate of "${peer.name}" cannot report for "${call.request.name}"`,
-            );
-          }
-          cb(null, { receivedAtMs: this.store.accept(call.request) });
+          cb(null, { receivedAtMs: this.acceptFrom(requireRole(call, 'agent').name, call.request) });
         } catch (err) {
           this.log.warn('report refused', { peer: call.getPeer(), error: (err as Error).message });
           cb(toServiceError(err));
         }
       },
+      ReportStream: (call: grpc.ServerDuplexStream<HealthReport__Output, ReportAck>) => this.reportStream(call),
       GetView: (call: grpc.ServerUnaryCall<{ maxEvents: number }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
         try {
           requireRole(call, 'coordinator');
@@ -88,6 +85,41 @@ export class CoordinatorServer {
       metrics: this.config.metrics?.listen,
       stateDir: this.config.stateDir,
     });
+  }
+
+  /** A report is taken only from the certificate of the host it is about. */
+  private acceptFrom(peerName: string, report: HealthReport__Output): number {
+    if (peerName !== report.name)
+      throw new ZkfError('PERMISSION_DENIED', `the certificate of "${peerName}" cannot report for "${report.name}"`);
+    return this.store.accept(report);
+  }
+
+  /** Reports over one stream: the certificate is read once, each report acknowledged in order. */
+  private reportStream(call: grpc.ServerDuplexStream<HealthReport__Output, ReportAck>): void {
+    let peerName: string;
+    try {
+      peerName = requireRole(call, 'agent').name;
+    } catch (err) {
+      this.log.warn('report stream refused', { peer: call.getPeer(), error: (err as Error).message });
+      call.emit('error', toServiceError(err));
+      return;
+    }
+    call.on('data', (report: HealthReport__Output) => {
+      try {
+        call.write({ receivedAtMs: this.acceptFrom(peerName, report) });
+      } catch (err) {
+        this.log.warn('report refused', { peer: call.getPeer(), error: (err as Error).message });
+        call.emit('error', toServiceError(err));
+      }
+    });
+    this.reportStreams.add(call);
+    const forget = () => this.reportStreams.delete(call);
+    call.on('end', () => {
+      forget();
+      call.end();
+    });
+    call.on('error', forget);
+    call.on('cancelled', forget);
   }
 
   metrics(): string {
@@ -148,6 +180,7 @@ export class CoordinatorServer {
     this.state = 'STOPPING';
     this.metricsServer?.close();
     await this.backups?.stop();
+    for (const call of this.reportStreams) call.end();
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => {
         this.grpcServer.forceShutdown();

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -162,4 +163,37 @@ test('stop drains and is safe to call twice; a stopped agent refuses connections
   assert.equal(a.daemon.state, 'STOPPED');
   await sleep(50);
   await assert.rejects(facts(a.client), (e: { code: string }) => e.code === 'UNAVAILABLE');
+});
+
+/** A tarball of `top/` with the given files (mode 0755), made with the system's tar. */
+function tarball(dir: string, top: string, files: Record<string, string>): { file: string; sha: string } {
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, top, name)), { recursive: true });
+    writeFileSync(path.join(dir, top, name), text, { mode: 0o755 });
+  }
+  const file = path.join(dir, `${top}.tar.gz`);
+  execFileSync('tar', ['-C', dir, '-czf', file, top]);
+  return { file, sha: sha256(readFileSync(file)) };
+}
+
+test('the JDK and ZooKeeper installed at once into one directory: both trees whole, linked, pruned apart', async (t) => {
+  const a = await localAgent(t);
+  const jdk = tarball(a.dir, 'jdk-17', { 'bin/java': '#!/bin/sh\necho \'openjdk version "17.0.9"\' >&2\n' });
+  const zk = tarball(a.dir, 'apache-zookeeper-3.8.0-bin', { 'bin/zkServer.sh': '#!/bin/sh\n', 'lib/x.jar': 'x' });
+  for (const x of [jdk, zk]) await a.client.upload(x.file, x.sha, statSync(x.file).size, 'tarball', () => undefined);
+  const req = (sha256: string, linkName: string) => ({ sha256, installDir: '/opt', linkName, dryRun: false });
+  const [j, z] = await Promise.all([
+    a.client.installJdk(req(jdk.sha, 'jdk')),
+    a.client.installZooKeeper(req(zk.sha, 'zookeeper')),
+  ]);
+  assert.deepEqual([j.changed, j.version, z.changed, z.version], [true, '17.0.9', true, '3.8.0']);
+  const opt = path.join(a.dir, 'root/opt');
+  assert.equal(readlinkSync(path.join(opt, 'jdk')), 'jdk-17');
+  assert.equal(readlinkSync(path.join(opt, 'zookeeper')), 'zookeeper-3.8.0');
+  assert.deepEqual(readdirSync(path.join(opt, 'jdk/bin')), ['java']);
+  assert.deepEqual(readdirSync(path.join(opt, 'zookeeper/bin')), ['zkServer.sh']);
+  assert.deepEqual(
+    readdirSync(opt).filter((n) => n.startsWith('.zkf-')),
+    [],
+  );
 });

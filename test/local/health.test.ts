@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoordinatorServer } from '../../coordinator/server/server';
 import { HealthStore } from '../../coordinator/server/health-store';
@@ -10,7 +10,8 @@ import { certPaths, issueCertificate, pkiPaths } from '../../shared/pki';
 import { zkfleetProto } from '../../shared/proto';
 import type { HealthReport } from '../../shared/proto-types/zkfleet/v1/HealthReport';
 import type { HealthReport__Output } from '../../shared/proto-types/zkfleet/v1/HealthReport';
-import { clientCredentials, loadTls } from '../../shared/tls';
+import { ReportChannel } from '../../agent/report-channel';
+import { clientCredentials, loadTls, serverCredentials } from '../../shared/tls';
 import { tmpDir } from '../helpers';
 import { localPki } from './local-fleet';
 
@@ -55,33 +56,97 @@ test('the health store: mode changes and a low disk are events, by the one disk 
   );
 });
 
-test('the coordinator server takes a report only from the agent it is about', async (t) => {
+async function coordinatorClient(pki: string, who: string, port: number) {
+  const m = await loadTls({ ca: pkiPaths(pki).caCert, ...certPaths(pki, who) });
+  return new (zkfleetProto().zkfleet.v1.Coordinator)(
+    `127.0.0.1:${port}`,
+    clientCredentials(m, { role: 'coordinator' }),
+  );
+}
+
+const leaderReport = (name: string) =>
+  ({ name, ttlMs: 10_000, sentAtMs: Date.now(), zookeeper: { mode: 'leader' } }) as HealthReport;
+
+async function startServer(t: TestContext) {
   const pki = await localPki(t);
   await issueCertificate(pki, { name: 'h1', role: 'agent', ips: ['127.0.0.1'] });
   const server = new CoordinatorServer({ listen: '127.0.0.1:0', pki, stateDir: tmpDir(t) }, quiet());
   await server.start();
   t.after(() => server.stop());
-  const send = async (who: string, about: string) => {
-    const m = await loadTls({ ca: pkiPaths(pki).caCert, ...certPaths(pki, who) });
-    const c = new (zkfleetProto().zkfleet.v1.Coordinator)(
-      `127.0.0.1:${server.port}`,
-      clientCredentials(m, { role: 'coordinator' }),
-    );
-    return new Promise<grpc.ServiceError | null>((resolve) => {
-      const r = { name: about, ttlMs: 10_000, sentAtMs: Date.now(), zookeeper: { mode: 'leader' } } as HealthReport;
-      c.Report(r, { deadline: Date.now() + 3000 }, (err) => {
+  return { pki, server };
+}
+
+for (const way of ['unary', 'stream'] as const) {
+  test(`the coordinator server takes a report only from the agent it is about (${way})`, async (t) => {
+    const { pki, server } = await startServer(t);
+    const send = async (who: string, about: string) => {
+      const c = await coordinatorClient(pki, who, server.port);
+      const channel = new ReportChannel(c);
+      const r = leaderReport(about);
+      const sent =
+        way === 'stream'
+          ? channel.send(r, 3000)
+          : new Promise<void>((resolve, reject) =>
+              c.Report(r, { deadline: Date.now() + 3000 }, (err) => (err ? reject(err) : resolve())),
+            );
+      try {
+        await sent;
+        return null;
+      } catch (err) {
+        return err as grpc.ServiceError;
+      } finally {
+        channel.close();
         c.close();
-        resolve(err);
-      });
-    });
-  };
-  assert.equal(await send('h1', 'h1'), null);
-  const forged = await send('h1', 'h2');
-  assert.equal(forged?.code, grpc.status.PERMISSION_DENIED);
-  assert.match(forged!.details, /the certificate of "h1" cannot report for "h2"/);
-  assert.equal((await send('coordinator', 'h1'))?.code, grpc.status.PERMISSION_DENIED);
-  assert.deepEqual(
-    server.store.view(10).hosts.map((h) => [h.name, h.report.zookeeper?.mode]),
-    [['h1', 'leader']],
+      }
+    };
+    assert.equal(await send('h1', 'h1'), null);
+    const forged = await send('h1', 'h2');
+    assert.equal(forged?.code, grpc.status.PERMISSION_DENIED);
+    assert.match(forged!.details, /the certificate of "h1" cannot report for "h2"/);
+    assert.equal((await send('coordinator', 'h1'))?.code, grpc.status.PERMISSION_DENIED);
+    assert.deepEqual(
+      server.store.view(10).hosts.map((h) => [h.name, h.report.zookeeper?.mode]),
+      [['h1', 'leader']],
+    );
+  });
+}
+
+test('reports on one stream are each acknowledged; a stopping server ends the stream, not waits on it', async (t) => {
+  const { pki, server } = await startServer(t);
+  const c = await coordinatorClient(pki, 'h1', server.port);
+  const channel = new ReportChannel(c);
+  t.after(() => c.close());
+  for (let i = 0; i < 50; i++) await channel.send(leaderReport('h1'), 3000);
+  assert.equal(server.store.reportsTotal, 50);
+  const t0 = Date.now();
+  await server.stop();
+  assert.ok(Date.now() - t0 < 2000, `stop took ${Date.now() - t0} ms with a report stream open`);
+  await assert.rejects(channel.send(leaderReport('h1'), 1000));
+  channel.close();
+});
+
+test('an older coordinator server without the report stream gets unary reports', async (t) => {
+  const pki = await localPki(t);
+  await issueCertificate(pki, { name: 'h1', role: 'agent', ips: ['127.0.0.1'] });
+  const got: string[] = [];
+  const old = new grpc.Server();
+  // Report only, as zkfleet 0.3 served it: ReportStream answers UNIMPLEMENTED.
+  old.addService(zkfleetProto().zkfleet.v1.Coordinator.service, {
+    Report: (call: grpc.ServerUnaryCall<HealthReport__Output, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+      got.push(call.request.name);
+      cb(null, { receivedAtMs: Date.now() });
+    },
+  });
+  const tls = await loadTls({ ca: pkiPaths(pki).caCert, ...certPaths(pki, 'coordinator') });
+  const port = await new Promise<number>((resolve, reject) =>
+    old.bindAsync('127.0.0.1:0', serverCredentials(tls), (err, p) => (err ? reject(err) : resolve(p))),
   );
+  t.after(() => old.forceShutdown());
+  const c = await coordinatorClient(pki, 'h1', port);
+  const channel = new ReportChannel(c);
+  t.after(() => c.close());
+  await channel.send(leaderReport('h1'), 3000);
+  await channel.send(leaderReport('h1'), 3000);
+  assert.deepEqual(got, ['h1', 'h1']);
+  channel.close();
 });

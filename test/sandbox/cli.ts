@@ -18,7 +18,7 @@ program
     'after',
     `
 With --bare the ensemble file and the ssh config are written, the PKI is made and nothing else:
-  node dist/coordinator/main.js bootstrap sandbox/ensemble.yaml --ssh-config sandbox/ssh/config
+  node dist/coordinator-cli.js bootstrap sandbox/ensemble.yaml --ssh-config sandbox/ssh/config
 `,
   )
   .action(async (o: { dir: string; prefix: string; subnet: number; image: boolean; bare?: boolean }) => {

@@ -312,7 +312,7 @@ export async function bootstrapAgents(
   log: (s: string) => void,
   extra: string[] = [],
 ): Promise<void> {
-  const cli = path.join(REPO, 'dist/coordinator/main.js');
+  const cli = path.join(REPO, 'dist/coordinator-cli.js');
   const args = [
     'bootstrap',
     state.ensembleFile,

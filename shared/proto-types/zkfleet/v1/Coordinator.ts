@@ -30,6 +30,19 @@ export interface CoordinatorClient extends grpc.Client {
   report(argument: _zkfleet_v1_HealthReport, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_ReportAck__Output>): grpc.ClientUnaryCall;
   report(argument: _zkfleet_v1_HealthReport, callback: grpc.requestCallback<_zkfleet_v1_ReportAck__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The same reports over one long-lived stream per agent: the peer's certificate is read once per stream,
+   * not once per report, and no HTTP/2 stream is opened per report. One ack per report, in order.
+   */
+  ReportStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_zkfleet_v1_HealthReport, _zkfleet_v1_ReportAck__Output>;
+  ReportStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_zkfleet_v1_HealthReport, _zkfleet_v1_ReportAck__Output>;
+  /**
+   * The same reports over one long-lived stream per agent: the peer's certificate is read once per stream,
+   * not once per report, and no HTTP/2 stream is opened per report. One ack per report, in order.
+   */
+  reportStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_zkfleet_v1_HealthReport, _zkfleet_v1_ReportAck__Output>;
+  reportStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_zkfleet_v1_HealthReport, _zkfleet_v1_ReportAck__Output>;
+  
 }
 
 /**
@@ -41,9 +54,16 @@ export interface CoordinatorHandlers extends grpc.UntypedServiceImplementation {
   
   Report: grpc.handleUnaryCall<_zkfleet_v1_HealthReport__Output, _zkfleet_v1_ReportAck>;
   
+  /**
+   * The same reports over one long-lived stream per agent: the peer's certificate is read once per stream,
+   * not once per report, and no HTTP/2 stream is opened per report. One ack per report, in order.
+   */
+  ReportStream: grpc.handleBidiStreamingCall<_zkfleet_v1_HealthReport__Output, _zkfleet_v1_ReportAck>;
+  
 }
 
 export interface CoordinatorDefinition extends grpc.ServiceDefinition {
   GetView: MethodDefinition<_zkfleet_v1_ViewRequest, _zkfleet_v1_View, _zkfleet_v1_ViewRequest__Output, _zkfleet_v1_View__Output>
   Report: MethodDefinition<_zkfleet_v1_HealthReport, _zkfleet_v1_ReportAck, _zkfleet_v1_HealthReport__Output, _zkfleet_v1_ReportAck__Output>
+  ReportStream: MethodDefinition<_zkfleet_v1_HealthReport, _zkfleet_v1_ReportAck, _zkfleet_v1_HealthReport__Output, _zkfleet_v1_ReportAck__Output>
 }

@@ -12,7 +12,7 @@ export interface VerifyBackupReply {
    */
   'lastZxid'?: (string);
   /**
-   * what parsed them: "SnapshotFormatter, LogFormatter of ZooKeeper 3.8.0"
+   * what parsed them: "SnapshotFormatter, TxnLogToolkit of ZooKeeper 3.8.0"
    */
   'tool'?: (string);
 }
@@ -27,7 +27,7 @@ export interface VerifyBackupReply__Output {
    */
   'lastZxid': (string);
   /**
-   * what parsed them: "SnapshotFormatter, LogFormatter of ZooKeeper 3.8.0"
+   * what parsed them: "SnapshotFormatter, TxnLogToolkit of ZooKeeper 3.8.0"
    */
   'tool': (string);
 }
