@@ -22,6 +22,7 @@ import {
   type Marker,
   type ProductPlace,
 } from './trees';
+import { livePrestageDirs, takePrestaged } from './prestage';
 import { extractToTemp, sweepLeftovers } from './unpack';
 import { serverPid } from './zk-runners';
 
@@ -103,7 +104,7 @@ async function installInto(
   signal?: AbortSignal,
 ): Promise<StepResult> {
   // What an install killed part-way left (a tree half unpacked) goes first, whatever this one does.
-  if (!req.dryRun) await sweepLeftovers(place.installDir);
+  if (!req.dryRun) await sweepLeftovers(place.installDir, livePrestageDirs());
   const current = await linkTarget(place);
   const marker = current ? await readMarker(path.join(place.installDir, current)) : undefined;
   if (marker?.sha256 === req.sha256) return unchanged(host, state, product, place, current!, marker, req.dryRun);
@@ -111,15 +112,20 @@ async function installInto(
   const existing = await findTree(place.installDir, req.sha256);
   if (!existing) await store.require(req.sha256);
   if (req.dryRun) return plan(product, place.logicalLink, req.sha256, marker, existing, running);
+  const prestaged = existing ? undefined : takePrestaged(req.sha256, place.installDir);
   const name =
-    existing ?? (await unpackTree(product, await store.require(req.sha256), req.sha256, place.installDir, signal));
+    existing ??
+    (await unpackTree(product, req.sha256, place.installDir, async () => {
+      return prestaged ?? extractToTemp(await store.require(req.sha256), place.installDir, signal);
+    }));
   const version = (await readMarker(path.join(place.installDir, name)))!.version;
   if (running) return stage(state, product, place, name, version, marker?.version ?? current!);
   await flipTo(state, product.kind, place, name);
   await recordActivation(state);
   await pruneTrees(host, state, product.kind);
   const extra = product.after ? await product.after(host, place.linkPath, false) : undefined;
-  const how = existing ? `kept tree ${name}` : `${product.what} ${version} unpacked to ${name}`;
+  const unpacked = `${product.what} ${version} unpacked to ${name}${prestaged ? ' as it uploaded' : ''}`;
+  const how = existing ? `kept tree ${name}` : unpacked;
   return {
     changed: true,
     description: `${how}, ${place.logicalLink} -> ${name}${extra ? `; ${extra}` : ''}`,
@@ -185,8 +191,13 @@ function plan(
 }
 
 /** Extract, check, mark and rename the tree into place under a free versioned name (not linked yet). */
-async function unpackTree(product: Product, archive: string, sha256: string, installDir: string, signal?: AbortSignal) {
-  const { tmp, top } = await extractToTemp(archive, installDir, signal);
+async function unpackTree(
+  product: Product,
+  sha256: string,
+  installDir: string,
+  extract: () => Promise<{ tmp: string; top: string }>,
+) {
+  const { tmp, top } = await extract();
   killPoint(`install-${product.what.toLowerCase()}.extracted`);
   try {
     const unpacked = path.join(tmp, top);

@@ -4,7 +4,7 @@ import { tuneServer } from '../shared/grpc-tuning';
 import { zkfleetProto, type AgentHandlers } from '../shared/proto';
 import type { ArtifactChunk__Output } from '../shared/proto-types/zkfleet/v1/ArtifactChunk';
 import { serverCredentials, type TlsMaterial } from '../shared/tls';
-import type { ArtifactStore } from './artifacts';
+import { ArtifactStore } from './artifacts';
 import { resolveNames, upsertDnsRecords } from './dns';
 import { runExec } from './exec';
 import { gatherFacts } from './facts';
@@ -15,6 +15,7 @@ import { restoreData } from './restore';
 import { installJdk, installZooKeeper } from './install';
 import { Leases } from './lease';
 import { releaseMemory } from './memory';
+import { Prestage } from './prestage';
 import { RequestGuard, type RpcCounter } from './request-guard';
 import type { StateFile } from './state';
 import { configureZooKeeper } from './zk-configure';
@@ -79,14 +80,35 @@ async function receiveUpload(host: Host, store: ArtifactStore, call: AsyncIterab
     throw new ZkfError('INVALID_ARGUMENT', 'the first upload chunk must carry sha256 and size');
   }
   const expected = { sha256: first.value.sha256, size: first.value.size };
+  const prestage = prestageFor(host, first.value);
   async function* chunks(): AsyncGenerator<Buffer> {
     if (first.value.data?.length) yield first.value.data;
     for (let n = await iterator.next(); !n.done; n = await iterator.next()) yield n.value.data;
   }
-  const res = await store.put(expected, chunks());
+  async function* teed(): AsyncGenerator<Buffer> {
+    for await (const c of chunks()) {
+      await prestage?.write(c);
+      yield c;
+    }
+  }
+  let res: Awaited<ReturnType<ArtifactStore['put']>>;
+  try {
+    res = await store.put(expected, teed());
+  } catch (err) {
+    await prestage?.abort();
+    throw err;
+  }
+  if (prestage) await prestage.finish();
   releaseMemory();
   host.log.info('artifact', { sha256: expected.sha256, name: first.value.name, size: res.size, changed: res.changed });
   return { changed: res.changed, size: res.size, sha256: expected.sha256 };
+}
+
+/** An upload that names where it will be installed is unpacked there as it arrives (zookeeper hosts only). */
+function prestageFor(host: Host, first: ArtifactChunk__Output): Prestage | undefined {
+  if (!first.unpackInto || !host.config.capabilities.includes('zookeeper')) return undefined;
+  const parentDir = host.path(first.unpackInto);
+  return new Prestage(ArtifactStore.checkDigest(first.sha256), parentDir, first.name || 'the artifact', host.log);
 }
 
 export async function startAgentServer(

@@ -60,7 +60,7 @@ export interface ListedEntry {
 
 /** Every entry of an archive, as GNU tar reads it (names C-quoted, so any byte in a name is unambiguous). */
 export async function listArchive(archive: string, signal?: AbortSignal): Promise<ListedEntry[]> {
-  const { stdout } = await run('tar', ['--list', '--verbose', '--quoting-style=c', '--numeric-owner', '-f', archive], {
+  const { stdout } = await run('tar', ['--list', ...LIST_FLAGS, '-f', archive], {
     maxBuffer: 256 << 20,
     signal,
   }).catch((err: { stderr?: string; message: string }) => {
@@ -70,6 +70,13 @@ export async function listArchive(archive: string, signal?: AbortSignal): Promis
       { cause: err },
     );
   });
+  return parseListing(stdout);
+}
+
+/** GNU tar's long listing, with names C-quoted: what `--list` and an extraction with `-vv` print. */
+export const LIST_FLAGS = ['--verbose', '--verbose', '--quoting-style=c', '--numeric-owner'];
+
+export function parseListing(stdout: string): ListedEntry[] {
   return stdout
     .split('\n')
     .filter(Boolean)
@@ -84,18 +91,8 @@ export async function listArchive(archive: string, signal?: AbortSignal): Promis
     });
 }
 
-/**
- * Extract a tarball into a temp directory inside `parentDir` and return the temp dir and the archive's
- * single top-level directory. Every entry is checked first (the archive is content-addressed and verified,
- * so the listing and the extraction read the same bytes); GNU tar then extracts natively. On any refusal or
- * error the temp directory is removed: nothing is left.
- */
-export async function extractToTemp(
-  archive: string,
-  parentDir: string,
-  signal?: AbortSignal,
-): Promise<{ tmp: string; top: string }> {
-  const entries = await listArchive(archive, signal);
+/** The archive's single top-level directory, when every entry is safe; else why it is refused. */
+export function checkEntries(entries: ListedEntry[], archiveName: string): string {
   const refusals: string[] = [];
   const tops = new Set<string>();
   for (const e of entries) {
@@ -109,7 +106,7 @@ export async function extractToTemp(
   if (refusals.length) {
     throw new ZkfError(
       'UNSAFE_ARCHIVE',
-      `refused ${path.basename(archive)}: ${refusals.slice(0, 3).join('; ')}` +
+      `refused ${archiveName}: ${refusals.slice(0, 3).join('; ')}` +
         `${refusals.length > 3 ? `; and ${refusals.length - 3} more` : ''}. Nothing was installed.`,
     );
   }
@@ -119,36 +116,63 @@ export async function extractToTemp(
       `expected one top-level directory in the archive, found ${tops.size ? [...tops].slice(0, 5).join(', ') : 'none'}`,
     );
   }
-  const top = [...tops][0];
+  return [...tops][0];
+}
+
+/** A new private temp directory for an unpack, inside the directory the tree will live in. */
+export async function unpackTemp(parentDir: string, prefix = '.zkf-unpack-'): Promise<string> {
   await fs.mkdir(parentDir, { recursive: true });
-  const tmp = path.join(parentDir, `.zkf-unpack-${randomBytes(4).toString('hex')}`);
-  await fs.mkdir(tmp, { mode: 0o755 });
+  const tmp = path.join(parentDir, `${prefix}${randomBytes(4).toString('hex')}`);
+  await fs.mkdir(tmp, { mode: 0o700 });
+  return tmp;
+}
+
+/** The top-level entry after extraction must be a directory (not a file or a link). */
+export async function checkTop(tmp: string, top: string): Promise<void> {
+  const st = await fs.lstat(path.join(tmp, top));
+  if (!st.isDirectory())
+    throw new ZkfError('UNSAFE_ARCHIVE', `the archive's top-level entry "${top}" is not a directory`);
+}
+
+/** What tar said when it failed, as our error: a full disk is DISK_FULL, the rest UNSAFE_ARCHIVE. */
+export function tarFailure(err: unknown, archiveName: string, parentDir: string): ZkfError {
+  if (err instanceof ZkfError) return err;
+  const te = err as { stderr?: string; message?: string };
+  if (/No space left/.test(te.stderr ?? te.message ?? ''))
+    return new ZkfError('DISK_FULL', `disk full while unpacking ${archiveName} under ${parentDir}`, { cause: err });
+  return new ZkfError(
+    'UNSAFE_ARCHIVE',
+    `cannot unpack ${archiveName}: ${(te.stderr ?? te.message ?? String(err)).trim().split('\n')[0]}`,
+    { cause: err },
+  );
+}
+
+export const EXTRACT_FLAGS = ['--extract', '--no-same-owner', '--delay-directory-restore'];
+
+/**
+ * Extract a tarball into a temp directory inside `parentDir` and return the temp dir and the archive's
+ * single top-level directory. Every entry is checked first (the archive is content-addressed and verified,
+ * so the listing and the extraction read the same bytes); GNU tar then extracts natively. On any refusal or
+ * error the temp directory is removed: nothing is left.
+ */
+export async function extractToTemp(
+  archive: string,
+  parentDir: string,
+  signal?: AbortSignal,
+): Promise<{ tmp: string; top: string }> {
+  const top = checkEntries(await listArchive(archive, signal), path.basename(archive));
+  const tmp = await unpackTemp(parentDir);
   try {
-    await run('tar', ['--extract', '--no-same-owner', '--delay-directory-restore', '-f', archive, '-C', tmp], {
-      maxBuffer: 16 << 20,
-      signal,
-    });
-    const st = await fs.lstat(path.join(tmp, top));
-    if (!st.isDirectory())
-      throw new ZkfError('UNSAFE_ARCHIVE', `the archive's top-level entry "${top}" is not a directory`);
+    await run('tar', [...EXTRACT_FLAGS, '-f', archive, '-C', tmp], { maxBuffer: 16 << 20, signal });
+    await checkTop(tmp, top);
     return { tmp, top };
   } catch (err) {
     await fs.rm(tmp, { recursive: true, force: true });
-    if (err instanceof ZkfError) throw err;
-    const te = err as { stderr?: string; message?: string };
-    if (/No space left/.test(te.stderr ?? ''))
-      throw new ZkfError('DISK_FULL', `disk full while unpacking ${path.basename(archive)} under ${parentDir}`, {
-        cause: err,
-      });
-    throw new ZkfError(
-      'UNSAFE_ARCHIVE',
-      `cannot unpack ${path.basename(archive)}: ${(te.stderr ?? te.message ?? String(err)).trim().split('\n')[0]}`,
-      { cause: err },
-    );
+    throw tarFailure(err, path.basename(archive), parentDir);
   }
 }
 
-/** Leftovers of an unpack or swap that a crash interrupted. */
-export function sweepLeftovers(parentDir: string): Promise<string[]> {
-  return sweepTemps(parentDir, ['.zkf-unpack-', '.zkf-old-']);
+/** Leftovers of an unpack, a prestage or a swap that a crash interrupted; `live` ones are in use. */
+export function sweepLeftovers(parentDir: string, live: ReadonlySet<string> = new Set()): Promise<string[]> {
+  return sweepTemps(parentDir, ['.zkf-unpack-', '.zkf-old-', '.zkf-prestage-'], live);
 }

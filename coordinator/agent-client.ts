@@ -144,7 +144,7 @@ export class AgentConnection {
     size: number,
     name: string,
     onBytes: (n: number) => void,
-    o: CallOptions = {},
+    o: CallOptions & { unpackInto?: string } = {},
   ): Promise<{ changed: boolean }> {
     return new Promise((resolve, reject) => {
       const call = this.client.UploadArtifact(this.opts({ timeoutMs: 600_000, ...o }), (err, res) => {
@@ -158,9 +158,10 @@ export class AgentConnection {
       };
       o.signal?.addEventListener('abort', onAbort, { once: true });
       const stream = createReadStream(file, { highWaterMark: CHUNK });
+      const meta = { sha256, size, name, unpackInto: o.unpackInto ?? '' };
       let first = true;
       stream.on('data', (data) => {
-        const chunk = first ? { sha256, size, name, data: data as Buffer } : { data: data as Buffer };
+        const chunk = first ? { ...meta, data: data as Buffer } : { data: data as Buffer };
         first = false;
         onBytes((data as Buffer).length);
         if (!call.write(chunk)) {
@@ -169,7 +170,7 @@ export class AgentConnection {
         }
       });
       stream.on('end', () => {
-        if (first) call.write({ sha256, size, name, data: Buffer.alloc(0) });
+        if (first) call.write({ ...meta, data: Buffer.alloc(0) });
         call.end();
       });
       stream.on('error', (err) => {

@@ -23,7 +23,9 @@ export async function uploadArtifact(
   if (opts.dryRun)
     return { changed: true, description: `would upload ${name} (${(size / 1e6).toFixed(0)} MB)`, pending: true };
   const t = Date.now();
-  await a.upload(file, sha, size, name, () => undefined, { signal: opts.signal });
+  // The JDK and ZooKeeper are unpacked by the agent as they arrive; the install step then only checks and links.
+  const unpackInto = kind === 'jdk' || kind === 'zookeeper' ? e.spec[kind].installDir : undefined;
+  await a.upload(file, sha, size, name, () => undefined, { signal: opts.signal, unpackInto });
   const s = Math.max((Date.now() - t) / 1000, 0.001);
   return {
     changed: true,

@@ -68,9 +68,14 @@ export async function flipSymlink(target: string, link: string): Promise<boolean
  * Leftovers a crash interrupted: temp files of atomic writes (never a file under its final name), and
  * entries whose names start with one of `prefixes` (unpack and swap directories). Returns their names.
  */
-export async function sweepTemps(dir: string, prefixes: readonly string[] = []): Promise<string[]> {
+export async function sweepTemps(
+  dir: string,
+  prefixes: readonly string[] = [],
+  live: ReadonlySet<string> = new Set(),
+): Promise<string[]> {
   const names = await fs.readdir(dir).catch(() => [] as string[]);
-  const stale = names.filter((n) => n.includes('.zkf-tmp-') || prefixes.some((p) => n.startsWith(p)));
+  const temp = (n: string) => n.includes('.zkf-tmp-') || prefixes.some((p) => n.startsWith(p));
+  const stale = names.filter((n) => temp(n) && !live.has(path.join(dir, n)));
   await Promise.all(stale.map((n) => fs.rm(path.join(dir, n), { recursive: true, force: true })));
   return stale;
 }

@@ -1,7 +1,16 @@
 import * as grpc from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -196,4 +205,50 @@ test('the JDK and ZooKeeper installed at once into one directory: both trees who
     readdirSync(opt).filter((n) => n.startsWith('.zkf-')),
     [],
   );
+});
+
+test('a tarball unpacked as it uploads: the install takes that tree; a bad digest or archive leaves nothing', async (t) => {
+  const a = await localAgent(t);
+  const root = path.join(a.dir, 'root');
+  const upload = (x: { file: string; sha: string }, into: string) =>
+    a.client.upload(x.file, x.sha, statSync(x.file).size, path.basename(x.file), () => undefined, {
+      unpackInto: into,
+    });
+  const leftovers = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((n) => n.startsWith('.zkf-')) : []);
+
+  const jdk = tarball(a.dir, 'jdk-17', { 'bin/java': '#!/bin/sh\necho \'openjdk version "17.0.9"\' >&2\n' });
+  await upload(jdk, '/usr/java');
+  const installed = await a.client.installJdk({ sha256: jdk.sha, installDir: '/usr/java', linkName: 'jdk' });
+  assert.match(installed.description, /unpacked to jdk-17 as it uploaded/);
+  assert.deepEqual(readdirSync(path.join(root, 'usr/java/jdk/bin')), ['java']);
+  assert.deepEqual(leftovers(path.join(root, 'usr/java')), []);
+
+  // One byte off: refused with the digests; neither the store nor /opt keeps anything of it.
+  const zk = tarball(a.dir, 'apache-zookeeper-3.8.0-bin', { 'bin/zkServer.sh': '#!/bin/sh\n' });
+  const wrong = { file: zk.file, sha: sha256('not the tarball') };
+  await assert.rejects(upload(wrong, '/opt'), (e: { code: string }) => e.code === 'DIGEST_MISMATCH');
+  assert.deepEqual(existsSync(path.join(root, 'opt')) ? readdirSync(path.join(root, 'opt')) : [], []);
+  assert.equal((await a.client.hasArtifact(wrong.sha)).present, false);
+
+  // A link out of the archive and a file written through it: stored (the store does not judge contents),
+  // never unpacked; the install refuses it and nothing lands outside.
+  const outside = path.join(a.dir, 'outside');
+  mkdirSync(outside);
+  const src = path.join(a.dir, 'evil-src');
+  mkdirSync(path.join(src, 'jdk-9', 'bin'), { recursive: true });
+  writeFileSync(path.join(src, 'jdk-9', 'bin', 'java'), '#!/bin/sh\n');
+  symlinkSync(outside, path.join(src, 'jdk-9', 'out'));
+  writeFileSync(path.join(src, 'pwned'), 'x');
+  const plain = path.join(a.dir, 'evil.tar');
+  execFileSync('tar', ['-C', src, '-cf', plain, 'jdk-9']);
+  execFileSync('tar', ['-C', src, '-rf', plain, '--transform', 's,^pwned,jdk-9/out/pwned,', 'pwned']);
+  execFileSync('gzip', ['-k', plain]);
+  const evil = { file: `${plain}.gz`, sha: sha256(readFileSync(`${plain}.gz`)) };
+  await upload(evil, '/srv');
+  await assert.rejects(
+    a.client.installJdk({ sha256: evil.sha, installDir: '/srv', linkName: 'jdk' }),
+    (e: { code: string; message: string }) => e.code === 'UNSAFE_ARCHIVE' && /jdk-9\/out/.test(e.message),
+  );
+  assert.deepEqual(readdirSync(outside), []);
+  assert.deepEqual(leftovers(path.join(root, 'srv')), []);
 });

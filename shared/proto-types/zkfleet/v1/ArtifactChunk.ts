@@ -16,6 +16,12 @@ export interface ArtifactChunk {
    */
   'name'?: (string);
   'data'?: (Buffer | Uint8Array | string);
+  /**
+   * First chunk only, optional: the directory a tarball will be installed in (/usr/java, /opt). The agent
+   * unpacks it there as the bytes arrive, and the install that follows takes that tree when the digest
+   * matched and every entry passed the install's checks.
+   */
+  'unpackInto'?: (string);
 }
 
 export interface ArtifactChunk__Output {
@@ -32,4 +38,10 @@ export interface ArtifactChunk__Output {
    */
   'name': (string);
   'data': (Buffer);
+  /**
+   * First chunk only, optional: the directory a tarball will be installed in (/usr/java, /opt). The agent
+   * unpacks it there as the bytes arrive, and the install that follows takes that tree when the digest
+   * matched and every entry passed the install's checks.
+   */
+  'unpackInto': (string);
 }

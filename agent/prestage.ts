@@ -1,0 +1,157 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import type { Logger } from '../shared/logger';
+import { EXTRACT_FLAGS, LIST_FLAGS, checkEntries, checkTop, parseListing, tarFailure, unpackTemp } from './unpack';
+
+/**
+ * Unpacking a tarball while it uploads: the bytes go to the artifact store and, at the same time, to GNU tar
+ * extracting into a private temp directory beside where the tree will live. The tree is offered to the
+ * install only when the upload's digest matched and every entry passed the same checks as an install's
+ * (tar prints the same listing with -vv as it extracts); anything else removes the directory. GNU tar
+ * refuses `..` names and writes links that point outside as placeholders until its end, so an archive the
+ * checks refuse cannot write outside the temp directory while it is being read. A prestage that fails is
+ * never an error of the upload: the install then unpacks from the store, as without it.
+ */
+const PREFIX = '.zkf-prestage-';
+// A prestaged tree the install did not take (the deploy stopped) is removed after this long.
+const UNCLAIMED_MS = 10 * 60_000;
+
+interface Prestaged {
+  parentDir: string;
+  tmp: string;
+  top: string;
+  timer: NodeJS.Timeout;
+}
+
+const ready = new Map<string, Prestaged>();
+const inProgress = new Set<string>();
+
+/** Temp directories of prestages that are running or waiting for their install: not leftovers. */
+export function livePrestageDirs(): Set<string> {
+  return new Set([...inProgress, ...[...ready.values()].map((p) => p.tmp)]);
+}
+
+export const PRESTAGE_PREFIX = PREFIX;
+
+async function discardPrestaged(sha256: string): Promise<void> {
+  const p = ready.get(sha256);
+  if (!p) return;
+  ready.delete(sha256);
+  clearTimeout(p.timer);
+  await fs.rm(p.tmp, { recursive: true, force: true });
+}
+
+/** The tree unpacked during the upload of this digest into this directory, taken once. */
+export function takePrestaged(sha256: string, parentDir: string): { tmp: string; top: string } | undefined {
+  const p = ready.get(sha256);
+  if (!p || p.parentDir !== parentDir) return undefined;
+  ready.delete(sha256);
+  clearTimeout(p.timer);
+  return { tmp: p.tmp, top: p.top };
+}
+
+function compressionFlag(head: Buffer): string[] {
+  const starts = (...b: number[]) => b.every((x, i) => head[i] === x);
+  if (starts(0x1f, 0x8b)) return ['--gzip'];
+  if (starts(0x42, 0x5a, 0x68)) return ['--bzip2'];
+  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return ['--xz'];
+  if (starts(0x28, 0xb5, 0x2f, 0xfd)) return ['--zstd'];
+  return [];
+}
+
+export class Prestage {
+  private tar: ChildProcess | undefined;
+  private tmp: string | undefined;
+  private failed: Error | undefined;
+  private stdout = '';
+  private stderr = '';
+  private exited: Promise<number | null> | undefined;
+
+  constructor(
+    private readonly sha256: string,
+    private readonly parentDir: string,
+    private readonly name: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** Feed the next chunk; waits while tar is behind. A failure only disables the prestage. */
+  async write(chunk: Buffer): Promise<void> {
+    if (this.failed || !chunk.length) return;
+    try {
+      if (!this.tar) await this.start(chunk);
+      const stdin = this.tar!.stdin!;
+      if (!stdin.write(chunk))
+        await new Promise<void>((resolve) => stdin.once('drain', resolve).once('close', resolve));
+    } catch (err) {
+      this.fail(err as Error);
+    }
+  }
+
+  private async start(head: Buffer): Promise<void> {
+    this.tmp = await unpackTemp(this.parentDir, PREFIX);
+    inProgress.add(this.tmp);
+    const args = [...EXTRACT_FLAGS, ...LIST_FLAGS, ...compressionFlag(head), '-f', '-', '-C', this.tmp];
+    const tar = spawn('tar', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    tar.stdout!.on('data', (c: Buffer) => (this.stdout += c.toString('utf8')));
+    tar.stderr!.on('data', (c: Buffer) => (this.stderr += c.toString('utf8')));
+    tar.stdin!.on('error', (err) => this.fail(err));
+    this.exited = new Promise((resolve) => {
+      tar.on('error', (err) => {
+        this.fail(err);
+        resolve(null);
+      });
+      tar.on('close', resolve);
+    });
+    this.tar = tar;
+  }
+
+  private fail(err: Error): void {
+    if (this.failed) return;
+    this.failed = err;
+    this.tar?.kill('SIGKILL');
+  }
+
+  /** The upload's digest matched: offer the tree to the install if tar and the entry checks agree. */
+  async finish(): Promise<boolean> {
+    if (!this.tar) return false;
+    this.tar.stdin!.end();
+    const code = await this.exited;
+    try {
+      if (this.failed) throw this.failed;
+      if (code !== 0)
+        throw tarFailure(
+          Object.assign(new Error(`tar exited ${code}`), { stderr: this.stderr }),
+          this.name,
+          this.parentDir,
+        );
+      const top = checkEntries(parseListing(this.stdout), this.name);
+      await checkTop(this.tmp!, top);
+      await discardPrestaged(this.sha256);
+      const timer = setTimeout(() => void discardPrestaged(this.sha256), UNCLAIMED_MS).unref();
+      ready.set(this.sha256, { parentDir: this.parentDir, tmp: this.tmp!, top, timer });
+      return true;
+    } catch (err) {
+      this.log.info('unpacking during the upload gave up; the install unpacks from the store', {
+        artifact: this.name,
+        error: (err as Error).message,
+      });
+      await this.remove();
+      return false;
+    } finally {
+      inProgress.delete(this.tmp!);
+    }
+  }
+
+  /** The upload failed (a digest mismatch, a cancel): nothing of it stays. */
+  async abort(): Promise<void> {
+    if (!this.tar) return;
+    this.fail(new Error('the upload failed'));
+    await this.exited;
+    await this.remove();
+    inProgress.delete(this.tmp!);
+  }
+
+  private async remove(): Promise<void> {
+    if (this.tmp) await fs.rm(this.tmp, { recursive: true, force: true });
+  }
+}
