@@ -49,11 +49,16 @@ export async function waitForQuorum(
   expected: ReadonlySet<string>,
   timeoutMs: number,
   signal: AbortSignal,
-): Promise<QuorumVerdict> {
+  known?: Statuses,
+): Promise<QuorumVerdict & { statuses: Statuses }> {
   const deadline = Date.now() + timeoutMs;
+  // Statuses the caller has just read, with nothing started or stopped since, answer without another round.
+  const first = known && judgeQuorum(hosts, known, expected);
+  if (known && first?.ok) return { ...first, statuses: known };
   for (;;) {
-    const verdict = judgeQuorum(hosts, await statusAll(fleet, hosts, { signal }), expected);
-    if (verdict.ok) return verdict;
+    const statuses = await statusAll(fleet, hosts, { signal });
+    const verdict = judgeQuorum(hosts, statuses, expected);
+    if (verdict.ok) return { ...verdict, statuses };
     if (Date.now() > deadline) throw await quorumTimeout(fleet, hosts, expected, timeoutMs, verdict, signal);
     await sleep(200, undefined, { signal });
   }

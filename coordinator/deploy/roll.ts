@@ -25,6 +25,7 @@ export async function startAndRoll(run: DeployRun): Promise<void> {
     const toStart = zk.filter((h) => !running(h));
     const due = (h: HostSpec) => run.configured.get(h.name)?.restartNeeded || run.newTrees.has(h.name);
     const toRoll = zk.filter((h) => running(h) && due(h));
+    if (!toStart.length && !toRoll.length) run.untouched = before;
     await Promise.all(toStart.map((h) => startServer(run, h)));
     if (!toRoll.length) return;
     if (run.dryRun) {

@@ -5,6 +5,7 @@ import type { StepResult__Output } from '../../shared/proto-types/zkfleet/v1/Ste
 import { zkHosts, type Ensemble, type HostSpec } from '../ensemble';
 import { Fleet } from '../fleet';
 import type { Progress } from '../progress';
+import type { Statuses } from '../quorum';
 import type { DeployLease } from '../lease';
 import type { Target } from '../versions';
 import type { ImageReport } from './image';
@@ -74,6 +75,8 @@ export class DeployRun extends HostRun<HostReport> {
   trustEmpty: string[] = [];
   /** Dry run: hosts that would get a tree not uploaded yet (their running server would roll onto it). */
   newTrees = new Set<string>();
+  /** The servers' statuses as the start phase read them, when it then started and restarted nothing. */
+  untouched: Statuses | undefined;
   private readonly aborter: AbortController;
 
   private constructor(

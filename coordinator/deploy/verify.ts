@@ -1,5 +1,6 @@
 import { zkHosts } from '../ensemble';
-import { statusAll, waitForQuorum } from '../ensemble-status';
+import { waitForQuorum } from '../ensemble-status';
+import type { Statuses } from '../quorum';
 import { verifyEnsemble } from '../zk-client';
 import type { DeployRun } from './run';
 
@@ -14,12 +15,12 @@ export async function verifyQuorum(run: DeployRun): Promise<void> {
   if (!expected.size) return;
   const { quorumMs } = run.e.spec.timeouts;
   const verdict = await run.phase('quorum', () =>
-    waitForQuorum(run.fleet, zkHosts(run.e), expected, quorumMs, run.signal),
+    waitForQuorum(run.fleet, zkHosts(run.e), expected, quorumMs, run.signal, run.untouched),
   );
   run.result.leader = verdict.leader;
   run.progress.note(`quorum: leader ${verdict.leader}, ${verdict.serving}/${verdict.voters} voters serving`);
   if (!run.opts.skipVerify && run.zk.every((h) => !run.failed(h))) await clientCheck(run);
-  await recordModes(run);
+  recordModes(run, verdict.statuses);
 }
 
 async function clientCheck(run: DeployRun): Promise<void> {
@@ -33,8 +34,8 @@ async function clientCheck(run: DeployRun): Promise<void> {
   run.progress.done('ensemble', 'verify', { changed: false, description, ms: Date.now() - t });
 }
 
-async function recordModes(run: DeployRun): Promise<void> {
-  const statuses = await statusAll(run.fleet, run.zk, { signal: run.signal });
+/** Each host's mode and zxid for the summary, as the quorum check read them. */
+function recordModes(run: DeployRun, statuses: Statuses): void {
   for (const h of run.zk) {
     const s = statuses.get(h.name);
     if (s && !(s instanceof Error)) Object.assign(run.report(h), { mode: s.mode, zxid: s.zxid });
