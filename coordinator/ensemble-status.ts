@@ -52,9 +52,10 @@ export async function waitForQuorum(
   known?: Statuses,
 ): Promise<QuorumVerdict & { statuses: Statuses }> {
   const deadline = Date.now() + timeoutMs;
-  // Statuses the caller has just read, with nothing started or stopped since, answer without another round.
-  const first = known && judgeQuorum(hosts, known, expected);
-  if (known && first?.ok) return { ...first, statuses: known };
+  // Statuses the caller has just read of every host, with nothing started or stopped since, answer without
+  // another round.
+  const first = known && hosts.every((h) => known.has(h.name)) && judgeQuorum(hosts, known, expected);
+  if (known && first && first.ok) return { ...first, statuses: known };
   for (;;) {
     const statuses = await statusAll(fleet, hosts, { signal });
     const verdict = judgeQuorum(hosts, statuses, expected);
