@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ZkfError } from '../shared/errors';
+import { SerialQueue } from '../shared/serial-queue';
 import { killPoint } from '../shared/fault';
 import { readFileOr, syncDir, writeFileAtomic } from '../shared/fs-atomic';
 import type { StepResult } from '../shared/proto-types/zkfleet/v1/StepResult';
@@ -84,14 +85,12 @@ async function installTarball(
 // The deploy installs the JDK and ZooKeeper at once. Two installs into one directory (an ensemble file may
 // put both under /opt) go one after the other: each sweeps the directory's leftovers first, which would
 // take the other's tree while it is being unpacked.
-const installsByDir = new Map<string, Promise<unknown>>();
+const installQueues = new Map<string, SerialQueue>();
 
 function oneInstallPerDir<T>(dir: string, fn: () => Promise<T>): Promise<T> {
-  const next = (installsByDir.get(dir) ?? Promise.resolve()).then(fn, fn);
-  const settled = next.catch(() => undefined);
-  installsByDir.set(dir, settled);
-  void settled.then(() => installsByDir.get(dir) === settled && installsByDir.delete(dir));
-  return next;
+  let queue = installQueues.get(dir);
+  if (!queue) installQueues.set(dir, (queue = new SerialQueue()));
+  return queue.run(fn);
 }
 
 async function installInto(

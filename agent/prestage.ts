@@ -1,7 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import type { Logger } from '../shared/logger';
-import { EXTRACT_FLAGS, LIST_FLAGS, checkEntries, checkTop, parseListing, tarFailure, unpackTemp } from './unpack';
+import {
+  EXTRACT_FLAGS,
+  LIST_FLAGS,
+  PRESTAGE_PREFIX,
+  checkEntries,
+  checkTop,
+  parseListing,
+  tarFailure,
+  unpackTemp,
+} from './unpack';
 
 /**
  * Unpacking a tarball while it uploads: the bytes go to the artifact store and, at the same time, to GNU tar
@@ -12,7 +21,6 @@ import { EXTRACT_FLAGS, LIST_FLAGS, checkEntries, checkTop, parseListing, tarFai
  * checks refuse cannot write outside the temp directory while it is being read. A prestage that fails is
  * never an error of the upload: the install then unpacks from the store, as without it.
  */
-const PREFIX = '.zkf-prestage-';
 // A prestaged tree the install did not take (the deploy stopped) is removed after this long.
 const UNCLAIMED_MS = 10 * 60_000;
 
@@ -31,23 +39,24 @@ export function livePrestageDirs(): Set<string> {
   return new Set([...inProgress, ...[...ready.values()].map((p) => p.tmp)]);
 }
 
-export const PRESTAGE_PREFIX = PREFIX;
-
-async function discardPrestaged(sha256: string): Promise<void> {
+/** Take a ready tree out of the registry (its unclaimed timer stops); the caller owns its directory. */
+function claim(sha256: string, parentDir?: string): Prestaged | undefined {
   const p = ready.get(sha256);
-  if (!p) return;
+  if (!p || (parentDir !== undefined && p.parentDir !== parentDir)) return undefined;
   ready.delete(sha256);
   clearTimeout(p.timer);
-  await fs.rm(p.tmp, { recursive: true, force: true });
+  return p;
+}
+
+async function discardPrestaged(sha256: string): Promise<void> {
+  const p = claim(sha256);
+  if (p) await fs.rm(p.tmp, { recursive: true, force: true });
 }
 
 /** The tree unpacked during the upload of this digest into this directory, taken once. */
 export function takePrestaged(sha256: string, parentDir: string): { tmp: string; top: string } | undefined {
-  const p = ready.get(sha256);
-  if (!p || p.parentDir !== parentDir) return undefined;
-  ready.delete(sha256);
-  clearTimeout(p.timer);
-  return { tmp: p.tmp, top: p.top };
+  const p = claim(sha256, parentDir);
+  return p && { tmp: p.tmp, top: p.top };
 }
 
 function compressionFlag(head: Buffer): string[] {
@@ -88,7 +97,7 @@ export class Prestage {
   }
 
   private async start(head: Buffer): Promise<void> {
-    this.tmp = await unpackTemp(this.parentDir, PREFIX);
+    this.tmp = await unpackTemp(this.parentDir, PRESTAGE_PREFIX);
     inProgress.add(this.tmp);
     const args = [...EXTRACT_FLAGS, ...LIST_FLAGS, ...compressionFlag(head), '-f', '-', '-C', this.tmp];
     const tar = spawn('tar', args, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -112,9 +121,9 @@ export class Prestage {
   }
 
   /** The upload's digest matched: offer the tree to the install if tar and the entry checks agree. */
-  async finish(): Promise<boolean> {
-    if (!this.tar) return false;
-    this.tar.stdin!.end();
+  async finish(): Promise<void> {
+    if (!this.tmp) return;
+    this.tar?.stdin!.end();
     const code = await this.exited;
     try {
       if (this.failed) throw this.failed;
@@ -125,33 +134,31 @@ export class Prestage {
           this.parentDir,
         );
       const top = checkEntries(parseListing(this.stdout), this.name);
-      await checkTop(this.tmp!, top);
+      await checkTop(this.tmp, top);
       await discardPrestaged(this.sha256);
       const timer = setTimeout(() => void discardPrestaged(this.sha256), UNCLAIMED_MS).unref();
-      ready.set(this.sha256, { parentDir: this.parentDir, tmp: this.tmp!, top, timer });
-      return true;
+      ready.set(this.sha256, { parentDir: this.parentDir, tmp: this.tmp, top, timer });
     } catch (err) {
       this.log.info('unpacking during the upload gave up; the install unpacks from the store', {
         artifact: this.name,
         error: (err as Error).message,
       });
       await this.remove();
-      return false;
     } finally {
-      inProgress.delete(this.tmp!);
+      inProgress.delete(this.tmp);
     }
   }
 
   /** The upload failed (a digest mismatch, a cancel): nothing of it stays. */
   async abort(): Promise<void> {
-    if (!this.tar) return;
+    if (!this.tmp) return;
     this.fail(new Error('the upload failed'));
     await this.exited;
     await this.remove();
-    inProgress.delete(this.tmp!);
+    inProgress.delete(this.tmp);
   }
 
   private async remove(): Promise<void> {
-    if (this.tmp) await fs.rm(this.tmp, { recursive: true, force: true });
+    await fs.rm(this.tmp!, { recursive: true, force: true });
   }
 }

@@ -91,14 +91,11 @@ async function receiveUpload(host: Host, store: ArtifactStore, call: AsyncIterab
       yield c;
     }
   }
-  let res: Awaited<ReturnType<ArtifactStore['put']>>;
-  try {
-    res = await store.put(expected, teed());
-  } catch (err) {
+  const res = await store.put(expected, teed()).catch(async (err: unknown) => {
     await prestage?.abort();
     throw err;
-  }
-  if (prestage) await prestage.finish();
+  });
+  await prestage?.finish();
   releaseMemory();
   host.log.info('artifact', { sha256: expected.sha256, name: first.value.name, size: res.size, changed: res.changed });
   return { changed: res.changed, size: res.size, sha256: expected.sha256 };

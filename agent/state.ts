@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { readFileOr, writeFileAtomic } from '../shared/fs-atomic';
+import { SerialQueue } from '../shared/serial-queue';
 import type { ConfigureZooKeeperRequest__Output } from '../shared/proto-types/zkfleet/v1/ConfigureZooKeeperRequest';
 
 /** What a server runs with: its files, user and supervisor, and the ZooKeeper and JDK trees it starts from. */
@@ -84,7 +85,7 @@ type Patch = Partial<AgentState> | ((now: AgentState) => Partial<AgentState>);
 
 export class StateFile {
   private cache: AgentState | undefined;
-  private writes: Promise<unknown> = Promise.resolve();
+  private readonly writes = new SerialQueue();
   constructor(private readonly file: string) {}
 
   static in(stateDir: string): StateFile {
@@ -101,9 +102,7 @@ export class StateFile {
 
   /** Updates are applied one after another: two at once (the supervisor's, a lease's) never undo each other. */
   update(patch: Patch): Promise<void> {
-    const next = this.writes.then(() => this.write(patch));
-    this.writes = next.catch(() => undefined);
-    return next;
+    return this.writes.run(() => this.write(patch));
   }
 
   private async write(patch: Patch): Promise<void> {

@@ -172,7 +172,10 @@ export async function extractToTemp(
   }
 }
 
+/** The temp directory of a tarball unpacked while it uploads (agent/prestage.ts). */
+export const PRESTAGE_PREFIX = '.zkf-prestage-';
+
 /** Leftovers of an unpack, a prestage or a swap that a crash interrupted; `live` ones are in use. */
 export function sweepLeftovers(parentDir: string, live: ReadonlySet<string> = new Set()): Promise<string[]> {
-  return sweepTemps(parentDir, ['.zkf-unpack-', '.zkf-old-', '.zkf-prestage-'], live);
+  return sweepTemps(parentDir, ['.zkf-unpack-', '.zkf-old-', PRESTAGE_PREFIX], live);
 }

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ZkfError } from '../shared/errors';
+import { SerialQueue } from '../shared/serial-queue';
 import { killPoint } from '../shared/fault';
 import type { StepResult } from '../shared/proto-types/zkfleet/v1/StepResult';
 import type { ZooKeeperServiceRequest__Output } from '../shared/proto-types/zkfleet/v1/ZooKeeperServiceRequest';
@@ -20,20 +21,7 @@ type Reply = { result: StepResult; status: ZooKeeperStatus };
  * One start/stop/restart at a time on a host: the coordinator's calls, a retry, a second coordinator and
  * the agent's own supervisor all go through this queue, so none undoes or races another.
  */
-class ServiceQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-  private pending = 0;
-  get busy(): boolean {
-    return this.pending > 0;
-  }
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    this.pending++;
-    const next = this.tail.then(fn).finally(() => this.pending--);
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
-}
-export const serviceQueue = new ServiceQueue();
+export const serviceQueue = new SerialQueue();
 
 type ServiceRequest = Pick<ZooKeeperServiceRequest__Output, 'action' | 'dryRun' | 'activate' | 'rollback'>;
 

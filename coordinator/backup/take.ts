@@ -77,7 +77,7 @@ async function receive(a: AgentConnection, dir: string, o: BackupOptions) {
   let open: { name: string; fh: FileHandle; hash: Hash; size: number } | undefined;
   const onChunk = async (c: BackupChunk__Output) => {
     if (c.header) return void (header = c.header);
-    if (!open || open.name !== c.file) open = await startFile(dir, c.file);
+    if (!open || open.name !== c.file) open = await startFile(dir, c.file, a.name);
     if (c.data?.length) {
       open.hash.update(c.data);
       open.size += c.data.length;
@@ -88,7 +88,8 @@ async function receive(a: AgentConnection, dir: string, o: BackupOptions) {
     await open.fh.close();
     const digest = open.hash.digest('hex');
     if (digest !== c.sha256 || open.size !== Number(c.size)) {
-      throw new ZkfError('DIGEST_MISMATCH', `${c.file}: received sha256 ${digest}, the agent read ${c.sha256}`);
+      const why = `${c.file} from ${a.name}: received sha256 ${digest}, the agent read ${c.sha256}`;
+      throw new ZkfError('DIGEST_MISMATCH', why, { host: a.name });
     }
     const kind = header?.files.find((f) => f.name === c.file)?.kind === 'snapshot' ? 'snapshot' : 'log';
     files.push({ name: c.file, kind, size: open.size, sha256: digest });
@@ -102,8 +103,9 @@ async function receive(a: AgentConnection, dir: string, o: BackupOptions) {
   return { header, files };
 }
 
-async function startFile(dir: string, name: string) {
-  if (!/^(snapshot|log)\.[0-9a-f]+$/.test(name)) throw new ZkfError('INTERNAL', `unexpected backup file "${name}"`);
+async function startFile(dir: string, name: string, from: string) {
+  if (!/^(snapshot|log)\.[0-9a-f]+$/.test(name))
+    throw new ZkfError('INTERNAL', `unexpected backup file "${name}" from ${from}`, { host: from });
   const fh = await fs.open(path.join(dir, name), 'wx', 0o600);
   return { name, fh, hash: createHash('sha256'), size: 0 };
 }
@@ -112,6 +114,7 @@ async function startFile(dir: string, name: string) {
 async function verify(a: AgentConnection, dir: string, files: ManifestFile[], o: BackupOptions) {
   for (const f of files) {
     if ((await a.hasArtifact(f.sha256, { signal: o.signal })).present) continue;
+    o.progress.note(`  ${f.name}: sent back to ${a.name} to be read by ZooKeeper's tools`);
     await a.upload(path.join(dir, f.name), f.sha256, f.size, f.name, () => undefined, { signal: o.signal });
   }
   const r = await a.verifyBackup(files, { signal: o.signal });

@@ -1,5 +1,6 @@
 import { existsSync, promises as fs } from 'node:fs';
 import { sha256File } from '../../shared/hash';
+import { SerialQueue } from '../../shared/serial-queue';
 import path from 'node:path';
 import { sh } from './sh';
 
@@ -147,13 +148,11 @@ export function jmxAgentJar(): Promise<Artifact> {
  * Packages of Debian bullseye (the release before this machine's), fetched with apt through a sources list
  * and state of their own (the machine's apt configuration is not touched) and unpacked with dpkg -x.
  */
-let bullseyeQueue: Promise<unknown> = Promise.resolve();
+const bullseyeQueue = new SerialQueue();
 
 /** One bullseye fetch at a time in this process; flock keeps other processes (a sandbox deploy) out too. */
 function bullseye(packages: string[]): Promise<string> {
-  const next = bullseyeQueue.then(() => bullseyeFetch(packages));
-  bullseyeQueue = next.catch(() => undefined);
-  return next;
+  return bullseyeQueue.run(() => bullseyeFetch(packages));
 }
 
 async function bullseyeFetch(packages: string[]): Promise<string> {
