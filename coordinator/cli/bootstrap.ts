@@ -43,23 +43,7 @@ export function renderBootstrap(r: BootstrapResult): string {
   return head + table(['HOST', 'AGENT', 'CHANGED'], rows) + `\n${verdict}\n`;
 }
 
-export function registerBootstrap(program: Command): void {
-  program
-    .command('bootstrap')
-    .argument('<file>', 'the ensemble file: its hosts get the agent')
-    .option('--host <name>', 'only this host; repeatable', collect, [])
-    .option('--ssh-user <user>', 'log in as this user (default: your ssh config, then your user)')
-    .option('--ssh-key <file>', 'identity file (default: your ssh config and agent)')
-    .option('--ssh-port <port>', 'ssh port (default: your ssh config, then 22)', positiveInt('--ssh-port'))
-    .option('--ssh-config <file>', 'an ssh config file to use instead of ~/.ssh/config')
-    .option('--release <tarball>', 'the agent release (default: release/ of this coordinator, from `npm run release`)')
-    .option('--dry-run', 'probe the hosts and print what would change; change nothing')
-    .option('--json', 'machine-readable result on stdout')
-    .option('-q, --quiet', 'no progress on stderr')
-    .description('install, configure, certify and start the agent on the hosts over ssh; upgrade it one host at a time')
-    .addHelpText(
-      'after',
-      `
+const BOOTSTRAP_HELP = `
 Per host, over the system's ssh (your config, keys and known_hosts; host keys are always checked):
   probe        arch, glibc, systemd, free space, the agent port; a host that cannot run the agent is refused
                with the reason, before anything on it changes
@@ -78,26 +62,43 @@ Examples:
   coordinator bootstrap ensemble.yaml --dry-run
   coordinator bootstrap ensemble.yaml --ssh-user root --ssh-key ~/.ssh/ops_ed25519
   coordinator bootstrap ensemble.yaml --host hdss7-12 --release zkfleet-agent-0.2.0-linux-x64.tar.gz
-`,
-    )
-    .action(async (file: string, o: BootstrapFlags) => {
-      try {
-        const e = await loadEnsemble(file, { checkArtifacts: false });
-        const unknown = o.host.filter((h) => !e.spec.hosts.some((x) => x.name === h));
-        if (unknown.length) throw usageError(`--host ${unknown.join(', ')}: not in ${file}`);
-        const progress = progressFor(process.stderr, !!o.quiet);
-        const signal = interruptSignal();
-        const ssh = { user: o.sshUser, identityFile: o.sshKey, port: o.sshPort, configFile: o.sshConfig };
-        const release = path.resolve(o.release ?? defaultReleaseFile());
-        // Loaded when it runs: bootstrap carries the certificate library and SSH.
-        const { bootstrap } = require('../bootstrap') as typeof import('../bootstrap');
-        const r = await bootstrap(e, { hosts: o.host, ssh, release, dryRun: !!o.dryRun, progress, signal });
-        progress.close();
-        if (o.json) writeJson(r);
-        else process.stdout.write(renderBootstrap(r));
-        process.exitCode = signal.aborted ? 130 : r.exitCode;
-      } catch (err) {
-        process.exitCode = fail(err, !!o.json);
-      }
-    });
+`;
+
+export function registerBootstrap(program: Command): void {
+  program
+    .command('bootstrap')
+    .argument('<file>', 'the ensemble file: its hosts get the agent')
+    .option('--host <name>', 'only this host; repeatable', collect, [])
+    .option('--ssh-user <user>', 'log in as this user (default: your ssh config, then your user)')
+    .option('--ssh-key <file>', 'identity file (default: your ssh config and agent)')
+    .option('--ssh-port <port>', 'ssh port (default: your ssh config, then 22)', positiveInt('--ssh-port'))
+    .option('--ssh-config <file>', 'an ssh config file to use instead of ~/.ssh/config')
+    .option('--release <tarball>', 'the agent release (default: release/ of this coordinator, from `npm run release`)')
+    .option('--dry-run', 'probe the hosts and print what would change; change nothing')
+    .option('--json', 'machine-readable result on stdout')
+    .option('-q, --quiet', 'no progress on stderr')
+    .description('install, configure, certify and start the agent on the hosts over ssh; upgrade it one host at a time')
+    .addHelpText('after', BOOTSTRAP_HELP)
+    .action(runBootstrap);
+}
+
+async function runBootstrap(file: string, o: BootstrapFlags): Promise<void> {
+  try {
+    const e = await loadEnsemble(file, { checkArtifacts: false });
+    const unknown = o.host.filter((h) => !e.spec.hosts.some((x) => x.name === h));
+    if (unknown.length) throw usageError(`--host ${unknown.join(', ')}: not in ${file}`);
+    const progress = progressFor(process.stderr, !!o.quiet);
+    const signal = interruptSignal();
+    const ssh = { user: o.sshUser, identityFile: o.sshKey, port: o.sshPort, configFile: o.sshConfig };
+    const release = path.resolve(o.release ?? defaultReleaseFile());
+    // Loaded when it runs: bootstrap carries the certificate library and SSH.
+    const { bootstrap } = require('../bootstrap') as typeof import('../bootstrap');
+    const r = await bootstrap(e, { hosts: o.host, ssh, release, dryRun: !!o.dryRun, progress, signal });
+    progress.close();
+    if (o.json) writeJson(r);
+    else process.stdout.write(renderBootstrap(r));
+    process.exitCode = signal.aborted ? 130 : r.exitCode;
+  } catch (err) {
+    process.exitCode = fail(err, !!o.json);
+  }
 }

@@ -1,14 +1,21 @@
 import { Command } from 'commander';
 import path from 'node:path';
 import { usageError } from '../../shared/errors';
-// The certificate library (x509 and its dependencies) is loaded by the pki commands only, when they run.
-const pkiLib = async () => require('../../shared/pki') as typeof import('../../shared/pki');
+import { certPaths } from '../../shared/pki-paths';
 import { collect, EXIT, fail, positiveInt, writeJson } from './common';
+
+// The certificate library (x509 and its dependencies) is loaded by the pki commands only, when they run.
+const pkiLib = () => require('../../shared/pki') as typeof import('../../shared/pki');
 
 export function registerPki(program: Command): void {
   const pki = program
     .command('pki')
     .description("the fleet's certificates: one CA, the coordinator's certificate, one per agent");
+  registerInit(pki);
+  registerIssue(pki);
+}
+
+function registerInit(pki: Command): void {
   pki
     .command('init')
     .argument('[dir]', 'where the CA and the coordinator certificate go', './pki')
@@ -20,7 +27,7 @@ export function registerPki(program: Command): void {
     .addHelpText('after', '\nExample:\n  coordinator pki init ./pki --ip 10.4.7.200\n')
     .action(async (dir: string, o: { ip: string[]; dns: string[]; force?: boolean; json?: boolean }) => {
       try {
-        const { initCa } = await pkiLib();
+        const { initCa } = pkiLib();
         const r = await initCa(dir, {
           force: o.force,
           coordinatorIps: o.ip.length ? o.ip : undefined,
@@ -38,6 +45,9 @@ export function registerPki(program: Command): void {
         process.exitCode = fail(err, !!o.json);
       }
     });
+}
+
+function registerIssue(pki: Command): void {
   pki
     .command('issue')
     .argument('<name>', "the agent's host name; must equal `name` in its config and in the ensemble file")
@@ -52,7 +62,7 @@ export function registerPki(program: Command): void {
       try {
         if (name === 'coordinator')
           throw usageError('"coordinator" is the coordinator\'s own certificate; pick the agent\'s host name');
-        const { issueCertificate, certPaths } = await pkiLib();
+        const { issueCertificate } = pkiLib();
         await issueCertificate(o.dir, { name, role: 'agent', ips: o.ip, dns: o.dns, days: o.days });
         const out = certPaths(o.dir, name);
         if (o.json) writeJson({ ok: true, name, ...out });

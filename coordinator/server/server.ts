@@ -40,7 +40,28 @@ export class CoordinatorServer {
     await this.store.open();
     const tls = await loadTls({ ca: pkiPaths(this.config.pki).caCert, ...certPaths(this.config.pki, 'coordinator') });
     checkOwnCertificate(tls);
-    this.grpcServer.addService(zkfleetProto().zkfleet.v1.Coordinator.service, {
+    this.grpcServer.addService(zkfleetProto().zkfleet.v1.Coordinator.service, this.handlers());
+    this.port = await new Promise<number>((resolve, reject) => {
+      this.grpcServer.bindAsync(this.config.listen, serverCredentials(tls), (err, port) =>
+        err
+          ? reject(new ZkfError('UNAVAILABLE', `cannot listen on ${this.config.listen}: ${err.message}`))
+          : resolve(port),
+      );
+    });
+    tuneServer(this.grpcServer, this.log);
+    if (this.config.metrics) this.metricsServer = await serveMetrics(this.config.metrics.listen, () => this.metrics());
+    await this.backups?.start();
+    this.state = 'RUNNING';
+    this.log.info('coordinator server listening', {
+      listen: this.config.listen,
+      metrics: this.config.metrics?.listen,
+      stateDir: this.config.stateDir,
+    });
+  }
+
+  /** Reports from agents (their own name only); the view for coordinator certificates. */
+  private handlers(): grpc.UntypedServiceImplementation {
+    return {
       Report: (call: grpc.ServerUnaryCall<HealthReport__Output, unknown>, cb: grpc.sendUnaryData<unknown>) => {
         try {
           cb(null, { receivedAtMs: this.acceptFrom(requireRole(call, 'agent').name, call.request) });
@@ -68,23 +89,7 @@ export class CoordinatorServer {
           cb(toServiceError(err));
         }
       },
-    });
-    this.port = await new Promise<number>((resolve, reject) => {
-      this.grpcServer.bindAsync(this.config.listen, serverCredentials(tls), (err, port) =>
-        err
-          ? reject(new ZkfError('UNAVAILABLE', `cannot listen on ${this.config.listen}: ${err.message}`))
-          : resolve(port),
-      );
-    });
-    tuneServer(this.grpcServer, this.log);
-    if (this.config.metrics) this.metricsServer = await serveMetrics(this.config.metrics.listen, () => this.metrics());
-    await this.backups?.start();
-    this.state = 'RUNNING';
-    this.log.info('coordinator server listening', {
-      listen: this.config.listen,
-      metrics: this.config.metrics?.listen,
-      stateDir: this.config.stateDir,
-    });
+    };
   }
 
   /** A report is taken only from the certificate of the host it is about. */
