@@ -99,14 +99,7 @@ async function askOnTerminal(name: string, plan: string[]): Promise<boolean> {
   }
 }
 
-function registerRestore(program: Command): void {
-  withRunOptions(program.command('restore').argument('<file>', 'the ensemble file'))
-    .requiredOption('--from <backup>', 'a backup: its directory, or its name under the backup directory')
-    .option('--yes', 'do it without asking (scripts); without it and without a terminal, nothing is done')
-    .description("replace the ensemble's data with a backup: every server stopped, data moved aside, never deleted")
-    .addHelpText(
-      'after',
-      `
+const RESTORE_HELP = `
 First every file of the backup is checked against its manifest (a damaged file is named, and no host is
 contacted). Then the plan is shown: every server stopped; on each host dataDir and dataLogDir moved aside to
 <dir>.zkfleet-aside-<time> (never deleted); the backup's snapshot and logs placed, each server keeping its
@@ -122,33 +115,43 @@ Examples:
   coordinator backups ensemble.yaml
   coordinator restore ensemble.yaml --from dubbo-zk-20261126T220102Z-0x200000abc --dry-run
   coordinator restore ensemble.yaml --from /backup/zk/dubbo-zk-20261126T220102Z-0x200000abc --yes
-`,
-    )
-    .action(async (file: string, o: { from: string; yes?: boolean; json?: boolean } & Record<string, unknown>) => {
-      try {
-        const e = await loadEnsemble(file, { stateDir: o.stateDir as string | undefined, checkArtifacts: false });
-        const progress = progressFor(process.stderr, !!o.quiet);
-        const signal = interruptSignal();
-        const confirm = process.stdin.isTTY ? (plan: string[]) => askOnTerminal(e.spec.name, plan) : undefined;
-        const result = await restore(e, {
-          from: resolveBackup(e.backupDir, o.from),
-          yes: !!o.yes,
-          confirm,
-          dryRun: !!o.dryRun,
-          progress,
-          signal,
-          skipVerify: o.verify === false,
-          breakLock: !!o.breakLock,
-        });
-        progress.close();
-        if (o.json) writeJson(result);
-        else process.stdout.write(`${(result.plan ?? []).join('\n')}\n\n${renderDeploySummary(result)}`);
-        if (result.error && !o.json) process.stderr.write(`error: ${result.error.message}\n`);
-        process.exitCode = signal.aborted ? 130 : result.exitCode;
-      } catch (err) {
-        process.exitCode = fail(err, !!o.json);
-      }
+`;
+
+type RestoreFlags = { from: string; yes?: boolean; json?: boolean } & Record<string, unknown>;
+
+async function runRestore(file: string, o: RestoreFlags): Promise<void> {
+  try {
+    const e = await loadEnsemble(file, { stateDir: o.stateDir as string | undefined, checkArtifacts: false });
+    const progress = progressFor(process.stderr, !!o.quiet);
+    const signal = interruptSignal();
+    const confirm = process.stdin.isTTY ? (plan: string[]) => askOnTerminal(e.spec.name, plan) : undefined;
+    const result = await restore(e, {
+      from: resolveBackup(e.backupDir, o.from),
+      yes: !!o.yes,
+      confirm,
+      dryRun: !!o.dryRun,
+      progress,
+      signal,
+      skipVerify: o.verify === false,
+      breakLock: !!o.breakLock,
     });
+    progress.close();
+    if (o.json) writeJson(result);
+    else process.stdout.write(`${(result.plan ?? []).join('\n')}\n\n${renderDeploySummary(result)}`);
+    if (result.error && !o.json) process.stderr.write(`error: ${result.error.message}\n`);
+    process.exitCode = signal.aborted ? 130 : result.exitCode;
+  } catch (err) {
+    process.exitCode = fail(err, !!o.json);
+  }
+}
+
+function registerRestore(program: Command): void {
+  withRunOptions(program.command('restore').argument('<file>', 'the ensemble file'))
+    .requiredOption('--from <backup>', 'a backup: its directory, or its name under the backup directory')
+    .option('--yes', 'do it without asking (scripts); without it and without a terminal, nothing is done')
+    .description("replace the ensemble's data with a backup: every server stopped, data moved aside, never deleted")
+    .addHelpText('after', RESTORE_HELP)
+    .action(runRestore);
 }
 
 export function registerBackup(program: Command): void {
