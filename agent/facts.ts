@@ -11,7 +11,7 @@ import { PROTOCOL_VERSION, VERSION } from '../shared/version';
 import { installedVersion } from './install';
 import type { StateFile } from './state';
 import { dataFiles, holdsData, readMyid } from './zk-process';
-import { zooKeeperStatus } from './zk-status';
+import { zooKeeperMode } from './zk-status';
 
 let osInfo: Promise<si.Systeminformation.OsData> | undefined;
 
@@ -44,9 +44,9 @@ export async function gatherFacts(host: Host, state: StateFile, req: FactsReques
   osInfo ??= (require('systeminformation') as typeof si).osInfo();
   const version = (dir: string, link: string) => (dir ? installedVersion(host, path.posix.join(dir, link)) : '');
   const dataDirs = [req.dataDir, req.dataLogDir].filter(Boolean);
-  const [info, status, jdk, zk, myid, hasData, disks, files] = await Promise.all([
+  const [info, mode, jdk, zk, myid, hasData, disks, files] = await Promise.all([
     osInfo,
-    zooKeeperStatus(state),
+    zooKeeperMode(state),
     version(req.jdkInstallDir, JDK_DEFAULTS.linkName),
     version(req.zookeeperInstallDir, ZOOKEEPER_DEFAULTS.linkName),
     req.dataDir ? readMyid(host.path(req.dataDir)) : 0,
@@ -71,7 +71,7 @@ export async function gatherFacts(host: Host, state: StateFile, req: FactsReques
     capabilities: [...host.config.capabilities],
     jdkVersion: jdk,
     zookeeperVersion: zk,
-    zookeeperMode: status.mode,
+    zookeeperMode: mode,
     myid,
     dataDirHasData: hasData,
     dataDirHasSnapshot: files.snapshot,

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { flipSymlink, readFileOr } from '../shared/fs-atomic';
+import { byCodePoint } from '../shared/names';
 import type { Host } from './host';
 import type { ProductKind, StateFile } from './state';
 
@@ -135,7 +136,7 @@ export async function pruneTrees(host: Host, state: StateFile, kind: ProductKind
   const others = mine
     .filter((t) => !keep.has(t.name))
     .map((t) => ({ name: t.name, at: t.marker.installedAt }))
-    .sort((a, b) => b.at.localeCompare(a.at));
+    .sort((a, b) => byCodePoint(b.at, a.at));
   const removed = others.slice(KEEP_ACTIVATIONS - 1).map((t) => t.name);
   for (const n of removed) await fs.rm(path.join(place.installDir, n), { recursive: true, force: true });
   if (removed.length) host.log.info('old trees removed', { kind, removed });

@@ -32,6 +32,18 @@ export async function zooKeeperStatus(state: StateFile, logTailLines = 0): Promi
   return { ...status, ...(await versionsOf(state, pid)) };
 }
 
+/**
+ * The server's mode alone, for facts: one `srvr`, and the pid (a `systemctl show` under systemd) only when
+ * it does not answer. A deploy asks every host for facts before anything else.
+ */
+export async function zooKeeperMode(state: StateFile): Promise<ZooKeeperStatus['mode']> {
+  const zk = (await state.read()).zookeeper;
+  if (!zk) return 'not_configured';
+  const srvr = await fourLetterWord(zk.clientHost, zk.clientPort, 'srvr').catch(() => undefined);
+  if (srvr !== undefined) return fromSrvr(parseSrvr(srvr)).mode;
+  return (await serverPid(zk)) ? 'not_serving' : 'down';
+}
+
 /** What the supervisor keeps and what it had to do; under systemd, systemd's own count and last exit. */
 async function supervisionOf(zk: ZooKeeperState): Promise<ZooKeeperStatus> {
   const common = { desired: zk.desired ?? '', supervisor: zk.supervisor, user: zk.user };

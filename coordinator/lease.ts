@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { asZkfError, ZkfError } from '../shared/errors';
 import { describeHolder } from '../shared/lease';
+import { byCodePoint } from '../shared/names';
 import type { LeaseHolder } from '../shared/proto-types/zkfleet/v1/LeaseHolder';
 import type { AgentConnection } from './agent-client';
 import type { Progress } from './progress';
@@ -45,7 +46,7 @@ export class DeployLease {
   }
 
   static async take(fleet: Agents, hosts: Host[], opts: LeaseOptions): Promise<DeployLease> {
-    const ordered = [...hosts].sort((a, b) => a.name.localeCompare(b.name));
+    const ordered = [...hosts].sort((a, b) => byCodePoint(a.name, b.name));
     const lease = new DeployLease(fleet, ordered, holderOf(opts.command), opts);
     await lease.acquire();
     const ttl = `${Math.round(opts.ttlMs / 1000)} s`;

@@ -1,4 +1,5 @@
 import type { Statuses } from '../quorum';
+import { byCodePoint } from '../../shared/names';
 
 /**
  * The rules of backups, pure: which server a backup is read from, what a backup is named, which old
@@ -41,7 +42,7 @@ export function beyondKeep<T extends { name: string; createdAt: string; verified
 ): T[] {
   return all
     .filter((b) => b.verified)
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .sort((a, b) => byCodePoint(b.createdAt, a.createdAt))
     .slice(keep);
 }
 

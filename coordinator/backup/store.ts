@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ZkfError } from '../../shared/errors';
 import { readFileOr } from '../../shared/fs-atomic';
 import { sha256File } from '../../shared/hash';
+import { byCodePoint } from '../../shared/names';
 
 /**
  * Backups on the operator's side: one directory each, `<dir>/<ensemble>-<time>-<zxid>/`, holding the
@@ -90,7 +91,7 @@ export async function listBackups(dir: string, ensemble: string): Promise<Backup
       nodeCount: m.verified?.nodeCount,
     });
   }
-  return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return out.sort((a, b) => byCodePoint(b.createdAt, a.createdAt));
 }
 
 /** Every file of a backup against its manifest (size and sha256); the first that differs is named. */
