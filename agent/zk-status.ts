@@ -4,14 +4,17 @@ import { fourLetterWord, parseMntr, parseSrvr, type SrvrInfo } from './four-lett
 import type { StateFile, ZooKeeperState } from './state';
 import { logTail } from './zk-process';
 import { serverPid } from './zk-runners';
-import { unitState } from './zk-systemd';
+import { unitState, type UnitState } from './zk-systemd';
 import { versionsOf } from './zk-versions';
 
 /** Mode and figures from the four-letter words (no JVM started), the pid, supervision, a log tail when down. */
 export async function zooKeeperStatus(state: StateFile, logTailLines = 0): Promise<ZooKeeperStatus> {
   const zk = (await state.read()).zookeeper;
   if (!zk) return { mode: 'not_configured' };
-  const [pid, supervision] = await Promise.all([serverPid(zk), supervisionOf(zk)]);
+  // Under systemd one `systemctl show` answers both the pid and the supervision figures (a status runs at
+  // every health report).
+  const unit = zk.supervisor === 'systemd' ? unitState().catch(() => undefined) : undefined;
+  const [pid, supervision] = await Promise.all([serverPid(zk, undefined, unit), supervisionOf(zk, unit)]);
   const status: ZooKeeperStatus = {
     mode: 'down',
     pid,
@@ -45,10 +48,10 @@ export async function zooKeeperMode(state: StateFile): Promise<ZooKeeperStatus['
 }
 
 /** What the supervisor keeps and what it had to do; under systemd, systemd's own count and last exit. */
-async function supervisionOf(zk: ZooKeeperState): Promise<ZooKeeperStatus> {
+async function supervisionOf(zk: ZooKeeperState, unit?: Promise<UnitState | undefined>): Promise<ZooKeeperStatus> {
   const common = { desired: zk.desired ?? '', supervisor: zk.supervisor, user: zk.user };
   if (zk.supervisor === 'systemd') {
-    const u = await unitState().catch(() => undefined);
+    const u = await (unit ?? unitState().catch(() => undefined));
     return { ...common, restarts: u?.restarts ?? 0, lastExit: u?.lastExit ?? '' };
   }
   const backoffMs = Math.max(0, (zk.nextAttemptAt ?? 0) - Date.now());

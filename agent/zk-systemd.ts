@@ -74,8 +74,9 @@ export async function unitState(): Promise<UnitState> {
 }
 
 export class SystemdRunner {
-  async pid(): Promise<number> {
-    const { mainPid } = await unitState();
+  /** `known`: a `systemctl show` already under way for the same question (a status asks it once). */
+  async pid(known?: Promise<UnitState | undefined>): Promise<number> {
+    const { mainPid } = (await known) ?? (await unitState());
     return (await isServerPid(mainPid)) ? mainPid : 0;
   }
 
