@@ -36,6 +36,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
+// V8 drops the bytecode of functions that have not run for a while; in a long command (a cold deploy) that
+// is the start-up code, exactly what the cache is for. Kept, the cache written at exit still holds it.
+require('node:v8').setFlagsFromString('--no-flush-bytecode');
 const file = path.join(__dirname, 'coordinator.bundle.js');
 const command = /^[a-z][a-z-]{0,31}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
 const cacheFile = \`\${file}.\${command}.cache\`;
