@@ -363,165 +363,178 @@ async function agentFootprint(sb: SandboxState): Promise<Results['agentFootprint
   };
 }
 
-async function main(): Promise<void> {
-  const started = Date.now();
+function machine(): Results['machine'] {
   const cpu = os.cpus();
-  const results: Partial<Results> = {
-    machine: {
-      cpus: cpu.length,
-      cpuModel: cpu[0]?.model ?? '?',
-      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-      kernel: os.release(),
-      node: process.version,
-      date: new Date().toISOString(),
-    },
+  return {
+    cpus: cpu.length,
+    cpuModel: cpu[0]?.model ?? '?',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    kernel: os.release(),
+    node: process.version,
+    date: new Date().toISOString(),
   };
-  try {
-    log(`cold deploys (${RUNS}, each on fresh sandbox hosts)`);
-    results.coldDeploy = await coldDeploys();
-    const state = (await readSandbox(DIR))!;
-    const file = state.ensembleFile;
+}
 
-    log('no-op deploys');
-    const noop: number[] = [];
-    const noopInternal: number[] = [];
-    for (let i = 0; i < RUNS + 2; i++) {
-      const { wall, result } = await deployJson(file);
-      if (result.changed) throw new Error('the no-op deploy changed something');
-      noop.push(wall);
-      noopInternal.push(result.durationMs);
-    }
-    results.noopDeploy = { ...stat(noopInternal), cli: stat(noop) };
-
-    log('rolling restarts (tickTime change)');
-    const rolls: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      await fs.writeFile(file, ensembleYaml(state).replace('tickTime: 2000', `tickTime: ${i % 2 ? 2000 : 2200}`));
-      const { wall, result } = await deployJson(file);
-      if (result.hosts.filter((h) => h.restarted).length !== 3) throw new Error('expected 3 restarts');
-      rolls.push(wall);
-    }
-
-    log('node start, exec fan-out, 3 agents');
-    const nodeStart: number[] = [];
-    for (let i = 0; i < RUNS * 3; i++) nodeStart.push(await timed(['-e', '0']));
-    results.nodeStart = stat(nodeStart);
-    const ex3: number[] = [];
-    const ex3cli: number[] = [];
-    const ex3unbundled: number[] = [];
-    for (let i = 0; i < RUNS * 3; i++) ex3.push(await execInProcess(state, state.pkiDir, ['true']));
-    await timed([COMMAND, 'exec', file, '--', 'true']); // the first run writes V8's code cache
-    for (let i = 0; i < RUNS * 3; i++) {
-      ex3cli.push(await timed([COMMAND, 'exec', file, '--', 'true']));
-      ex3unbundled.push(await timed([UNBUNDLED, 'exec', file, '--', 'true']));
-    }
-    results.execFanout3 = { ...stat(ex3), cli: stat(ex3cli), unbundled: stat(ex3unbundled) };
-    results.rollingRestart = stat(rolls);
-
-    log('exec fan-out, 50 and 200 agents (extra agents on loopback, 50 to a process)');
-    const extra = await extraAgents(state.pkiDir, 197);
-    try {
-      const all = [...state.hosts, ...extra.hosts];
-      const ex50: number[] = [];
-      const ex200: number[] = [];
-      for (let i = 0; i < RUNS * 3; i++)
-        ex50.push(await execInProcess({ hosts: all.slice(0, 50) }, state.pkiDir, ['true']));
-      for (let i = 0; i < RUNS * 3; i++) ex200.push(await execInProcess({ hosts: all }, state.pkiDir, ['true']));
-      const packRss = (await Promise.all(extra.procs.map((p) => rss(p.pid!)))).reduce((a, b) => a + b, 0);
-      results.execFanout50 = stat(ex50);
-      results.execFanout200 = { ...stat(ex200), packRssMB: packRss / 1e6 };
-    } finally {
-      extra.procs.forEach((p) => p.kill('SIGKILL'));
-    }
-
-    log('artifact upload (JDK tarball, one agent, fresh store each run): alone, with its unpack, unpack alone');
-    Object.assign(results, await uploads(state));
-
-    log('health ingestion');
-    results.healthIngestion = await ingestion(state);
-
-    results.agentFootprint = await agentFootprint(state);
-  } finally {
-    await sandboxDown({ dir: DIR, prefix: PREFIX });
+/** `coordinator deploy` again on the deployed ensemble: nothing may change. */
+async function noopDeploys(file: string): Promise<Results['noopDeploy']> {
+  log('no-op deploys');
+  const wall: number[] = [];
+  const inside: number[] = [];
+  for (let i = 0; i < RUNS + 2; i++) {
+    const r = await deployJson(file);
+    if (r.result.changed) throw new Error('the no-op deploy changed something');
+    wall.push(r.wall);
+    inside.push(r.result.durationMs);
   }
-  const r = results as Results;
-  const out = path.join(REPO, 'bench', 'results', `bench-${new Date().toISOString().slice(0, 10)}.json`);
-  await fs.mkdir(path.dirname(out), { recursive: true });
-  await fs.writeFile(out, JSON.stringify(r, null, 2) + '\n');
+  return { ...stat(inside), cli: stat(wall) };
+}
+
+/** tickTime changed back and forth: every run restarts the three servers one at a time. */
+async function rollingRestarts(sb: SandboxState): Promise<Stat> {
+  log('rolling restarts (tickTime change)');
+  const rolls: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const yaml = ensembleYaml(sb).replace('tickTime: 2000', `tickTime: ${i % 2 ? 2000 : 2200}`);
+    await fs.writeFile(sb.ensembleFile, yaml);
+    const { wall, result } = await deployJson(sb.ensembleFile);
+    if (result.hosts.filter((h) => h.restarted).length !== 3) throw new Error('expected 3 restarts');
+    rolls.push(wall);
+  }
+  return stat(rolls);
+}
+
+/** `node -e 0`, then exec on the 3 sandbox agents: in this process, and as whole commands. */
+async function execThree(sb: SandboxState): Promise<Pick<Results, 'nodeStart' | 'execFanout3'>> {
+  log('node start, exec fan-out, 3 agents');
+  const nodeStart: number[] = [];
+  for (let i = 0; i < RUNS * 3; i++) nodeStart.push(await timed(['-e', '0']));
+  const inProcess: number[] = [];
+  const cli: number[] = [];
+  const unbundled: number[] = [];
+  for (let i = 0; i < RUNS * 3; i++) inProcess.push(await execInProcess(sb, sb.pkiDir, ['true']));
+  const argv = ['exec', sb.ensembleFile, '--', 'true'];
+  await timed([COMMAND, ...argv]); // the first run writes V8's code cache
+  for (let i = 0; i < RUNS * 3; i++) {
+    cli.push(await timed([COMMAND, ...argv]));
+    unbundled.push(await timed([UNBUNDLED, ...argv]));
+  }
+  return {
+    nodeStart: stat(nodeStart),
+    execFanout3: { ...stat(inProcess), cli: stat(cli), unbundled: stat(unbundled) },
+  };
+}
+
+async function execFleet(sb: SandboxState): Promise<Pick<Results, 'execFanout50' | 'execFanout200'>> {
+  log('exec fan-out, 50 and 200 agents (extra agents on loopback, 50 to a process)');
+  const extra = await extraAgents(sb.pkiDir, 197);
+  try {
+    const all = [...sb.hosts, ...extra.hosts];
+    const ex50: number[] = [];
+    const ex200: number[] = [];
+    for (let i = 0; i < RUNS * 3; i++) ex50.push(await execInProcess({ hosts: all.slice(0, 50) }, sb.pkiDir, ['true']));
+    for (let i = 0; i < RUNS * 3; i++) ex200.push(await execInProcess({ hosts: all }, sb.pkiDir, ['true']));
+    const packRss = (await Promise.all(extra.procs.map((p) => rss(p.pid!)))).reduce((a, b) => a + b, 0);
+    return { execFanout50: stat(ex50), execFanout200: { ...stat(ex200), packRssMB: packRss / 1e6 } };
+  } finally {
+    extra.procs.forEach((p) => p.kill('SIGKILL'));
+  }
+}
+
+/** Every figure, each phase on the sandbox the cold deploys left behind. */
+async function measure(): Promise<Results> {
+  const m = machine();
+  log(`cold deploys (${RUNS}, each on fresh sandbox hosts)`);
+  const coldDeploy = await coldDeploys();
+  const sb = (await readSandbox(DIR))!;
+  const noopDeploy = await noopDeploys(sb.ensembleFile);
+  const rollingRestart = await rollingRestarts(sb);
+  const three = await execThree(sb);
+  const fleet = await execFleet(sb);
+  log('artifact upload (JDK tarball, one agent, fresh store each run): alone, with its unpack, unpack alone');
+  const upload = await uploads(sb);
+  log('health ingestion');
+  const healthIngestion = await ingestion(sb);
+  const agent = await agentFootprint(sb);
+  return {
+    machine: m,
+    coldDeploy,
+    noopDeploy,
+    rollingRestart,
+    ...three,
+    ...fleet,
+    ...upload,
+    healthIngestion,
+    agentFootprint: agent,
+  };
+}
+
+const seconds = (x: Stat): Stat => ({ ...x, median: x.median / 1000, min: x.min / 1000, max: x.max / 1000 });
+
+/** The README's table, from one run's results. */
+function table(r: Results): string[] {
   const row = (what: string, value: string, target: string) => `| ${what} | ${value} | ${target} |`;
   const ratio = (x: Stat) => `${(x.median / r.nodeStart.median).toFixed(1)}×`;
   const phase = (k: string) =>
     r.coldDeploy.phases[k] ? `${k} ${(r.coldDeploy.phases[k].median / 1000).toFixed(1)} s` : '';
-  process.stdout.write(
-    [
-      `Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Linux ${r.machine.kernel}, Node ${r.machine.node}; ${r.machine.date.slice(0, 10)}`,
-      '',
-      '| measure | result (median, min–max, runs) | target |',
-      '|---|---|---|',
-      row(
-        'cold deploy, 3 ZooKeeper + DNS, to verified quorum',
-        fmt(
-          {
-            ...r.coldDeploy,
-            median: r.coldDeploy.median / 1000,
-            min: r.coldDeploy.min / 1000,
-            max: r.coldDeploy.max / 1000,
-          },
-          's',
-          1,
-        ),
-        '≤ 70 % of 16.0 s (the figure before) = 11.2 s',
-      ),
-      row(
-        '  where the time goes (wall, median)',
-        ['connect', 'dns', 'resolve', 'install', 'start', 'quorum', 'verify'].map(phase).filter(Boolean).join(', '),
-        '',
-      ),
-      row('Node start (`node -e 0`), the unit below', fmt(r.nodeStart, 'ms'), '—'),
-      row(
-        'whole CLI, the `coordinator` command: `coordinator exec FILE -- true`, 3 agents',
-        `${fmt(r.execFanout3.cli, 'ms')} = ${ratio(r.execFanout3.cli)} node start (unbundled \`node dist/coordinator/main.js\`: ${fmt(r.execFanout3.unbundled, 'ms')} = ${ratio(r.execFanout3.unbundled)})`,
-        '≤ 3× node start',
-      ),
-      row(
-        'whole CLI: no-op `coordinator deploy` (inside the CLI / whole command)',
-        `${fmt(r.noopDeploy, 'ms')} / ${fmt(r.noopDeploy.cli, 'ms')} = ${ratio(r.noopDeploy.cli)} node start`,
-        '≤ 5× node start',
-      ),
-      row(
-        'rolling restart of 3 servers (tickTime change)',
-        fmt(
-          {
-            ...r.rollingRestart,
-            median: r.rollingRestart.median / 1000,
-            min: r.rollingRestart.min / 1000,
-            max: r.rollingRestart.max / 1000,
-          },
-          's',
-          1,
-        ),
-        '—',
-      ),
-      row('exec fan-out `true`, 3 agents (in one process, new mTLS connections)', fmt(r.execFanout3, 'ms'), '≤ 150 ms'),
-      row('exec fan-out `true`, 50 agents', fmt(r.execFanout50, 'ms'), '≤ 0.3 s'),
-      row(
-        'exec fan-out `true`, 200 agents',
-        `${fmt(r.execFanout200, 'ms')} (${(r.execFanout200.median / r.execFanout50.median).toFixed(1)}× the 50-agent figure; the 197 extra agents use ${r.execFanout200.packRssMB.toFixed(0)} MB in 4 processes)`,
-        '≤ 1.2 s',
-      ),
-      row(
-        'health ingestion, one `coordinator serve`',
-        ingestionCell(r.healthIngestion),
-        '≤ 100 µs/report (≥ 10,000/s per core), p99 < 100 ms at 2,000/s',
-      ),
-      row('agent idle footprint', footprintCell(r.agentFootprint), '≤ 50 MB idle, ≤ 65 MB after a JDK upload'),
-      row('coordinator server RSS (after ingestion)', `${r.healthIngestion.coordinatorRssMB.toFixed(0)} MB`, '—'),
-      row('artifact upload, JDK tarball over mTLS', uploadCell(r), '≥ 300 MB/s, or hidden behind the unpack'),
-      '',
-      `JSON: ${path.relative(REPO, out)}; total bench time ${((Date.now() - started) / 1000).toFixed(0)} s`,
-      '',
-    ].join('\n'),
-  );
+  const phases = ['connect', 'dns', 'resolve', 'install', 'start', 'quorum', 'verify'].map(phase).filter(Boolean);
+  const { cli, unbundled } = r.execFanout3;
+  const m = r.machine;
+  return [
+    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}; ${m.date.slice(0, 10)}`,
+    '',
+    '| measure | result (median, min–max, runs) | target |',
+    '|---|---|---|',
+    row(
+      'cold deploy, 3 ZooKeeper + DNS, to verified quorum',
+      fmt(seconds(r.coldDeploy), 's', 1),
+      '≤ 70 % of 16.0 s (the figure before) = 11.2 s',
+    ),
+    row('  where the time goes (wall, median)', phases.join(', '), ''),
+    row('Node start (`node -e 0`), the unit below', fmt(r.nodeStart, 'ms'), '—'),
+    row(
+      'whole CLI, the `coordinator` command: `coordinator exec FILE -- true`, 3 agents',
+      `${fmt(cli, 'ms')} = ${ratio(cli)} node start ` +
+        `(unbundled \`node dist/coordinator/main.js\`: ${fmt(unbundled, 'ms')} = ${ratio(unbundled)})`,
+      '≤ 3× node start',
+    ),
+    row(
+      'whole CLI: no-op `coordinator deploy` (inside the CLI / whole command)',
+      `${fmt(r.noopDeploy, 'ms')} / ${fmt(r.noopDeploy.cli, 'ms')} = ${ratio(r.noopDeploy.cli)} node start`,
+      '≤ 5× node start',
+    ),
+    row('rolling restart of 3 servers (tickTime change)', fmt(seconds(r.rollingRestart), 's', 1), '—'),
+    row('exec fan-out `true`, 3 agents (in one process, new mTLS connections)', fmt(r.execFanout3, 'ms'), '≤ 150 ms'),
+    row('exec fan-out `true`, 50 agents', fmt(r.execFanout50, 'ms'), '≤ 0.3 s'),
+    row(
+      'exec fan-out `true`, 200 agents',
+      `${fmt(r.execFanout200, 'ms')} (${(r.execFanout200.median / r.execFanout50.median).toFixed(1)}× the ` +
+        `50-agent figure; the 197 extra agents use ${r.execFanout200.packRssMB.toFixed(0)} MB in 4 processes)`,
+      '≤ 1.2 s',
+    ),
+    row(
+      'health ingestion, one `coordinator serve`',
+      ingestionCell(r.healthIngestion),
+      '≤ 100 µs/report (≥ 10,000/s per core), p99 < 100 ms at 2,000/s',
+    ),
+    row('agent idle footprint', footprintCell(r.agentFootprint), '≤ 50 MB idle, ≤ 65 MB after a JDK upload'),
+    row('coordinator server RSS (after ingestion)', `${r.healthIngestion.coordinatorRssMB.toFixed(0)} MB`, '—'),
+    row('artifact upload, JDK tarball over mTLS', uploadCell(r), '≥ 300 MB/s, or hidden behind the unpack'),
+  ];
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let r: Results;
+  try {
+    r = await measure();
+  } finally {
+    await sandboxDown({ dir: DIR, prefix: PREFIX });
+  }
+  const out = path.join(REPO, 'bench', 'results', `bench-${new Date().toISOString().slice(0, 10)}.json`);
+  await fs.mkdir(path.dirname(out), { recursive: true });
+  await fs.writeFile(out, JSON.stringify(r, null, 2) + '\n');
+  const total = `total bench time ${((Date.now() - started) / 1000).toFixed(0)} s`;
+  process.stdout.write([...table(r), '', `JSON: ${path.relative(REPO, out)}; ${total}`, ''].join('\n'));
 }
 
 main().catch((err) => {
