@@ -114,9 +114,12 @@ async function installInto(
   const prestaged = existing ? undefined : takePrestaged(req.sha256, place.installDir);
   const name =
     existing ??
-    (await unpackTree(product, req.sha256, place.installDir, async () => {
-      return prestaged ?? extractToTemp(await store.require(req.sha256), place.installDir, signal);
-    }));
+    (await unpackTree(
+      product,
+      req.sha256,
+      place.installDir,
+      async () => prestaged ?? extractToTemp(await store.require(req.sha256), place.installDir, signal),
+    ));
   const version = (await readMarker(path.join(place.installDir, name)))!.version;
   if (running) return stage(state, product, place, name, version, marker?.version ?? current!);
   await flipTo(state, product.kind, place, name);

@@ -119,8 +119,11 @@ export function checkEntries(entries: ListedEntry[], archiveName: string): strin
   return [...tops][0];
 }
 
+/** The temp directory of an install's unpack. */
+const UNPACK_PREFIX = '.zkf-unpack-';
+
 /** A new private temp directory for an unpack, inside the directory the tree will live in. */
-export async function unpackTemp(parentDir: string, prefix = '.zkf-unpack-'): Promise<string> {
+export async function unpackTemp(parentDir: string, prefix = UNPACK_PREFIX): Promise<string> {
   await fs.mkdir(parentDir, { recursive: true });
   const tmp = path.join(parentDir, `${prefix}${randomBytes(4).toString('hex')}`);
   await fs.mkdir(tmp, { mode: 0o700 });
@@ -177,5 +180,5 @@ export const PRESTAGE_PREFIX = '.zkf-prestage-';
 
 /** Leftovers of an unpack, a prestage or a swap that a crash interrupted; `live` ones are in use. */
 export function sweepLeftovers(parentDir: string, live: ReadonlySet<string> = new Set()): Promise<string[]> {
-  return sweepTemps(parentDir, ['.zkf-unpack-', '.zkf-old-', PRESTAGE_PREFIX], live);
+  return sweepTemps(parentDir, [UNPACK_PREFIX, '.zkf-old-', PRESTAGE_PREFIX], live);
 }

@@ -16,7 +16,7 @@ export async function zooKeeperStatus(state: StateFile, logTailLines = 0): Promi
   const unit = zk.supervisor === 'systemd' ? unitState().catch(() => undefined) : undefined;
   const [pid, supervision] = await Promise.all([serverPid(zk, undefined, unit), supervisionOf(zk, unit)]);
   const status: ZooKeeperStatus = {
-    mode: 'down',
+    mode: silentMode(pid),
     pid,
     myid: zk.myid,
     clientAddress: `${zk.clientHost}:${zk.clientPort}`,
@@ -29,7 +29,6 @@ export async function zooKeeperStatus(state: StateFile, logTailLines = 0): Promi
     fourLetterWord(zk.clientHost, zk.clientPort, 'mntr'),
   ]);
   if (srvr.status === 'fulfilled') Object.assign(status, fromSrvr(parseSrvr(srvr.value)));
-  else if (pid) status.mode = 'not_serving';
   if (mntr.status === 'fulfilled') Object.assign(status, fromMntr(parseMntr(mntr.value)));
   if (logTailLines && !isServing(status.mode)) status.logTail = await logTail(zk, logTailLines);
   return { ...status, ...(await versionsOf(state, pid)) };
@@ -43,8 +42,12 @@ export async function zooKeeperMode(state: StateFile): Promise<ZooKeeperStatus['
   const zk = (await state.read()).zookeeper;
   if (!zk) return 'not_configured';
   const srvr = await fourLetterWord(zk.clientHost, zk.clientPort, 'srvr').catch(() => undefined);
-  if (srvr !== undefined) return fromSrvr(parseSrvr(srvr)).mode;
-  return (await serverPid(zk)) ? 'not_serving' : 'down';
+  return srvr !== undefined ? fromSrvr(parseSrvr(srvr)).mode : silentMode(await serverPid(zk));
+}
+
+/** The mode of a server that does not answer `srvr`: its process runs but does not serve, or it is down. */
+function silentMode(pid: number): ZooKeeperStatus['mode'] {
+  return pid ? 'not_serving' : 'down';
 }
 
 /** What the supervisor keeps and what it had to do; under systemd, systemd's own count and last exit. */

@@ -54,8 +54,10 @@ export async function waitForQuorum(
   const deadline = Date.now() + timeoutMs;
   // Statuses the caller has just read of every host, with nothing started or stopped since, answer without
   // another round.
-  const first = known && hosts.every((h) => known.has(h.name)) && judgeQuorum(hosts, known, expected);
-  if (known && first && first.ok) return { ...first, statuses: known };
+  if (known && hosts.every((h) => known.has(h.name))) {
+    const verdict = judgeQuorum(hosts, known, expected);
+    if (verdict.ok) return { ...verdict, statuses: known };
+  }
   for (;;) {
     const statuses = await statusAll(fleet, hosts, { signal });
     const verdict = judgeQuorum(hosts, statuses, expected);

@@ -17,7 +17,7 @@ interface MethodDescriptor {
 }
 
 /** How messages look in JavaScript; the same options the type generator (`npm run gen:proto`) was given. */
-const CONVERSION = { longs: Number, enums: String, defaults: true, oneofs: true };
+export const CONVERSION = { longs: Number, enums: String, defaults: true, oneofs: true };
 const PACKAGE = 'zkfleet.v1';
 
 let loaded: ProtoGrpcType | undefined;

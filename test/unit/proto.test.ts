@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import descriptor from '../../shared/proto-descriptor.json';
-import { zkfleetProto } from '../../shared/proto';
+import { CONVERSION, zkfleetProto } from '../../shared/proto';
 import { REPO } from '../helpers';
 
 test('the descriptor and the static message code are what `npm run gen:proto` makes of proto/zkfleet.proto', () => {
@@ -15,7 +15,7 @@ test('the descriptor and the static message code are what `npm run gen:proto` ma
 /** The reference: what @grpc/proto-loader builds at run time with the same options. */
 function reflected() {
   const json = descriptor as Parameters<typeof protoLoader.fromJSON>[0];
-  const def = protoLoader.fromJSON(json, { longs: Number, enums: String, defaults: true, oneofs: true });
+  const def = protoLoader.fromJSON(json, CONVERSION);
   return {
     Agent: def['zkfleet.v1.Agent'] as protoLoader.ServiceDefinition,
     Coordinator: def['zkfleet.v1.Coordinator'] as protoLoader.ServiceDefinition,
