@@ -153,15 +153,26 @@ async function consoleOut(zk: ZooKeeperState, maxBytes: number): Promise<number>
  * an agent restart) is watched by its pid.
  */
 export class AgentRunner {
-  private readonly exits = new Map<number, string>();
+  /** How each child this process started ended, once Node has reaped it. */
+  private readonly exits = new Map<number, Promise<string>>();
 
   async pid(zk: ZooKeeperState): Promise<number> {
     return pidFromFile(zk.dataDir);
   }
 
-  /** Why the server last went away, when this process saw it go. */
-  exitOf(pid: number): string | undefined {
-    return this.exits.get(pid);
+  /**
+   * Why the server went away, when this process started it. A killed child reads as gone (a zombie) before
+   * Node has reaped it and run its exit event, so the answer is awaited — briefly: the reap comes at once.
+   */
+  async exitOf(pid: number, waitMs = 2000): Promise<string | undefined> {
+    const exit = this.exits.get(pid);
+    if (!exit) return undefined;
+    const done = new AbortController();
+    const timer = sleep(waitMs, undefined, { signal: done.signal }).then(
+      () => undefined,
+      () => undefined,
+    );
+    return Promise.race([exit, timer]).finally(() => done.abort());
   }
 
   async start(zk: ZooKeeperState): Promise<number> {
@@ -183,7 +194,7 @@ export class AgentRunner {
         reject(new ZkfError('COMMAND_FAILED', `cannot start zkServer.sh: ${err.message}`, { cause: err })),
       );
     });
-    child.on('exit', (code, signal) => this.exits.set(pid, exitReason(code, signal)));
+    this.exits.set(pid, new Promise((resolve) => child.once('exit', (code, sig) => resolve(exitReason(code, sig)))));
     child.unref();
     await fs.writeFile(pidFileOf(zk), `${pid}\n`, { mode: 0o644 });
     // In the server's own directory, the server's own file (zkServer.sh stop, run as it, removes it).

@@ -100,7 +100,7 @@ export async function startServer(state: StateFile, zk: ZooKeeperState): Promise
   killPoint('start.after-script');
   await sleep(1500);
   if (!pid || !pidAlive(pid)) {
-    const why = agentRunner.exitOf(pid) ?? 'it stopped at once';
+    const why = (await agentRunner.exitOf(pid)) ?? 'it stopped at once';
     const tail = await logTail(zk, 20);
     throw new ZkfError('COMMAND_FAILED', `ZooKeeper did not stay up (${why}); log tail:\n${tail}`, {
       details: { exit: why },

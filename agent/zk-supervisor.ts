@@ -65,7 +65,7 @@ export class ZooKeeperSupervisor {
     if (Date.now() < this.nextAttemptAt) return;
     const unstable = !!this.seenPid && Date.now() - this.upSince < STABLE_MS;
     const reason = this.seenPid
-      ? (agentRunner.exitOf(this.seenPid) ?? 'the process went away (started by an earlier agent process)')
+      ? ((await agentRunner.exitOf(this.seenPid)) ?? 'the process went away (started by an earlier agent process)')
       : 'not running when the agent started';
     await this.restart(reason, unstable);
   }

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
+import type { ZooKeeperState } from '../../agent/state';
+import { AgentRunner, pidAlive } from '../../agent/zk-process';
 import { renderLogConfig } from '../../agent/zk-logging';
 import { backoffMs } from '../../agent/zk-supervisor';
 import { defaultHeapMB } from '../../shared/defaults';
@@ -31,4 +36,20 @@ test('the rotated log for log4j (3.4) and logback (3.8+): one file, size and cou
   assert.match(logback, /<maxFileSize>51KB<\/maxFileSize>/);
   assert.match(logback, /<root level="DEBUG">/);
   assert.doesNotMatch(logback + log4j, /CONSOLE/, 'nothing goes to an unbounded console');
+});
+
+test('a child killed -9 is known as killed even when it is seen gone before Node reaps it', async (t) => {
+  // The runner's own bookkeeping, with a stand-in for zkServer.sh; the e2e test kills a real server.
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'zkf-runner-'));
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  await fs.mkdir(path.join(dir, 'bin'));
+  await fs.writeFile(path.join(dir, 'bin/zkServer.sh'), '#!/bin/sh\nexec sleep 60\n', { mode: 0o755 });
+  const zk = { home: dir, dataDir: dir, logDir: dir, jdkHome: dir, cfgFile: path.join(dir, 'zoo.cfg') };
+  const runner = new AgentRunner();
+  const pid = await runner.start({ ...zk, uid: process.getuid!(), gid: process.getgid!() } as ZooKeeperState);
+  process.kill(pid, 'SIGKILL');
+  // Spin without yielding: the child is a zombie, so it reads as gone, and its exit event cannot have run yet.
+  while (pidAlive(pid));
+  assert.equal(await runner.exitOf(pid), 'killed by SIGKILL');
+  assert.equal(await runner.exitOf(pid + 1_000_000), undefined, 'a pid it did not start');
 });
