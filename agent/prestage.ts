@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import type { Logger } from '../shared/logger';
+import { tarExitError, tarReading, type TarRun } from './tar-run';
 import {
   EXTRACT_FLAGS,
   LIST_FLAGS,
@@ -59,22 +59,10 @@ export function takePrestaged(sha256: string, parentDir: string): { tmp: string;
   return p && { tmp: p.tmp, top: p.top };
 }
 
-function compressionFlag(head: Buffer): string[] {
-  const starts = (...b: number[]) => b.every((x, i) => head[i] === x);
-  if (starts(0x1f, 0x8b)) return ['--gzip'];
-  if (starts(0x42, 0x5a, 0x68)) return ['--bzip2'];
-  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return ['--xz'];
-  if (starts(0x28, 0xb5, 0x2f, 0xfd)) return ['--zstd'];
-  return [];
-}
-
 export class Prestage {
-  private tar: ChildProcess | undefined;
+  private tar: TarRun | undefined;
   private tmp: string | undefined;
   private failed: Error | undefined;
-  private stdout = '';
-  private stderr = '';
-  private exited: Promise<number | null> | undefined;
 
   constructor(
     private readonly sha256: string,
@@ -88,9 +76,10 @@ export class Prestage {
     if (this.failed || !chunk.length) return;
     try {
       if (!this.tar) await this.start(chunk);
-      const stdin = this.tar!.stdin!;
-      if (!stdin.write(chunk))
-        await new Promise<void>((resolve) => stdin.once('drain', resolve).once('close', resolve));
+      const input = this.tar!.input;
+      if (input.destroyed) return;
+      if (!input.write(chunk))
+        await new Promise<void>((resolve) => input.once('drain', resolve).once('close', resolve));
     } catch (err) {
       this.fail(err as Error);
     }
@@ -99,41 +88,24 @@ export class Prestage {
   private async start(head: Buffer): Promise<void> {
     this.tmp = await unpackTemp(this.parentDir, PRESTAGE_PREFIX);
     inProgress.add(this.tmp);
-    const args = [...EXTRACT_FLAGS, ...LIST_FLAGS, ...compressionFlag(head), '-f', '-', '-C', this.tmp];
-    const tar = spawn('tar', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    tar.stdout!.on('data', (c: Buffer) => (this.stdout += c.toString('utf8')));
-    tar.stderr!.on('data', (c: Buffer) => (this.stderr += c.toString('utf8')));
-    tar.stdin!.on('error', (err) => this.fail(err));
-    this.exited = new Promise((resolve) => {
-      tar.on('error', (err) => {
-        this.fail(err);
-        resolve(null);
-      });
-      tar.on('close', resolve);
-    });
-    this.tar = tar;
+    this.tar = tarReading([...EXTRACT_FLAGS, ...LIST_FLAGS, '-C', this.tmp], head);
   }
 
   private fail(err: Error): void {
     if (this.failed) return;
     this.failed = err;
-    this.tar?.kill('SIGKILL');
+    this.tar?.kill();
   }
 
   /** The upload's digest matched: offer the tree to the install if tar and the entry checks agree. */
   async finish(): Promise<void> {
     if (!this.tmp) return;
-    this.tar?.stdin!.end();
-    const code = await this.exited;
+    this.tar!.input.end();
+    const r = await this.tar!.done;
     try {
       if (this.failed) throw this.failed;
-      if (code !== 0)
-        throw tarFailure(
-          Object.assign(new Error(`tar exited ${code}`), { stderr: this.stderr }),
-          this.name,
-          this.parentDir,
-        );
-      const top = checkEntries(parseListing(this.stdout), this.name);
+      if (r.code !== 0) throw tarFailure(tarExitError(r), this.name, this.parentDir);
+      const top = checkEntries(parseListing(r.stdout), this.name);
       await checkTop(this.tmp, top);
       await discardPrestaged(this.sha256);
       const timer = setTimeout(() => void discardPrestaged(this.sha256), UNCLAIMED_MS).unref();
@@ -153,7 +125,7 @@ export class Prestage {
   async abort(): Promise<void> {
     if (!this.tmp) return;
     this.fail(new Error('the upload failed'));
-    await this.exited;
+    await this.tar?.done;
     await this.remove();
     inProgress.delete(this.tmp);
   }

@@ -1,12 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
 import { ZkfError } from '../shared/errors';
 import { sweepTemps } from '../shared/fs-atomic';
+import { tarOverFile } from './tar-run';
 
 /**
  * Why an entry is refused, or undefined when it is safe: absolute names, `..` components, and links whose
@@ -60,16 +57,15 @@ export interface ListedEntry {
 
 /** Every entry of an archive, as GNU tar reads it (names C-quoted, so any byte in a name is unambiguous). */
 export async function listArchive(archive: string, signal?: AbortSignal): Promise<ListedEntry[]> {
-  const { stdout } = await run('tar', ['--list', ...LIST_FLAGS, '-f', archive], {
-    maxBuffer: 256 << 20,
-    signal,
-  }).catch((err: { stderr?: string; message: string }) => {
-    throw new ZkfError(
-      'UNSAFE_ARCHIVE',
-      `cannot read ${path.basename(archive)} as a tarball: ${(err.stderr ?? err.message).trim().split('\n')[0]}`,
-      { cause: err },
-    );
-  });
+  const stdout = await tarOverFile(archive, ['--list', ...LIST_FLAGS], signal).catch(
+    (err: { stderr?: string; message: string }) => {
+      throw new ZkfError(
+        'UNSAFE_ARCHIVE',
+        `cannot read ${path.basename(archive)} as a tarball: ${(err.stderr ?? err.message).trim().split('\n')[0]}`,
+        { cause: err },
+      );
+    },
+  );
   return parseListing(stdout);
 }
 
@@ -166,7 +162,7 @@ export async function extractToTemp(
   const top = checkEntries(await listArchive(archive, signal), path.basename(archive));
   const tmp = await unpackTemp(parentDir);
   try {
-    await run('tar', [...EXTRACT_FLAGS, '-f', archive, '-C', tmp], { maxBuffer: 16 << 20, signal });
+    await tarOverFile(archive, [...EXTRACT_FLAGS, '-C', tmp], signal);
     await checkTop(tmp, top);
     return { tmp, top };
   } catch (err) {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { extractToTemp, unsafeEntry } from '../../agent/unpack';
@@ -53,4 +54,54 @@ test('real tarballs: a ../ entry and an escaping symlink are refused and leave n
   const r = await extractToTemp(ok, target);
   assert.equal(r.top, 'jdk-x');
   assert.ok(readdirSync(path.join(r.tmp, 'jdk-x', 'bin')).includes('java'));
+});
+
+test('gzip is inflated by Node in front of tar; plain, xz and bzip2 archives are tar`s own', async (t) => {
+  const dir = tmpDir(t);
+  const src = path.join(dir, 'src');
+  mkdirSync(path.join(src, 'zk-x', 'bin'), { recursive: true });
+  writeFileSync(path.join(src, 'zk-x', 'bin', 'zkServer.sh'), '#!/bin/sh\n'.repeat(5000));
+  for (const [ext, flag] of [
+    ['tar.gz', '-z'],
+    ['tar', ''],
+    ['tar.xz', '-J'],
+    ['tar.bz2', '-j'],
+  ]) {
+    const file = path.join(dir, `zk.${ext}`);
+    await sh('tar', ['-C', src, `-c${flag.slice(1)}f`, file, 'zk-x']);
+    const target = path.join(dir, `to-${ext}`);
+    const r = await extractToTemp(file, target);
+    assert.equal(r.top, 'zk-x', ext);
+    assert.equal(
+      readFileSync(path.join(r.tmp, 'zk-x/bin/zkServer.sh'), 'utf8'),
+      '#!/bin/sh\n'.repeat(5000),
+      `${ext}: the file whole`,
+    );
+  }
+});
+
+test('a corrupt or cut gzip is refused with zlib`s reason and leaves nothing', async (t) => {
+  const dir = tmpDir(t);
+  const src = path.join(dir, 'src');
+  mkdirSync(path.join(src, 'zk-x'), { recursive: true });
+  writeFileSync(path.join(src, 'zk-x', 'data'), randomBytes(256 << 10));
+  const good = path.join(dir, 'zk.tar.gz');
+  await sh('tar', ['-C', src, '-czf', good, 'zk-x']);
+  const bytes = readFileSync(good);
+  const flipped = Buffer.from(bytes);
+  flipped[bytes.length >> 1] ^= 0xff;
+  for (const [name, content, reason] of [
+    ['flipped', flipped, /invalid|incorrect|check/],
+    ['cut', bytes.subarray(0, bytes.length >> 1), /unexpected end of file/],
+  ] as const) {
+    const file = path.join(dir, `${name}.tar.gz`);
+    writeFileSync(file, content);
+    const target = path.join(dir, `to-${name}`);
+    await assert.rejects(
+      extractToTemp(file, target),
+      (e: { code: string; message: string }) => e.code === 'UNSAFE_ARCHIVE' && reason.test(e.message),
+      name,
+    );
+    assert.deepEqual(existsSync(target) ? readdirSync(target) : [], [], `${name}: nothing left`);
+  }
 });
