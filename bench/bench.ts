@@ -493,7 +493,9 @@ function table(r: Results): string[] {
   const ratio = (x: Stat) => `${(x.median / r.nodeStart.median).toFixed(1)}×`;
   const phase = (k: string) =>
     r.coldDeploy.phases[k] ? `${k} ${(r.coldDeploy.phases[k].median / 1000).toFixed(1)} s` : '';
-  const phases = ['connect', 'dns', 'resolve', 'install', 'start', 'quorum', 'verify'].map(phase).filter(Boolean);
+  const phases = ['connect', 'versions', 'dns', 'resolve', 'install', 'start', 'quorum', 'verify']
+    .map(phase)
+    .filter(Boolean);
   const { cli, unbundled } = r.execFanout3;
   const m = r.machine;
   return [
