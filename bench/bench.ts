@@ -74,7 +74,13 @@ interface Results {
    * Seconds: the JDK's upload with its unpack (the deploy's way); the agent's own unpack of the stored file
    * alone (zlib in front of tar, what the upload should hide behind); GNU tar with gzip unpacking it alone.
    */
-  uploadUnpack: { together: Stat; agentUnpackAlone: Stat; unpackAlone: Stat };
+  uploadUnpack: {
+    together: Stat;
+    agentUnpackAlone: Stat;
+    unpackAlone: Stat;
+    /** CPU seconds of one upload with its unpack: the agent (its zlib thread too), its tar, the sender. */
+    cpu: { agent: Stat; tar: Stat; sender: Stat };
+  };
 }
 
 function ingestionCell(h: Results['healthIngestion']): string {
@@ -96,14 +102,18 @@ function footprintCell(f: Results['agentFootprint']): string {
   ].join('; ');
 }
 
+const medianSeconds = (x: Stat) => `${x.median.toFixed(2)} s`;
+
 function uploadCell(r: Results): string {
-  const { together, agentUnpackAlone, unpackAlone } = r.uploadUnpack;
+  const { together, agentUnpackAlone, unpackAlone, cpu: c } = r.uploadUnpack;
   const extra = ((together.median / agentUnpackAlone.median - 1) * 100).toFixed(0);
   return [
     `alone ${fmt(r.upload, 'MB/s')}`,
     `with the unpack, as a deploy sends it: ${fmt(together, 's', 1)}`,
     `the agent unpacking the same file from disk: ${fmt(agentUnpackAlone, 's', 1)} (the upload adds ${extra} %)`,
     `GNU tar with gzip unpacking it: ${fmt(unpackAlone, 's', 1)}`,
+    `CPU of one upload with its unpack (medians): agent ${medianSeconds(c.agent)}, its tar ${medianSeconds(c.tar)}, ` +
+      `the sender ${medianSeconds(c.sender)}`,
   ].join('; ');
 }
 
@@ -242,9 +252,11 @@ async function nodeFloor(): Promise<Results['agentFootprint']['nodeFloor']> {
     p.kill('SIGKILL');
   }
 }
-async function cpuTicks(pid: number): Promise<number> {
+/** CPU seconds of a process, and of its children that it has waited for (the agent's tar). */
+async function cpuSeconds(pid: number): Promise<{ self: number; children: number }> {
   const f = (await fs.readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
-  return Number(f[11]) + Number(f[12]);
+  const hz = Number((await sh('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
+  return { self: (Number(f[11]) + Number(f[12])) / hz, children: (Number(f[13]) + Number(f[14])) / hz };
 }
 
 /**
@@ -264,6 +276,8 @@ async function uploads(sb: SandboxState): Promise<Pick<Results, 'upload' | 'uplo
   const together: number[] = [];
   const unpackAlone: number[] = [];
   const agentUnpackAlone: number[] = [];
+  const cpu = { agent: [] as number[], tar: [] as number[], sender: [] as number[] };
+  const agentPid = await agentHostPid(h);
   const unpackTimed = async (into: number[], unpack: () => Promise<unknown>) => {
     await fs.rm(scratch, { recursive: true, force: true });
     await fs.mkdir(scratch, { recursive: true });
@@ -282,9 +296,14 @@ async function uploads(sb: SandboxState): Promise<Pick<Results, 'upload' | 'uplo
       await unpackTimed(agentUnpackAlone, () => tarOverFile(stored, [...EXTRACT_FLAGS, '-C', scratch]));
 
       await fs.rm(stored, { force: true });
+      const [agent0, sender0] = [await cpuSeconds(agentPid), process.cpuUsage()];
       t = performance.now();
       await a.upload(jdk.path, jdk.sha256, size, 'jdk', () => undefined, { unpackInto: JDK_DEFAULTS.installDir });
       together.push((performance.now() - t) / 1000);
+      const [agent1, sender] = [await cpuSeconds(agentPid), process.cpuUsage(sender0)];
+      cpu.agent.push(agent1.self - agent0.self);
+      cpu.tar.push(agent1.children - agent0.children);
+      cpu.sender.push((sender.user + sender.system) / 1e6);
     }
   } finally {
     a.close();
@@ -296,6 +315,7 @@ async function uploads(sb: SandboxState): Promise<Pick<Results, 'upload' | 'uplo
       together: stat(together),
       agentUnpackAlone: stat(agentUnpackAlone),
       unpackAlone: stat(unpackAlone),
+      cpu: { agent: stat(cpu.agent), tar: stat(cpu.tar), sender: stat(cpu.sender) },
     },
   };
 }
@@ -333,10 +353,9 @@ async function ingestion(sb: SandboxState): Promise<Results['healthIngestion']> 
     await waitFor(() => tcpOpen(sb.gateway, 7400), 10_000, 'coordinator serve');
     const names = Array.from({ length: reporters }, (_, i) => `reporter-${i}`);
     for (const name of names) await issueCertificate(sb.pkiDir, { name, role: 'agent', ips: ['127.0.0.1'] });
-    const ticks0 = await cpuTicks(serve.pid!);
+    const cpu0 = await cpuSeconds(serve.pid!);
     const saturated = await ingestLoad(sb, names, seconds, 0);
-    const hz = Number((await sh('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
-    const serverCpuS = ((await cpuTicks(serve.pid!)) - ticks0) / hz;
+    const serverCpuS = (await cpuSeconds(serve.pid!)).self - cpu0.self;
     const paced = await ingestLoad(sb, names, seconds, pacedRate);
     return {
       reportsPerSecond: Math.round(saturated.length / seconds),
@@ -363,16 +382,15 @@ async function agentFootprint(sb: SandboxState): Promise<Results['agentFootprint
   await restartAgent(sb.hosts[1]);
   await sleep(2000);
   const agentPid = await agentHostPid(sb.hosts[1]);
-  const t0 = await cpuTicks(agentPid);
+  const t0 = await cpuSeconds(agentPid);
   await sleep(seconds * 1000);
-  const t1 = await cpuTicks(agentPid);
-  const hz = Number((await sh('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
+  const t1 = await cpuSeconds(agentPid);
   const m = await memory(agentPid);
   return {
     rssMB: m.rss / 1e6,
     anonMB: m.anon / 1e6,
     fileMB: m.file / 1e6,
-    cpuPercent: ((t1 - t0) / hz / seconds) * 100,
+    cpuPercent: ((t1.self - t0.self) / seconds) * 100,
     seconds,
     afterDeployRssMB: afterDeployRss / 1e6,
     afterUploadsRssMB: afterUploadsRss / 1e6,
