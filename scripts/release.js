@@ -122,11 +122,29 @@ function assemble(work, name, version) {
   return manifest;
 }
 
+/**
+ * The archive's entries in name order, the executable's directory last: the coordinator reads the manifest and
+ * the units at every bootstrap, and its reader stops once it has them instead of inflating the binary first.
+ */
+function packOrder(work, name) {
+  const walk = (rel) => {
+    const full = path.join(work, rel);
+    if (!fs.statSync(full).isDirectory()) return [rel];
+    const kids = fs.readdirSync(full).sort();
+    return [rel, ...kids.flatMap((k) => walk(path.join(rel, k)))];
+  };
+  const all = walk(name);
+  const bin = path.join(name, 'bin');
+  const inBin = (e) => e === bin || e.startsWith(`${bin}/`);
+  return [...all.filter((e) => !inBin(e)), ...all.filter(inBin)];
+}
+
 function pack(work, name, out) {
   const tarball = path.join(out, `${name}.tar.gz`);
   const tmp = `${tarball}.tmp`;
-  // Reproducible: sorted names, fixed times and owners, no gzip timestamp.
-  const tar = ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '-C', work, '-cf', '-', name];
+  // Reproducible: a fixed order, fixed times and owners, no gzip timestamp.
+  const fixed = ['--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--no-recursion'];
+  const tar = [...fixed, '-C', work, '-cf', '-', ...packOrder(work, name)];
   execFileSync('sh', ['-c', 'tar "$@" | gzip -n -6 > "$0"', tmp, ...tar]);
   fs.renameSync(tmp, tarball);
   const digest = crypto.createHash('sha256').update(fs.readFileSync(tarball)).digest('hex');

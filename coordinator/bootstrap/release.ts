@@ -1,14 +1,11 @@
-import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { ZkfError } from '../../shared/errors';
 import { sha256File } from '../../shared/hash';
 import { VERSION } from '../../shared/version';
+import { readTarMembers } from '../tar-members';
 import type { ReleaseInfo } from './plan';
 import { RELEASE_VERSION } from './remote';
-
-const run = promisify(execFile);
 
 /** Where `npm run release` puts this coordinator's own release, when --release does not say. */
 export function defaultReleaseFile(): string {
@@ -31,12 +28,14 @@ export async function readRelease(file: string): Promise<ReleaseInfo> {
     throw new ZkfError('NOT_FOUND', `no release at ${file}: build it with \`npm run release\`, or pass --release FILE`);
   }
   const top = path.basename(file).replace(/\.tar\.gz$/, '');
-  const [sha256, size, manifestText, unitText, tmpfilesText] = await Promise.all([
+  const names = ['MANIFEST.json', 'systemd/zkfleet-agent.service', 'systemd/zkfleet-agent.tmpfiles'];
+  const [sha256, size, [manifestText, unitText, tmpfilesText]] = await Promise.all([
     sha256File(file),
     fs.stat(file).then((s) => s.size),
-    member(file, `${top}/MANIFEST.json`),
-    member(file, `${top}/systemd/zkfleet-agent.service`),
-    member(file, `${top}/systemd/zkfleet-agent.tmpfiles`),
+    members(
+      file,
+      names.map((n) => `${top}/${n}`),
+    ),
   ]);
   const listed = await fs.readFile(`${file}.sha256`, 'utf8').catch(() => undefined);
   if (listed && listed.split(/\s/)[0] !== sha256) {
@@ -50,12 +49,12 @@ export async function readRelease(file: string): Promise<ReleaseInfo> {
   return { file, sha256, size, unitText, tmpfilesText, ...m };
 }
 
-async function member(file: string, name: string): Promise<string> {
-  const out = await run('tar', ['-xzOf', file, name], { maxBuffer: 1 << 20 }).catch((err: Error) => {
-    throw new ZkfError(
-      'INVALID_ARGUMENT',
-      `${file} is not a zkfleet agent release (${name}: ${err.message.split('\n')[0]})`,
-    );
+/** The members' texts, read in one pass that stops when it has them all (the binary comes before some). */
+async function members(file: string, names: string[]): Promise<string[]> {
+  const { texts } = await readTarMembers(file, () => names).catch((err: Error) => {
+    throw new ZkfError('INVALID_ARGUMENT', `${file} is not a zkfleet agent release (${err.message.split('\n')[0]})`);
   });
-  return out.stdout;
+  const missing = names.find((n) => !texts.has(n));
+  if (missing) throw new ZkfError('INVALID_ARGUMENT', `${file} is not a zkfleet agent release (no ${missing} in it)`);
+  return names.map((n) => texts.get(n)!);
 }
