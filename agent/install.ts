@@ -23,7 +23,7 @@ import {
   type Marker,
   type ProductPlace,
 } from './trees';
-import { livePrestageDirs, takePrestaged } from './prestage';
+import { discardPrestaged, livePrestageDirs, takePrestaged } from './prestage';
 import { extractToTemp, sweepLeftovers } from './unpack';
 import { serverPid } from './zk-runners';
 
@@ -106,9 +106,12 @@ async function installInto(
   if (!req.dryRun) await sweepLeftovers(place.installDir, livePrestageDirs());
   const current = await linkTarget(place);
   const marker = current ? await readMarker(path.join(place.installDir, current)) : undefined;
+  const existing = marker?.sha256 === req.sha256 ? current! : await findTree(place.installDir, req.sha256);
+  // A tree unpacked as it uploaded that the install does not need (this tree is there already) goes now,
+  // not 10 minutes later: a JDK's is some 300 MB.
+  if (existing && !req.dryRun) await discardPrestaged(req.sha256, place.installDir);
   if (marker?.sha256 === req.sha256) return unchanged(host, state, product, place, current!, marker, req.dryRun);
   const running = !!current && (await serverRunning(state));
-  const existing = await findTree(place.installDir, req.sha256);
   if (!existing) await store.require(req.sha256);
   if (req.dryRun) return plan(product, place.logicalLink, req.sha256, marker, existing, running);
   const prestaged = existing ? undefined : takePrestaged(req.sha256, place.installDir);

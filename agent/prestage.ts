@@ -48,8 +48,9 @@ function claim(sha256: string, parentDir?: string): Prestaged | undefined {
   return p;
 }
 
-async function discardPrestaged(sha256: string): Promise<void> {
-  const p = claim(sha256);
+/** Remove the tree unpacked during the upload of this digest (into this directory, when one is named). */
+export async function discardPrestaged(sha256: string, parentDir?: string): Promise<void> {
+  const p = claim(sha256, parentDir);
   if (p) await fs.rm(p.tmp, { recursive: true, force: true });
 }
 

@@ -223,6 +223,14 @@ test('a tarball unpacked as it uploads: the install takes that tree; a bad diges
   assert.deepEqual(readdirSync(path.join(root, 'usr/java/jdk/bin')), ['java']);
   assert.deepEqual(leftovers(path.join(root, 'usr/java')), []);
 
+  // The same tarball again (a store emptied by hand, the tree kept): unpacked as it uploads, then not needed:
+  // the install keeps its tree and removes the new one at once.
+  await upload(jdk, '/usr/java');
+  assert.equal(leftovers(path.join(root, 'usr/java')).length, 1, 'unpacked as it uploaded');
+  const again = await a.client.installJdk({ sha256: jdk.sha, installDir: '/usr/java', linkName: 'jdk' });
+  assert.equal(again.changed, false);
+  assert.deepEqual(leftovers(path.join(root, 'usr/java')), []);
+
   // One byte off: refused with the digests; neither the store nor /opt keeps anything of it.
   const zk = tarball(a.dir, 'apache-zookeeper-3.8.0-bin', { 'bin/zkServer.sh': '#!/bin/sh\n' });
   const wrong = { file: zk.file, sha: sha256('not the tarball') };
