@@ -67,15 +67,18 @@ export async function tarOverFile(archive: string, args: string[], signal?: Abor
   const fh = await fs.open(archive);
   await fh.read(head, 0, head.length, 0).finally(() => fh.close());
   const run = tarReading(args, head, signal);
-  const fed = pipeline(createReadStream(archive, { highWaterMark: 1 << 20 }), run.input).catch((err: Error) => {
-    run.kill();
-    return err;
-  });
+  const fed = pipeline(createReadStream(archive, { highWaterMark: 1 << 20 }), run.input).then(
+    () => undefined,
+    (err: Error) => {
+      run.kill();
+      return err;
+    },
+  );
   const [r, feedError] = await Promise.all([run.done, fed]);
   signal?.throwIfAborted();
   // tar's exit decides: one that ended well read a whole archive, whatever the feed did after it stopped reading.
   if (r.code === 0) return r.stdout;
-  throw tarExitError(r, feedError ?? undefined);
+  throw tarExitError(r, feedError);
 }
 
 /** A tar that did not end well, as execFile reports one (`stderr` holds why, for tarFailure). */

@@ -153,7 +153,7 @@ async function consoleOut(zk: ZooKeeperState, maxBytes: number): Promise<number>
  * an agent restart) is watched by its pid.
  */
 export class AgentRunner {
-  /** How each child this process started ended, once Node has reaped it. */
+  /** How the newest child this process started ended, once Node has reaped it. */
   private readonly exits = new Map<number, Promise<string>>();
 
   async pid(zk: ZooKeeperState): Promise<number> {
@@ -194,6 +194,8 @@ export class AgentRunner {
         reject(new ZkfError('COMMAND_FAILED', `cannot start zkServer.sh: ${err.message}`, { cause: err })),
       );
     });
+    // Only the newest child is ever asked about (the server that runs now): the map stays one entry long.
+    this.exits.clear();
     this.exits.set(pid, new Promise((resolve) => child.once('exit', (code, sig) => resolve(exitReason(code, sig)))));
     child.unref();
     await fs.writeFile(pidFileOf(zk), `${pid}\n`, { mode: 0o644 });

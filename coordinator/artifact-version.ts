@@ -19,13 +19,18 @@ export async function artifactVersions(e: Ensemble, signal: AbortSignal): Promis
   } catch {
     cache = {};
   }
+  let added = false;
   const of = async (kind: 'zookeeper' | 'jdk') => {
     const sha = e.spec.artifacts[kind].sha256.toLowerCase();
-    cache[sha] ??= await (kind === 'zookeeper' ? zookeeperVersion : jdkVersion)(e.artifactPaths[kind], signal);
+    if (cache[sha] === undefined) {
+      cache[sha] = await (kind === 'zookeeper' ? zookeeperVersion : jdkVersion)(e.artifactPaths[kind], signal);
+      added = true;
+    }
     return cache[sha];
   };
   const target = { zookeeper: await of('zookeeper'), jdk: await of('jdk') };
-  await writeFileAtomic(file, JSON.stringify(cache, null, 2) + '\n').catch(() => undefined);
+  // Written only when it learned something: a re-run (every no-op deploy) reads the file and nothing more.
+  if (added) await writeFileAtomic(file, JSON.stringify(cache, null, 2) + '\n').catch(() => undefined);
   return target;
 }
 
