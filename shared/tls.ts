@@ -19,12 +19,21 @@ export interface TlsMaterial {
   key: Buffer;
 }
 
+// Every file is read before any error is thrown, and all that failed are named in the order ca, cert, key:
+// an operator fixes them in one go, and the message does not depend on which read happened to fail first.
 export async function loadTls(files: TlsFiles): Promise<TlsMaterial> {
-  const read = (what: string, p: string) =>
-    fs.readFile(p).catch((err: NodeJS.ErrnoException) => {
-      throw new ZkfError('CONFIG_INVALID', `cannot read TLS ${what} ${p}: ${err.code ?? err.message}`, { cause: err });
-    });
-  const [ca, cert, key] = await Promise.all([read('ca', files.ca), read('cert', files.cert), read('key', files.key)]);
+  const kinds = ['ca', 'cert', 'key'] as const;
+  const reads = await Promise.allSettled(kinds.map((k) => fs.readFile(files[k])));
+  const failed = kinds.flatMap((k, i) => {
+    const r = reads[i];
+    if (r.status === 'fulfilled') return [];
+    const err = r.reason as NodeJS.ErrnoException;
+    return [{ text: `cannot read TLS ${k} ${files[k]}: ${err.code ?? err.message}`, err }];
+  });
+  if (failed.length > 0) {
+    throw new ZkfError('CONFIG_INVALID', failed.map((f) => f.text).join('; '), { cause: failed[0].err });
+  }
+  const [ca, cert, key] = reads.map((r) => (r as PromiseFulfilledResult<Buffer>).value);
   return { ca, cert, key };
 }
 

@@ -4,7 +4,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { certPaths, pkiPaths } from '../../shared/pki';
-import { identityOf } from '../../shared/tls';
+import { identityOf, loadTls } from '../../shared/tls';
 import { AGENT, cli, tmpDir } from '../helpers';
 import { sh } from '../sandbox/sh';
 
@@ -54,4 +54,24 @@ test('agent config: a bad file stops the agent before anything, naming the field
   assert.match(r.stderr, new RegExp(`${file}:3: tls.key: must be an absolute path`));
   assert.match(r.stderr, new RegExp(`${file}:4: capabilities\\[1\\]: `));
   assert.match(r.stderr, new RegExp(`${file}:5: rooot: unknown key "rooot"`));
+});
+
+test('TLS files: every one that cannot be read is named, always in the order ca, cert, key', async (t) => {
+  const dir = tmpDir(t);
+  const ca = path.join(dir, 'ca.crt');
+  writeFileSync(ca, 'x');
+  // Run several times: with the reads in parallel, which failure came back first used to decide the message.
+  for (let i = 0; i < 20; i++) {
+    const missing = { ca: path.join(dir, 'no-ca.crt'), cert: path.join(dir, 'no.crt'), key: path.join(dir, 'no.key') };
+    await assert.rejects(loadTls(missing), {
+      message:
+        `cannot read TLS ca ${missing.ca}: ENOENT; cannot read TLS cert ${missing.cert}: ENOENT; ` +
+        `cannot read TLS key ${missing.key}: ENOENT`,
+    });
+    await assert.rejects(loadTls({ ...missing, ca }), {
+      message: `cannot read TLS cert ${missing.cert}: ENOENT; cannot read TLS key ${missing.key}: ENOENT`,
+    });
+  }
+  const m = await loadTls({ ca, cert: ca, key: ca });
+  assert.equal(m.key.toString(), 'x');
 });
