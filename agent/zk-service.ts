@@ -7,6 +7,7 @@ import type { StepResult } from '../shared/proto-types/zkfleet/v1/StepResult';
 import type { ZooKeeperServiceRequest__Output } from '../shared/proto-types/zkfleet/v1/ZooKeeperServiceRequest';
 import type { ZooKeeperStatus } from '../shared/proto-types/zkfleet/v1/ZooKeeperStatus';
 import { activatePending, activatePrevious } from './activation';
+import { fourLetterWord } from './four-letter';
 import type { Host } from './host';
 import type { StateFile, ZooKeeperState } from './state';
 import { startTrees } from './trees';
@@ -22,6 +23,10 @@ type Reply = { result: StepResult; status: ZooKeeperStatus };
  * the agent's own supervisor all go through this queue, so none undoes or races another.
  */
 export const serviceQueue = new SerialQueue();
+
+/** How long a started server must stay up to count as started, and how often it is looked at meanwhile. */
+const STAY_UP_MS = 1500;
+const STAY_UP_POLL_MS = 50;
 
 type ServiceRequest = Pick<ZooKeeperServiceRequest__Output, 'action' | 'dryRun' | 'activate' | 'rollback'>;
 
@@ -95,11 +100,11 @@ export async function startServer(state: StateFile, zk: ZooKeeperState): Promise
   if (await serverPid(zk)) return false;
   await fs.mkdir(zk.logDir, { recursive: true });
   const startedWith = await identityOnDisk(zk, await startTrees(state, false));
+  const portTaken = await answersOnClientPort(zk);
   const pid = zk.supervisor === 'systemd' ? await systemdRunner.start() : await agentRunner.start(zk);
   await state.updateZk({ startedWith, startedBy: zk.supervisor });
   killPoint('start.after-script');
-  await sleep(1500);
-  if (!pid || !pidAlive(pid)) {
+  if (!(await stayedUp(zk, pid, portTaken))) {
     const why = (await agentRunner.exitOf(pid)) ?? 'it stopped at once';
     const tail = await logTail(zk, 20);
     throw new ZkfError('COMMAND_FAILED', `ZooKeeper did not stay up (${why}); log tail:\n${tail}`, {
@@ -107,4 +112,27 @@ export async function startServer(state: StateFile, zk: ZooKeeperState): Promise
     });
   }
   return true;
+}
+
+/**
+ * Whether a just started server is still up after STAY_UP_MS. The wait ends early once it answers on its
+ * client port: ZooKeeper binds that port only after it has loaded its data (3.4 and 3.5+ alike), so what
+ * makes a server die at its start is behind it. Not when something answered on the port before the start:
+ * that is another process, the new server will die of it, and the whole wait sees that.
+ */
+async function stayedUp(zk: ZooKeeperState, pid: number, portTaken: boolean): Promise<boolean> {
+  const deadline = Date.now() + STAY_UP_MS;
+  while (Date.now() < deadline) {
+    if (!pid || !pidAlive(pid)) return false;
+    if (!portTaken && (await answersOnClientPort(zk))) return true;
+    await sleep(STAY_UP_POLL_MS);
+  }
+  return !!pid && pidAlive(pid);
+}
+
+function answersOnClientPort(zk: ZooKeeperState): Promise<boolean> {
+  return fourLetterWord(zk.clientHost, zk.clientPort, 'srvr', STAY_UP_POLL_MS * 4).then(
+    () => true,
+    () => false,
+  );
 }

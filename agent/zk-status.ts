@@ -12,9 +12,19 @@ export async function zooKeeperStatus(state: StateFile, logTailLines = 0): Promi
   const zk = (await state.read()).zookeeper;
   if (!zk) return { mode: 'not_configured' };
   // Under systemd one `systemctl show` answers both the pid and the supervision figures (a status runs at
-  // every health report).
+  // every health report). The four-letter words and the trees do not wait for it: a deploy reads every
+  // server's status before it starts or rolls anything.
   const unit = zk.supervisor === 'systemd' ? unitState().catch(() => undefined) : undefined;
-  const [pid, supervision] = await Promise.all([serverPid(zk, undefined, unit), supervisionOf(zk, unit)]);
+  const pidRead = serverPid(zk, undefined, unit);
+  const [pid, supervision, [srvr, mntr], versions] = await Promise.all([
+    pidRead,
+    supervisionOf(zk, unit),
+    Promise.allSettled([
+      fourLetterWord(zk.clientHost, zk.clientPort, 'srvr'),
+      fourLetterWord(zk.clientHost, zk.clientPort, 'mntr'),
+    ]),
+    versionsOf(state, pidRead),
+  ]);
   const status: ZooKeeperStatus = {
     mode: silentMode(pid),
     pid,
@@ -24,14 +34,10 @@ export async function zooKeeperStatus(state: StateFile, logTailLines = 0): Promi
   };
   // A backoff is the wait of a server that should run and does not: a running one has none to show.
   if (pid) status.backoffMs = 0;
-  const [srvr, mntr] = await Promise.allSettled([
-    fourLetterWord(zk.clientHost, zk.clientPort, 'srvr'),
-    fourLetterWord(zk.clientHost, zk.clientPort, 'mntr'),
-  ]);
   if (srvr.status === 'fulfilled') Object.assign(status, fromSrvr(parseSrvr(srvr.value)));
   if (mntr.status === 'fulfilled') Object.assign(status, fromMntr(parseMntr(mntr.value)));
   if (logTailLines && !isServing(status.mode)) status.logTail = await logTail(zk, logTailLines);
-  return { ...status, ...(await versionsOf(state, pid)) };
+  return { ...status, ...versions };
 }
 
 /**

@@ -8,9 +8,10 @@ import { linkTarget, versionOf } from './trees';
 /**
  * The versions a status shows: what the links point at, what waits for the server's restart, the JDK the
  * running JVM runs from (its executable's tree: a flipped link does not move a running process) and why a
- * restart is pending. The running ZooKeeper's own version comes from `srvr`.
+ * restart is pending. The running ZooKeeper's own version comes from `srvr`. `pid` is awaited only where it
+ * matters, so the trees are read while the caller still asks for it.
  */
-export async function versionsOf(state: StateFile, pid: number): Promise<ZooKeeperStatus> {
+export async function versionsOf(state: StateFile, pid: Promise<number>): Promise<ZooKeeperStatus> {
   const s = await state.read();
   const zk = s.zookeeper!;
   const zkLink = path.dirname(path.dirname(zk.cfgFile));
@@ -23,8 +24,8 @@ export async function versionsOf(state: StateFile, pid: number): Promise<ZooKeep
       current(jdkPlace),
       versionOf(zkPlace.installDir, zkPlace.pending),
       versionOf(jdkPlace.installDir, jdkPlace.pending),
-      pid ? runningJdk(pid, jdkPlace.installDir) : '',
-      restartPending(state),
+      pid.then((p) => (p ? runningJdk(p, jdkPlace.installDir) : '')),
+      restartPending(state, undefined, false, pid),
       versionOf(zkPlace.installDir, previous?.zookeeper),
       versionOf(jdkPlace.installDir, previous?.jdk),
     ]);

@@ -4,6 +4,13 @@ import { connectZk, type ZkClient } from '../coordinator/zk-client';
 
 const SERVING = new Set(['leader', 'follower']);
 
+/**
+ * Enough acknowledged writes to show that writes went on through a change, so that "none lost" says
+ * something. Not a rate: a sandbox host's fsync sets that (10 to 400 writes a second here, fewer on 3.4), and a
+ * faster roll leaves less time to write.
+ */
+export const ENOUGH_WRITES = 20;
+
 export interface WriteTally {
   acked: number;
   attempts: number;

@@ -27,7 +27,7 @@ import {
 } from '../sandbox/sandbox';
 import { jdk11Tarball, jdkTarball } from '../sandbox/artifacts';
 import { sh } from '../sandbox/sh';
-import { startWrites } from '../writes';
+import { ENOUGH_WRITES, startWrites } from '../writes';
 
 /** What the suite counted, printed at the end (README: Reliability). */
 const tally = { killPoints: [] as string[], writesAcked: 0, writesFound: 0, rollsInterrupted: 0 };
@@ -239,7 +239,7 @@ test(
       const st = await statuses();
       assert.deepEqual(st.map((s) => s.mode).sort(), ['follower', 'follower', 'leader']);
       assert.deepEqual(w.lost, []);
-      assert.ok(w.acked > 20, `only ${w.acked} writes acknowledged`);
+      assert.ok(w.acked >= ENOUGH_WRITES, `only ${w.acked} writes acknowledged`);
       tally.writesAcked += w.acked;
       tally.writesFound += w.acked - w.lost.length;
       tally.rollsInterrupted++;
@@ -454,6 +454,35 @@ test(
         } finally {
           await fs.rm(filler, { force: true });
         }
+        await converged();
+      },
+    );
+
+    await t.test(
+      "another process on a server's client port: its start fails with ZooKeeper's reason; freed, it starts",
+      async () => {
+        const others = [h11, h21];
+        const pidsBefore = await Promise.all(others.map((h) => pidOf(h)));
+        const stop = await cli(['stop', file, '--host', h12.name, '--json']);
+        assert.equal(stop.code, 0, stop.stderr);
+        // A squatter that answers whatever it is sent: the agent's early "it answers on its port" must not take
+        // it for the new server.
+        const squatter = ['systemd-run', '--unit=zkf-squatter', 'systemd-socket-activate', '-l', '2181', '--inetd'];
+        await onHost(h12, [...squatter, '-a', 'cat']);
+        try {
+          await waitFor(() => tcpOpen(h12.address, 2181), 10_000, 'the squatter listening');
+          const start = await cli(['start', file, '--host', h12.name, '--json']);
+          assert.equal(start.code, 1, start.stdout);
+          // The start itself fails (not the quorum wait after it, as when the squatter's answer passed for the server's).
+          const error = (JSON.parse(start.stdout) as { results?: Array<{ error?: string }> }).results?.[0]?.error;
+          assert.match(error ?? '', /ZooKeeper did not stay up \(exit \d+\); log tail:/, start.stdout);
+          assert.match(error ?? '', /Address already in use/);
+        } finally {
+          await onHost(h12, ['systemctl', 'stop', 'zkf-squatter']);
+        }
+        assert.deepEqual(await Promise.all(others.map((h) => pidOf(h))), pidsBefore, 'the other servers untouched');
+        const again = await cli(['start', file, '--host', h12.name, '--json']);
+        assert.equal(again.code, 0, again.stdout);
         await converged();
       },
     );
