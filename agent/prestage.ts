@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import type { Writable } from 'node:stream';
 import type { Logger } from '../shared/logger';
 import { tarExitError, tarReading, type TarRun } from './tar-run';
 import {
@@ -79,8 +80,7 @@ export class Prestage {
       if (!this.tar) await this.start(chunk);
       const input = this.tar!.input;
       if (input.destroyed) return;
-      if (!input.write(chunk))
-        await new Promise<void>((resolve) => input.once('drain', resolve).once('close', resolve));
+      if (!input.write(chunk)) await roomOrEnd(input);
     } catch (err) {
       this.fail(err as Error);
     }
@@ -134,4 +134,18 @@ export class Prestage {
   private async remove(): Promise<void> {
     await fs.rm(this.tmp!, { recursive: true, force: true });
   }
+}
+
+/**
+ * Until a writer that said "wait" has room again or is gone. Both listeners go once either fires: left behind,
+ * one per full pipe of a JDK's upload, they piled up on the stream (and Node warned of a leak in the journal).
+ */
+function roomOrEnd(input: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      input.off('drain', done).off('close', done);
+      resolve();
+    };
+    input.once('drain', done).once('close', done);
+  });
 }

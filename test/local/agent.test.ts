@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -205,6 +206,27 @@ test('the JDK and ZooKeeper installed at once into one directory: both trees who
     readdirSync(opt).filter((n) => n.startsWith('.zkf-')),
     [],
   );
+});
+
+test('a large tarball unpacked as it uploads leaves no listeners behind (Node warned of a leak)', async (t) => {
+  const a = await localAgent(t);
+  // 32 MB that gzip barely shrinks: every 1 MiB piece fills the inflater's buffer, and each wait for room used
+  // to leave a listener on it.
+  const jdk = tarball(a.dir, 'jdk-21', {
+    'bin/java': '#!/bin/sh\necho \'openjdk version "21.0.1"\' >&2\n',
+    'lib/modules': randomBytes(24 << 20).toString('base64'),
+  });
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+  process.on('warning', onWarning);
+  t.after(() => process.off('warning', onWarning));
+  await a.client.upload(jdk.file, jdk.sha, statSync(jdk.file).size, 'jdk', () => undefined, {
+    unpackInto: '/usr/java',
+  });
+  const installed = await a.client.installJdk({ sha256: jdk.sha, installDir: '/usr/java', linkName: 'jdk' });
+  assert.match(installed.description, /unpacked to jdk-21 as it uploaded/);
+  await sleep(100); // warnings are emitted on the next tick
+  assert.deepEqual(warnings, []);
 });
 
 test('a tarball unpacked as it uploads: the install takes that tree; a bad digest or archive leaves nothing', async (t) => {
