@@ -473,7 +473,8 @@ test(
           await waitFor(() => tcpOpen(h12.address, 2181), 10_000, 'the squatter listening');
           const start = await cli(['start', file, '--host', h12.name, '--json']);
           assert.equal(start.code, 1, start.stdout);
-          // The start itself fails (not the quorum wait after it, as when the squatter's answer passed for the server's).
+          // The start itself fails, not the quorum wait after it (as when the squatter's answer passed for the
+          // server's).
           const error = (JSON.parse(start.stdout) as { results?: Array<{ error?: string }> }).results?.[0]?.error;
           assert.match(error ?? '', /ZooKeeper did not stay up \(exit \d+\); log tail:/, start.stdout);
           assert.match(error ?? '', /Address already in use/);
