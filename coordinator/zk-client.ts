@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ZkfError } from '../shared/errors';
 
 interface ZkClient {
@@ -72,20 +73,26 @@ export function connectZk(connect: string, timeoutMs = 10_000, sessionTimeoutMs 
 
 export type { ZkClient };
 
+/** How long the client check may take in all, calls that a lost connection interrupted retried within it. */
+const VERIFY_MS = 20_000;
+
 /**
  * The client check of a deploy: write a znode through the ensemble's connection string, then read it back
- * from every server on its own (after `sync`, so a lagging follower does not pass by luck).
+ * from every server on its own (after `sync`, so a lagging follower does not pass by luck). A call that a lost
+ * connection interrupted is made again, as an application's client would: the writer's client moves to
+ * another server, a reader's back to its own, which must then answer.
  */
 export async function verifyEnsemble(
   servers: Array<{ name: string; connect: string }>,
   signal?: AbortSignal,
 ): Promise<{ path: string; checked: string[] }> {
+  const deadline = Date.now() + VERIFY_MS;
   const token = `${new Date().toISOString()} ${randomBytes(6).toString('hex')}`;
   const path = `/zkfleet-verify-${randomBytes(4).toString('hex')}`;
   const writer = await connectZk(servers.map((s) => s.connect).join(','), 10_000, 10_000, signal);
   try {
-    await writer.create(path, token, zkLibrary().constants.ZOO_EPHEMERAL);
-    const checked = await Promise.all(servers.map((s) => readBack(s, path, token, signal)));
+    await writeToken(writer, path, token, deadline, signal);
+    const checked = await Promise.all(servers.map((s) => readBack(s, path, token, deadline, signal)));
     await writer.delete_(path, -1).catch(() => undefined);
     return { path, checked };
   } finally {
@@ -93,13 +100,39 @@ export async function verifyEnsemble(
   }
 }
 
-async function readBack(s: { name: string; connect: string }, path: string, token: string, signal?: AbortSignal) {
+async function writeToken(writer: ZkClient, path: string, token: string, deadline: number, signal?: AbortSignal) {
+  const { ZOO_EPHEMERAL, ZNODEEXISTS } = zkLibrary().constants;
+  let tries = 0;
+  try {
+    await retriedOnConnectionLoss(deadline, signal, async () => {
+      // A retried create may find the znode made by the attempt whose answer was lost: the readers compare
+      // its contents with the token.
+      tries++;
+      await writer.create(path, token, ZOO_EPHEMERAL).catch((err: Error) => {
+        if (!(tries > 1 && zkCode(err) === ZNODEEXISTS)) throw err;
+      });
+    });
+  } catch (err) {
+    const why = `the write of ${path} through the ensemble failed: ${(err as Error).message}`;
+    throw new ZkfError('VERIFY_FAILED', why, { cause: err });
+  }
+}
+
+async function readBack(
+  s: { name: string; connect: string },
+  path: string,
+  token: string,
+  deadline: number,
+  signal?: AbortSignal,
+) {
   const reader = await connectZk(s.connect, 10_000, 10_000, signal).catch((err: ZkfError) => {
     throw err.code === 'CANCELLED' ? err : new ZkfError('VERIFY_FAILED', `${s.name}: ${err.message}`, { host: s.name });
   });
   try {
-    await reader.sync(path);
-    const [, data] = await reader.get(path, false);
+    const data = await retriedOnConnectionLoss(deadline, signal, async () => {
+      await reader.sync(path);
+      return (await reader.get(path, false))[1];
+    });
     if (String(data) !== token) {
       const why = `${s.name} (${s.connect}) returned "${String(data)}" for ${path}, expected "${token}"`;
       throw new ZkfError('VERIFY_FAILED', why, { host: s.name });
@@ -111,5 +144,27 @@ async function readBack(s: { name: string; connect: string }, path: string, toke
     throw new ZkfError('VERIFY_FAILED', why, { host: s.name, cause: err });
   } finally {
     reader.close();
+  }
+}
+
+/** The npm client's errors start with ZooKeeper's return code ("-4 connection loss"). */
+function zkCode(err: Error): number {
+  return Number(/^(-?\d+) /.exec(err.message)?.[1] ?? NaN);
+}
+
+export async function retriedOnConnectionLoss<T>(
+  deadline: number,
+  signal: AbortSignal | undefined,
+  call: () => Promise<T>,
+) {
+  const { ZCONNECTIONLOSS, ZOPERATIONTIMEOUT } = zkLibrary().constants;
+  for (;;) {
+    try {
+      return await call();
+    } catch (err) {
+      const lost = [ZCONNECTIONLOSS, ZOPERATIONTIMEOUT].includes(zkCode(err as Error));
+      if (!lost || Date.now() >= deadline) throw err;
+      await sleep(200, undefined, { signal });
+    }
   }
 }

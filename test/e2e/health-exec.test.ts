@@ -50,7 +50,8 @@ test(
     const status = async () => JSON.parse((await cli(['status', sb.ensembleFile, '--json'])).stdout) as StatusResult;
 
     const d = await cli(['deploy', sb.ensembleFile, '--json']);
-    assert.equal(d.code, 0, d.stderr);
+    // With --json the error is in the result on stdout; the progress on stderr says where it stopped.
+    assert.equal(d.code, 0, `${d.stdout}\n${d.stderr}`);
 
     await t.test("every agent reports; status uses the server's view with report ages", async () => {
       const s = await until('reports from all hosts', 15_000, async () => {
