@@ -152,6 +152,10 @@ function zkCode(err: Error): number {
   return Number(/^(-?\d+) /.exec(err.message)?.[1] ?? NaN);
 }
 
+/**
+ * `call` until it answers; made again (after 200 ms) when the connection was lost or the call timed out, until
+ * `deadline` (ms since the epoch), then its last error. Any other error is thrown at once.
+ */
 export async function retriedOnConnectionLoss<T>(
   deadline: number,
   signal: AbortSignal | undefined,
