@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ZkfError } from '../shared/errors';
 import { SerialQueue } from '../shared/serial-queue';
@@ -98,13 +99,13 @@ export async function stopServer(state: StateFile, zk: ZooKeeperState, signal?: 
  */
 export async function startServer(state: StateFile, zk: ZooKeeperState): Promise<boolean> {
   if (await serverPid(zk)) return false;
+  await refuseTakenClientPort(zk);
   await fs.mkdir(zk.logDir, { recursive: true });
   const startedWith = await identityOnDisk(zk, await startTrees(state, false));
-  const portTaken = await answersOnClientPort(zk);
   const pid = zk.supervisor === 'systemd' ? await systemdRunner.start() : await agentRunner.start(zk);
   await state.updateZk({ startedWith, startedBy: zk.supervisor });
   killPoint('start.after-script');
-  if (!(await stayedUp(zk, pid, portTaken))) {
+  if (!(await stayedUp(zk, pid))) {
     const why = (await agentRunner.exitOf(pid)) ?? 'it stopped at once';
     const tail = await logTail(zk, 20);
     throw new ZkfError('COMMAND_FAILED', `ZooKeeper did not stay up (${why}); log tail:\n${tail}`, {
@@ -115,16 +116,28 @@ export async function startServer(state: StateFile, zk: ZooKeeperState): Promise
 }
 
 /**
- * Whether a just started server is still up after STAY_UP_MS. The wait ends early once it answers on its
- * client port: ZooKeeper binds that port only after it has loaded its data (3.4 and 3.5+ alike), so what
- * makes a server die at its start is behind it. Not when something answered on the port before the start:
- * that is another process, the new server will die of it, and the whole wait sees that.
+ * No server of ours runs, yet something listens on its client port: another process (a ZooKeeper started
+ * by hand, another service). The server would die of it ("Address already in use"), and its answer could
+ * pass for the new server's below: refused before anything starts, saying so.
  */
-async function stayedUp(zk: ZooKeeperState, pid: number, portTaken: boolean): Promise<boolean> {
+async function refuseTakenClientPort(zk: ZooKeeperState): Promise<void> {
+  if (!(await listening(zk.clientHost, zk.clientPort, STAY_UP_POLL_MS * 4))) return;
+  const why =
+    `${zk.clientHost}:${zk.clientPort}, this server's client port, is taken by another process (zkfleet ` +
+    'runs no ZooKeeper here); stop it, or give this ensemble another zookeeper.clientPort';
+  throw new ZkfError('COMMAND_FAILED', why);
+}
+
+/**
+ * Whether a just started server is still up after STAY_UP_MS. The wait ends early once it answers on its
+ * client port: ZooKeeper serves that port only after it has loaded its data (3.4 and 3.5+ alike), so what
+ * makes a server die at its start is behind it.
+ */
+async function stayedUp(zk: ZooKeeperState, pid: number): Promise<boolean> {
   const deadline = Date.now() + STAY_UP_MS;
   while (Date.now() < deadline) {
     if (!pid || !pidAlive(pid)) return false;
-    if (!portTaken && (await answersOnClientPort(zk))) return true;
+    if (await answersOnClientPort(zk)) return true;
     await sleep(STAY_UP_POLL_MS);
   }
   return !!pid && pidAlive(pid);
@@ -135,4 +148,17 @@ function answersOnClientPort(zk: ZooKeeperState): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** Whether something accepts TCP connections at host:port (a refusal or no answer in time: no). */
+function listening(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (yes: boolean) => {
+      socket.destroy();
+      resolve(yes);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true)).once('error', () => done(false));
+  });
 }
