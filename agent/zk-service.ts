@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
-import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ZkfError } from '../shared/errors';
 import { SerialQueue } from '../shared/serial-queue';
+import { tcpOpen } from '../shared/tcp';
 import { killPoint } from '../shared/fault';
 import type { StepResult } from '../shared/proto-types/zkfleet/v1/StepResult';
 import type { ZooKeeperServiceRequest__Output } from '../shared/proto-types/zkfleet/v1/ZooKeeperServiceRequest';
@@ -121,7 +121,7 @@ export async function startServer(state: StateFile, zk: ZooKeeperState): Promise
  * pass for the new server's below: refused before anything starts, saying so.
  */
 async function refuseTakenClientPort(zk: ZooKeeperState): Promise<void> {
-  if (!(await listening(zk.clientHost, zk.clientPort, STAY_UP_POLL_MS * 4))) return;
+  if (!(await tcpOpen(zk.clientHost, zk.clientPort, STAY_UP_POLL_MS * 4))) return;
   const why =
     `${zk.clientHost}:${zk.clientPort}, this server's client port, is taken by another process (zkfleet ` +
     'runs no ZooKeeper here); stop it, or give this ensemble another zookeeper.clientPort';
@@ -148,17 +148,4 @@ function answersOnClientPort(zk: ZooKeeperState): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-/** Whether something accepts TCP connections at host:port (a refusal or no answer in time: no). */
-function listening(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (yes: boolean) => {
-      socket.destroy();
-      resolve(yes);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true)).once('error', () => done(false));
-  });
 }

@@ -1,8 +1,8 @@
 import { existsSync, promises as fs } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { initCa } from '../../shared/pki';
+import { tcpOpen } from '../../shared/tcp';
 import { VERSION } from '../../shared/version';
 import { jdkTarball, jmxAgentJar, zookeeperTarball, type Artifact } from './artifacts';
 import { boot, hostKey, hostPid, inMachine, kill, mountRoot, personalize, type Machine } from './machine';
@@ -501,18 +501,7 @@ async function unmountUnder(dir: string): Promise<void> {
   }
 }
 
-export function tcpOpen(host: string, port: number, timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port });
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(timeoutMs, () => done(false));
-    s.on('connect', () => done(true));
-    s.on('error', () => done(false));
-  });
-}
+export { tcpOpen };
 
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
