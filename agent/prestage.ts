@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
-import type { Writable } from 'node:stream';
 import type { Logger } from '../shared/logger';
+import { roomOrGone } from '../shared/room';
 import { tarExitError, tarReading, type TarRun } from './tar-run';
 import {
   EXTRACT_FLAGS,
@@ -80,7 +80,7 @@ export class Prestage {
       if (!this.tar) await this.start(chunk);
       const input = this.tar!.input;
       if (input.destroyed) return;
-      if (!input.write(chunk)) await roomOrEnd(input);
+      if (!input.write(chunk)) await roomOrGone(input, 'close');
     } catch (err) {
       this.fail(err as Error);
     }
@@ -134,18 +134,4 @@ export class Prestage {
   private async remove(): Promise<void> {
     await fs.rm(this.tmp!, { recursive: true, force: true });
   }
-}
-
-/**
- * Until a writer that said "wait" has room again or is gone. Both listeners go once either fires: left behind,
- * one per full pipe of a JDK's upload, they piled up on the stream (and Node warned of a leak in the journal).
- */
-function roomOrEnd(input: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      input.off('drain', done).off('close', done);
-      resolve();
-    };
-    input.once('drain', done).once('close', done);
-  });
 }

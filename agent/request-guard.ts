@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { PeerCertificate } from 'node:tls';
 import { toServiceError, ZkfError } from '../shared/errors';
+import { roomOrGone } from '../shared/room';
 import { requireRole, type PeerIdentity } from '../shared/tls';
 import type { Capability } from './config';
 import type { Host } from './host';
@@ -75,10 +76,7 @@ export class RequestGuard {
     return (call) => {
       const emit = (ev: Ev): Promise<void> => {
         if (call.cancelled || call.write(ev)) return Promise.resolve();
-        return new Promise((resolve) => {
-          call.once('drain', resolve);
-          call.once('cancelled', resolve);
-        });
+        return roomOrGone(call, 'cancelled');
       };
       this.run(method, call, capability, (peer, signal) => fn(call.request, emit, signal, peer)).then(
         (last) => {

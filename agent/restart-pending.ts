@@ -7,14 +7,14 @@ import { serverPid } from './zk-runners';
  * Why the running server would run differently after a restart: anything it was started with that differs
  * from `parts` (what configure rendered, or what is on disk), trees staged for it included; also a change an
  * earlier, interrupted deploy wrote (the coordinator died before the restart). Nothing when no server runs.
- * `pid`: the server's pid when the caller asked for it already (a status: under systemd, one `systemctl show`).
+ * `changed`: configure changed files just now; `pid`: the server's pid when the caller asked for it already (a
+ * status: under systemd, one `systemctl show`).
  */
 export async function restartPending(
   state: StateFile,
-  parts?: FileParts,
-  changed = false,
-  pid?: Promise<number>,
+  o: { parts?: FileParts; changed?: boolean; pid?: Promise<number> } = {},
 ): Promise<string[]> {
+  const { parts, changed = false, pid } = o;
   const zk = (await state.read()).zookeeper;
   if (!zk || !(await (pid ?? serverPid(zk)))) return [];
   const files = parts ?? (await partsOnDisk(zk));

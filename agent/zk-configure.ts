@@ -50,11 +50,10 @@ export async function configureZooKeeper(host: Host, state: StateFile, req: Conf
     await state.update({ lastConfigure: req });
   } else if (prev?.user !== r.zk.user) changes.push(`would run as ${r.zk.user}`);
   const files = { cfg: r.cfg, javaEnv: r.javaEnv, myid: r.myidText, logConfig: r.logConfig };
-  const pending = await restartPending(
-    state,
-    { ...files, user: r.zk.user, supervisor: r.zk.supervisor },
-    changes.length > 0,
-  );
+  const pending = await restartPending(state, {
+    parts: { ...files, user: r.zk.user, supervisor: r.zk.supervisor },
+    changed: changes.length > 0,
+  });
   const description = changes.length
     ? (req.dryRun ? 'would change: ' : '') + changes.join('; ')
     : 'zoo.cfg, java.env and myid unchanged';

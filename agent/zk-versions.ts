@@ -25,7 +25,7 @@ export async function versionsOf(state: StateFile, pid: Promise<number>): Promis
       versionOf(zkPlace.installDir, zkPlace.pending),
       versionOf(jdkPlace.installDir, jdkPlace.pending),
       pid.then((p) => (p ? runningJdk(p, jdkPlace.installDir) : '')),
-      restartPending(state, undefined, false, pid),
+      restartPending(state, { pid }),
       versionOf(zkPlace.installDir, previous?.zookeeper),
       versionOf(jdkPlace.installDir, previous?.jdk),
     ]);

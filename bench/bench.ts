@@ -252,10 +252,14 @@ async function nodeFloor(): Promise<Results['agentFootprint']['nodeFloor']> {
     p.kill('SIGKILL');
   }
 }
+let clockTicks: Promise<number> | undefined;
+
 /** CPU seconds of a process, and of its children that it has waited for (the agent's tar). */
 async function cpuSeconds(pid: number): Promise<{ self: number; children: number }> {
+  // Asked once: a getconf per reading sat between an upload's end and the agent's CPU read after it.
+  clockTicks ??= sh('getconf', ['CLK_TCK']).then((r) => Number(r.stdout.trim()) || 100);
+  const hz = await clockTicks;
   const f = (await fs.readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
-  const hz = Number((await sh('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
   return { self: (Number(f[11]) + Number(f[12])) / hz, children: (Number(f[13]) + Number(f[14])) / hz };
 }
 
