@@ -85,24 +85,38 @@ export async function readMyid(dataDir: string): Promise<number> {
   return Number.isInteger(n) && n > 0 ? n : 0;
 }
 
-/** Alive and not a zombie: a killed server whose parent has not reaped it yet is gone for our purposes. */
-export function pidAlive(pid: number): boolean {
+/**
+ * What is left of a process: "gone" once it is a zombie alone (a killed server whose parent has not reaped
+ * it yet is gone for our purposes), "leaving" while its main thread is a zombie and other threads are still
+ * exiting — a JVM's are, for ~0.2 s, and they still hold what it had open (its client port).
+ */
+export function pidState(pid: number): 'running' | 'leaving' | 'gone' {
   try {
     process.kill(pid, 0);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return 'gone';
   }
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    // The fields after the command's ")": the state is the first, the number of threads the 18th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] !== 'Z') return 'running';
+    return Number(fields[17]) > 1 ? 'leaving' : 'gone';
   } catch {
-    return false;
+    return 'gone';
   }
 }
 
-/** A live ZooKeeper JVM with this pid (a recycled pid is not our server). */
+export const pidAlive = (pid: number): boolean => pidState(pid) !== 'gone';
+
+/**
+ * A live ZooKeeper JVM with this pid (a recycled pid is not our server). One that is leaving still counts:
+ * its command line is gone with its main thread, but its port is not free yet.
+ */
 export async function isServerPid(pid: number): Promise<boolean> {
-  if (!Number.isInteger(pid) || pid <= 0 || !pidAlive(pid)) return false;
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  const state = pidState(pid);
+  if (state !== 'running') return state === 'leaving';
   const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
   return cmdline.includes('org.apache.zookeeper');
 }

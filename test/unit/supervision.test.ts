@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ZooKeeperState } from '../../agent/state';
-import { AgentRunner, pidAlive } from '../../agent/zk-process';
+import { AgentRunner, isServerPid, pidAlive } from '../../agent/zk-process';
 import { renderLogConfig } from '../../agent/zk-logging';
 import { backoffMs } from '../../agent/zk-supervisor';
 import { defaultHeapMB } from '../../shared/defaults';
+import { tcpOpen } from '../../shared/tcp';
 
 test('a crash loop backs off 1 s doubling to 60 s; a first crash is restarted at once', () => {
   assert.deepEqual(
@@ -52,4 +56,27 @@ test('a child killed -9 is known as killed even when it is seen gone before Node
   while (pidAlive(pid));
   assert.equal(await runner.exitOf(pid), 'killed by SIGKILL');
   assert.equal(await runner.exitOf(pid + 1_000_000), undefined, 'a pid it did not start');
+});
+
+test('a process whose main thread is a zombie while another thread still listens is alive until it is all gone', async (t) => {
+  // A JVM's main thread can exit before its other threads while they still hold its client port. Python's
+  // main thread ends itself (pthread_exit) and leaves one thread sleeping, with the listening socket open.
+  const script = [
+    'import socket, threading, time, ctypes',
+    "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()",
+    'print(s.getsockname()[1], flush=True)',
+    'threading.Thread(target=time.sleep, args=(60,)).start()',
+    'ctypes.CDLL(None).pthread_exit(None)',
+  ].join('\n');
+  const child = spawn('/usr/bin/python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => child.kill('SIGKILL'));
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  const port = Number(String(line).trim());
+  while (!(await fs.readFile(`/proc/${child.pid}/stat`, 'utf8')).match(/\) Z /)) await sleep(10);
+  assert.ok(await tcpOpen('127.0.0.1', port, 1000), 'the port is still served');
+  assert.equal(pidAlive(child.pid!), true, 'a zombie main thread with a live thread is not gone');
+  assert.equal(await isServerPid(child.pid!), true, 'a server in the pid file that is leaving still counts');
+  child.kill('SIGKILL');
+  while (pidAlive(child.pid!)) await sleep(1);
+  assert.equal(await tcpOpen('127.0.0.1', port, 1000), false, 'once it reads as gone, its port is free');
 });
