@@ -14,7 +14,7 @@ import { certPaths, pkiPaths } from '../../shared/pki';
 import { zkfleetProto } from '../../shared/proto';
 import { clientCredentials, loadTls } from '../../shared/tls';
 import { cli, COORDINATOR, fleetCertificate, withSandbox } from '../helpers';
-import { onHost } from '../sandbox/sandbox';
+import { onHost, waitFor } from '../sandbox/sandbox';
 import { sh } from '../sandbox/sh';
 
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
@@ -72,10 +72,15 @@ test(
     });
 
     await t.test('/metrics on the coordinator server and on an agent', async () => {
-      const m = await (await fetch(`http://${sb.gateway}:9400/metrics`)).text();
+      const served = async () => (await fetch(`http://${sb.gateway}:9400/metrics`)).text();
+      // A report taken just before the deploy's client check wrote may still show the zxid of an empty
+      // follower (0); the next reports (every second) carry the write.
+      const zxid = /zkfleet_zookeeper_zxid\{host="hdss7-21"\} [1-9]\d*/;
+      await waitFor(async () => zxid.test(await served()), 5000, 'a report of hdss7-21 with the written zxid');
+      const m = await served();
       assert.match(m, /zkfleet_host_up\{host="hdss7-11"\} 1/);
       assert.match(m, /zkfleet_zookeeper_mode\{host="hdss7-1[12]",mode="(leader|follower)"\} 1/);
-      assert.match(m, /zkfleet_zookeeper_zxid\{host="hdss7-21"\} [1-9]\d*/);
+      assert.match(m, zxid);
       assert.match(m, /zkfleet_report_age_seconds\{host="hdss7-12"\} \d/);
       const a = await (await fetch(`http://${sb.hosts[1].address}:9100/metrics`)).text();
       assert.match(a, /zkfleet_agent_rpc_total\{host="hdss7-12",method="ConfigureZooKeeper",result="ok"\} [1-9]/);
