@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { ZkfError } from '../shared/errors';
 import type { Host } from './host';
@@ -43,16 +44,33 @@ export async function ensureUser(
   const [cmd, argv] = underSystemd
     ? ['systemd-run', ['--wait', '--pipe', '--quiet', '--collect', 'useradd', ...args, name]]
     : ['useradd', [...args, name]];
-  try {
-    await run(cmd, argv, { timeout: 30_000 });
-  } catch (err) {
-    const why = (err as { stderr?: string }).stderr?.trim() || (err as Error).message;
-    throw new ZkfError('COMMAND_FAILED', `cannot create the user ${name}: ${why}`, { cause: err });
-  }
+  await runUseradd(host, name, cmd, argv);
   const account = await lookupUser(host, name);
   if (!account) throw new ZkfError('COMMAND_FAILED', `useradd ${name} ran, but ${name} is not in /etc/passwd`);
   host.log.info('user created', { user: name, uid: account.uid });
   return { account, made: true };
+}
+
+/**
+ * Run useradd, once more after a second if it fails and the account is still missing (one made meanwhile is
+ * fine): useradd gives up at once when another program holds the passwd lock ("try again later"). A CI run
+ * saw one attempt fail with nothing on stderr, so the exit status goes into the message.
+ */
+async function runUseradd(host: Host, name: string, cmd: string, argv: string[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await run(cmd, argv, { timeout: 30_000 });
+      return;
+    } catch (err) {
+      const e = err as { stderr?: string; code?: number | string; signal?: string };
+      const status = e.signal ? `killed by ${e.signal}` : `exit ${e.code}`;
+      const why = `${cmd} ${status}${e.stderr?.trim() ? `: ${e.stderr.trim()}` : ' (nothing on stderr)'}`;
+      if (await lookupUser(host, name)) return;
+      if (attempt >= 2) throw new ZkfError('COMMAND_FAILED', `cannot create the user ${name}: ${why}`, { cause: err });
+      host.log.warn('useradd failed; trying once more', { user: name, error: why });
+      await sleep(1000);
+    }
+  }
 }
 
 /**

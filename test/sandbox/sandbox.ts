@@ -484,6 +484,10 @@ async function killStrays(dir: string): Promise<void> {
     for (const c of children.trim().split(/\s+/).map(Number).filter(Boolean)) signal(c, 'SIGKILL');
     signal(p, 'SIGKILL');
   }
+  // A `coordinator serve` of the sandbox outlives a test process that died: it would answer the next run's
+  // agents with this sandbox's CA.
+  const serves = await sh('pgrep', ['-f', `serve --config ${dir}/`], { allowFail: true });
+  for (const p of serves.stdout.split('\n').map(Number).filter(Boolean)) signal(p, 'SIGKILL');
   const deadline = Date.now() + 10_000;
   while (pids.some((p) => existsSync(`/proc/${p}`)) && Date.now() < deadline) await sleep(50);
 }
