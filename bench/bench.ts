@@ -16,7 +16,6 @@ import {
   restartAgent,
   sandboxDown,
   sandboxUp,
-  tcpOpen,
   waitFor,
   type SandboxState,
 } from '../test/sandbox/sandbox';
@@ -24,6 +23,7 @@ import { sh } from '../test/sandbox/sh';
 import { EXTRACT_FLAGS } from '../agent/unpack';
 import { tarOverFile } from '../agent/tar-run';
 import { JDK_DEFAULTS } from '../shared/defaults';
+import { tcpOpen } from '../shared/tcp';
 import { fmt, percentile, stat, type Stat } from './stats';
 
 /**

@@ -102,14 +102,12 @@ export async function verifyEnsemble(
 
 async function writeToken(writer: ZkClient, path: string, token: string, deadline: number, signal?: AbortSignal) {
   const { ZOO_EPHEMERAL, ZNODEEXISTS } = zkLibrary().constants;
-  let tries = 0;
   try {
-    await retriedOnConnectionLoss(deadline, signal, async () => {
+    await retriedOnConnectionLoss(deadline, signal, async (attempt) => {
       // A retried create may find the znode made by the attempt whose answer was lost: the readers compare
       // its contents with the token.
-      tries++;
       await writer.create(path, token, ZOO_EPHEMERAL).catch((err: Error) => {
-        if (!(tries > 1 && zkCode(err) === ZNODEEXISTS)) throw err;
+        if (!(attempt > 1 && zkCode(err) === ZNODEEXISTS)) throw err;
       });
     });
   } catch (err) {
@@ -153,18 +151,19 @@ function zkCode(err: Error): number {
 }
 
 /**
- * `call` until it answers; made again (after 200 ms) when the connection was lost or the call timed out, until
- * `deadline` (ms since the epoch), then its last error. Any other error is thrown at once.
+ * `call` (given its attempt number, from 1) until it answers; made again (after 200 ms) when the connection was
+ * lost or the call timed out, until `deadline` (ms since the epoch), then its last error. Any other error is
+ * thrown at once.
  */
 export async function retriedOnConnectionLoss<T>(
   deadline: number,
   signal: AbortSignal | undefined,
-  call: () => Promise<T>,
+  call: (attempt: number) => Promise<T>,
 ) {
   const { ZCONNECTIONLOSS, ZOPERATIONTIMEOUT } = zkLibrary().constants;
-  for (;;) {
+  for (let attempt = 1; ; attempt++) {
     try {
-      return await call();
+      return await call(attempt);
     } catch (err) {
       const lost = [ZCONNECTIONLOSS, ZOPERATIONTIMEOUT].includes(zkCode(err as Error));
       if (!lost || Date.now() >= deadline) throw err;

@@ -21,12 +21,12 @@ import {
   onHost,
   restartAgent,
   RUNBOOK_HOSTS,
-  tcpOpen,
   waitFor,
   type SandboxState,
 } from '../sandbox/sandbox';
 import { jdk11Tarball, jdkTarball } from '../sandbox/artifacts';
 import { sh } from '../sandbox/sh';
+import { tcpOpen } from '../../shared/tcp';
 import { ENOUGH_WRITES, startWrites } from '../writes';
 
 /** What the suite counted, printed at the end (README: Reliability). */

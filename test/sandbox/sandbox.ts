@@ -474,11 +474,7 @@ function signal(pid: number, s: NodeJS.Signals): void {
 
 /** nspawn processes of this sandbox that the state file does not know (an up that died half-way). */
 async function killStrays(dir: string): Promise<void> {
-  const r = await sh('pgrep', ['-f', `systemd-nspawn .*-D ${dir}/hosts/`], { allowFail: true });
-  const pids = r.stdout
-    .split('\n')
-    .map(Number)
-    .filter((p) => p > 0);
+  const pids = await pgrep(`systemd-nspawn .*-D ${dir}/hosts/`);
   for (const p of pids) {
     const children = await fs.readFile(`/proc/${p}/task/${p}/children`, 'utf8').catch(() => '');
     for (const c of children.trim().split(/\s+/).map(Number).filter(Boolean)) signal(c, 'SIGKILL');
@@ -486,10 +482,18 @@ async function killStrays(dir: string): Promise<void> {
   }
   // A `coordinator serve` of the sandbox outlives a test process that died: it would answer the next run's
   // agents with this sandbox's CA.
-  const serves = await sh('pgrep', ['-f', `serve --config ${dir}/`], { allowFail: true });
-  for (const p of serves.stdout.split('\n').map(Number).filter(Boolean)) signal(p, 'SIGKILL');
+  for (const p of await pgrep(`serve --config ${dir}/`)) signal(p, 'SIGKILL');
   const deadline = Date.now() + 10_000;
   while (pids.some((p) => existsSync(`/proc/${p}`)) && Date.now() < deadline) await sleep(50);
+}
+
+/** The pids whose command lines match `pattern` (none: an empty list). */
+async function pgrep(pattern: string): Promise<number[]> {
+  const r = await sh('pgrep', ['-f', pattern], { allowFail: true });
+  return r.stdout
+    .split('\n')
+    .map(Number)
+    .filter((p) => p > 0);
 }
 
 /** Every filesystem mounted under the sandbox (host roots, tmpfs for faults), deepest first. */
@@ -504,8 +508,6 @@ async function unmountUnder(dir: string): Promise<void> {
     for (const m of mounts.sort((a, b) => b.length - a.length)) await sh('umount', ['-l', m], { allowFail: true });
   }
 }
-
-export { tcpOpen };
 
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
