@@ -101,15 +101,9 @@ export async function verifyEnsemble(
 }
 
 async function writeToken(writer: ZkClient, path: string, token: string, deadline: number, signal?: AbortSignal) {
-  const { ZOO_EPHEMERAL, ZNODEEXISTS } = zkLibrary().constants;
   try {
-    await retriedOnConnectionLoss(deadline, signal, async (attempt) => {
-      // A retried create may find the znode made by the attempt whose answer was lost: the readers compare
-      // its contents with the token.
-      await writer.create(path, token, ZOO_EPHEMERAL).catch((err: Error) => {
-        if (!(attempt > 1 && zkCode(err) === ZNODEEXISTS)) throw err;
-      });
-    });
+    // The readers compare the znode's contents with the token, so one a lost answer's attempt made is fine.
+    await createRetried(writer, path, token, zkLibrary().constants.ZOO_EPHEMERAL, deadline, signal);
   } catch (err) {
     const why = `the write of ${path} through the ensemble failed: ${(err as Error).message}`;
     throw new ZkfError('VERIFY_FAILED', why, { cause: err });
@@ -148,6 +142,26 @@ async function readBack(
 /** The npm client's errors start with ZooKeeper's return code ("-4 connection loss"). */
 function zkCode(err: Error): number {
   return Number(/^(-?\d+) /.exec(err.message)?.[1] ?? NaN);
+}
+
+/**
+ * A create, made again when a lost connection interrupted it (see retriedOnConnectionLoss); a retry that finds
+ * the znode there takes it for the one the attempt whose answer was lost made.
+ */
+export function createRetried(
+  client: ZkClient,
+  path: string,
+  data: string | Buffer,
+  flags: number,
+  deadline: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const { ZNODEEXISTS } = zkLibrary().constants;
+  return retriedOnConnectionLoss(deadline, signal, async (attempt) => {
+    await client.create(path, data, flags).catch((err: Error) => {
+      if (!(attempt > 1 && zkCode(err) === ZNODEEXISTS)) throw err;
+    });
+  });
 }
 
 /**

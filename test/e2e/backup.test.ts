@@ -8,7 +8,7 @@ import { AgentConnection } from '../../coordinator/agent-client';
 import type { BackupEntry } from '../../coordinator/backup/store';
 import type { BackupResult } from '../../coordinator/backup/take';
 import type { DeployResult } from '../../coordinator/deploy';
-import { connectZk, type ZkClient } from '../../coordinator/zk-client';
+import { connectZk, createRetried, retriedOnConnectionLoss, type ZkClient } from '../../coordinator/zk-client';
 import { certPaths, pkiPaths } from '../../shared/pki';
 import { loadTls } from '../../shared/tls';
 import { cli, COORDINATOR, tmpDir, withSandbox } from '../helpers';
@@ -59,14 +59,20 @@ test('backups and restore of the ensemble on real hosts', { timeout: 1_200_000 }
   const d = await cli(['deploy', file]);
   assert.equal(d.code, 0, d.stderr);
   await withClient(async (c) => {
-    await c.create('/registry', '', 0);
-    for (let i = 0; i < 400; i++) await c.create(`/registry/p${i}`, `provider-${i}`, 0);
+    // As an application's client would: a call that a lost connection interrupted is made again (a CI run's
+    // seeding once failed on one "-7 operation timeout" right after the deploy).
+    const deadline = Date.now() + 120_000;
+    const create = (p: string, data: string) => createRetried(c, p, data, 0, deadline);
+    await create('/registry', '');
+    for (let i = 0; i < 400; i++) await create(`/registry/p${i}`, `provider-${i}`);
     for (let i = 0; i < 300; i++) {
-      await c.create(`/registry/n${i}`, '', 0);
-      await c.create(`/registry/n${i}/child`, `route-${i}`, 0);
+      await create(`/registry/n${i}`, '');
+      await create(`/registry/n${i}/child`, `route-${i}`);
     }
-    for (let i = 0; i < 400; i += 50)
-      await c.set_acl(`/registry/p${i}`, -1, [{ perms: READ, scheme: 'world', auth: 'anyone' }]);
+    for (let i = 0; i < 400; i += 50) {
+      const acl = [{ perms: READ, scheme: 'world', auth: 'anyone' }];
+      await retriedOnConnectionLoss(deadline, undefined, () => c.set_acl(`/registry/p${i}`, -1, acl));
+    }
   });
   let backup: BackupResult;
 
