@@ -32,7 +32,10 @@ export class LineProgress implements Progress {
     this.line(host, `${step} ${o.changed ? 'changed' : 'ok'} (${secs(o.ms)}): ${o.description}`);
   }
   fail(host: string, step: string, message: string, ms: number) {
-    this.line(host, `${step} FAILED (${secs(ms)}): ${message.split('\n')[0]}`);
+    const [first, ...rest] = message.trimEnd().split('\n');
+    this.line(host, `${step} FAILED (${secs(ms)}): ${first}`);
+    // The rest (a server's log tail) is why it failed: shown whole, each line marked as the step's.
+    for (const l of rest) this.line(host, `${step} | ${l}`);
   }
   detail(host: string, step: string, line: string) {
     this.line(host, `${step} | ${line}`);
@@ -51,6 +54,8 @@ export class TtyProgress implements Progress {
     { step: string; state: 'run' | 'ok' | 'changed' | 'failed'; since: number; text: string }
   >();
   private drawn = 0;
+  /** Failed steps' whole messages, printed under the view at the end (a row shows only the first line). */
+  private readonly failures: string[] = [];
   private readonly timer: NodeJS.Timeout;
   constructor(private readonly out: NodeJS.WriteStream = process.stderr) {
     this.timer = setInterval(() => this.draw(), 250);
@@ -68,6 +73,7 @@ export class TtyProgress implements Progress {
   }
   fail(host: string, step: string, message: string) {
     this.set(host, step, 'failed', message.split('\n')[0]);
+    this.failures.push(`${host} ${step}: ${message.trimEnd()}`);
   }
   detail(host: string, step: string, line: string) {
     const r = this.rows.get(host);
@@ -102,6 +108,7 @@ export class TtyProgress implements Progress {
   close() {
     clearInterval(this.timer);
     this.draw();
+    for (const f of this.failures) this.out.write(`\n${f}\n`);
   }
 }
 
