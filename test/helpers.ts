@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,6 +52,48 @@ export function cli(
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
+}
+
+/** A coordinator command left running, for a test that acts on it mid-way (suspends it, kills it). */
+export interface Background {
+  child: ChildProcess;
+  stderr: () => string;
+  exited: Promise<number>;
+  /** Resolves once its progress matches `re`; rejects if it exits first, or after `timeoutMs`. */
+  until: (re: RegExp, timeoutMs?: number) => Promise<void>;
+}
+
+/** Start `coordinator ARGS` in the background; whatever the test does, it is killed (woken first) at the end. */
+export function background(t: TestContext, args: string[]): Background {
+  const child = spawn(process.execPath, [COORDINATOR, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c) => (stderr += c));
+  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  t.after(() => {
+    child.kill('SIGCONT');
+    child.kill('SIGKILL');
+  });
+  const until = (re: RegExp, timeoutMs = 120_000) =>
+    new Promise<void>((resolve, reject) => {
+      const done = (err?: Error) => {
+        clearTimeout(timer);
+        child.stderr!.off('data', look);
+        child.off('close', gone);
+        if (err) reject(err);
+        else resolve();
+      };
+      const look = () => re.test(stderr) && done();
+      const gone = (code: number | null) =>
+        done(new Error(`coordinator ${args[0]} exited (${code}) before ${re}:\n${stderr}`));
+      const timer = setTimeout(
+        () => done(new Error(`no ${re} from coordinator ${args[0]} in ${timeoutMs} ms:\n${stderr}`)),
+        timeoutMs,
+      );
+      child.stderr!.on('data', look);
+      child.on('close', gone);
+      look();
+    });
+  return { child, stderr: () => stderr, exited, until };
 }
 
 /**

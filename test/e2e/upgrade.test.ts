@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,7 +8,7 @@ import type { StatusResult } from '../../coordinator/status';
 import { connectZk } from '../../coordinator/zk-client';
 import { certPaths, pkiPaths } from '../../shared/pki';
 import { loadTls } from '../../shared/tls';
-import { cli, COORDINATOR, withSandbox } from '../helpers';
+import { background, cli, withSandbox } from '../helpers';
 import {
   brokenZookeeperTarball,
   jdk11Tarball,
@@ -157,43 +156,32 @@ test('upgrades, rollback and one deploy at a time on real hosts', { timeout: 1_8
 
   await t.test(
     'a coordinator suspended past its lease: the next deploy proceeds; woken, it restarts nothing',
-    async () => {
+    async (st) => {
       await use(zk38, jdk17);
       await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('tickTime: 2000', 'tickTime: 2200'));
-      const suspended = spawn(process.execPath, [COORDINATOR, 'deploy', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let err = '';
-      const exited = new Promise<number>((resolve) => suspended.on('exit', (code) => resolve(code ?? -1)));
-      await new Promise<void>((resolve) => {
-        suspended.stderr!.on('data', (c) => {
-          err += c;
-          if (/restart changed/.test(err)) resolve();
-        });
-      });
-      suspended.kill('SIGSTOP');
+      const suspended = background(st, ['deploy', file]);
+      await suspended.until(/restart changed/);
+      suspended.child.kill('SIGSTOP');
       const held = await deployJson();
       assert.equal(held.code, 75, 'refused while the lease is live');
       await sleep(7000);
       const r = await deployJson();
       assert.equal(r.code, 0, r.stderr);
-      suspended.kill('SIGCONT');
-      assert.equal(await exited, 75, `the woken coordinator stops: ${err.slice(-2000)}`);
-      assert.match(err, /lease was lost/);
+      suspended.child.kill('SIGCONT');
+      assert.equal(await suspended.exited, 75, `the woken coordinator stops: ${suspended.stderr().slice(-2000)}`);
+      assert.match(suspended.stderr(), /lease was lost/);
       assert.deepEqual((await statuses()).map((s) => s.mode).sort(), ['follower', 'follower', 'leader']);
     },
   );
 
-  await t.test('--break-lock takes a live lease, says whose, and the agents audit it', async () => {
-    const holder = spawn(process.execPath, [COORDINATOR, 'deploy', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-    t.after(() => holder.kill('SIGKILL'));
+  await t.test('--break-lock takes a live lease, says whose, and the agents audit it', async (st) => {
+    const holder = background(st, ['deploy', file]);
     // Stopped as soon as it holds the lease: a live holder (a dead one of this machine is taken over anyway).
-    await new Promise<void>((resolve) =>
-      holder.stderr!.on('data', (c) => /deploy lease held/.test(String(c)) && resolve()),
-    );
-    holder.kill('SIGSTOP');
+    await holder.until(/deploy lease held/);
+    holder.child.kill('SIGSTOP');
     const r = await cli(['deploy', file, '--break-lock']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`broke the lease of \\S+ \\(pid ${holder.pid}, deploy since`));
+    assert.match(r.stdout, new RegExp(`broke the lease of \\S+ \\(pid ${holder.child.pid}, deploy since`));
     assert.match(await agentLog(sb.hosts[0]), /deploy lease broken.*"audit":true|"audit":true.*deploy lease broken/);
-    holder.kill('SIGKILL');
   });
 });
