@@ -1,3 +1,4 @@
+import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentConnection } from '../coordinator/agent-client';
 import { connectZk, type ZkClient } from '../coordinator/zk-client';
@@ -28,9 +29,13 @@ function children(client: ZkClient, path: string): Promise<string[]> {
  * register: it keeps one session while it can and replaces an expired one (expiry loses no acked write).
  * `stop()` returns what was acknowledged and which of those are missing.
  */
-export async function startWrites(connect: string, path: string): Promise<{ stop(): Promise<WriteTally> }> {
+export async function startWrites(
+  t: TestContext,
+  connect: string,
+  path: string,
+): Promise<{ stop(): Promise<WriteTally> }> {
   const open = () => connectZk(connect, 10_000, 20_000);
-  let client = await open();
+  let client: ZkClient | undefined = await open();
   await client.create(path, '', 0).catch(() => undefined);
   const acked: string[] = [];
   let attempts = 0;
@@ -40,45 +45,66 @@ export async function startWrites(connect: string, path: string): Promise<{ stop
     for (let i = 0; !stopped; i++) {
       attempts++;
       try {
+        if (!client) {
+          client = await open();
+          sessions++;
+        }
         await client.create(`${path}/w${i}`, String(i), 0);
         acked.push(`w${i}`);
       } catch (err) {
+        // An expired session is replaced (a failed open is tried again at the next write); other errors wait.
         if (/ZINVALIDSTATE|ZSESSIONEXPIRED/.test(String((err as Error).message))) {
-          client.close();
-          client = await open().catch(() => client);
-          sessions++;
+          client?.close();
+          client = undefined;
         } else await sleep(50);
       }
     }
   })();
+  // Also at the test's end: a test that failed before stop() must not leave a writer (and its native client)
+  // keeping the process alive.
+  const halt = async () => {
+    stopped = true;
+    await writer;
+    client?.close();
+    client = undefined;
+  };
+  t.after(halt);
   return {
     async stop() {
-      stopped = true;
-      await writer;
-      await client.sync(path);
-      const found = new Set(await children(client, path));
-      client.close();
+      await halt();
+      // Read back through a session of its own: the writer's may have just expired.
+      const found = new Set(await znodes(connect, path));
       return { acked: acked.length, attempts, sessions, lost: acked.filter((w) => !found.has(w)) };
     },
   };
 }
 
-/** Znodes under `path` now (a fresh session), to compare with what was written before a change. */
-export async function znodes(connect: string, path: string): Promise<string[]> {
+/** A session of its own for `fn`, closed whatever happens (an open native client keeps a test process alive). */
+export async function withZk<T>(connect: string, fn: (client: ZkClient) => Promise<T>): Promise<T> {
   const client = await connectZk(connect, 10_000, 20_000);
   try {
-    await client.sync(path);
-    return (await children(client, path)).sort();
+    return await fn(client);
   } finally {
     client.close();
   }
+}
+
+/** Znodes under `path` now (a fresh session), to compare with what was written before a change. */
+export function znodes(connect: string, path: string): Promise<string[]> {
+  return withZk(connect, async (client) => {
+    await client.sync(path);
+    return (await children(client, path)).sort();
+  });
 }
 
 /**
  * Samples every agent's status every 100 ms: the most servers down at one moment ("down": no process, or
  * not listening) and how many samples saw an election (up, but not serving: ZooKeeper cannot avoid it).
  */
-export function watchDown(agents: AgentConnection[]): { stop(): Promise<{ maxDown: number; elections: number }> } {
+export function watchDown(
+  t: TestContext,
+  agents: AgentConnection[],
+): { stop(): Promise<{ maxDown: number; elections: number }> } {
   let stopped = false;
   let maxDown = 0;
   let elections = 0;
@@ -90,10 +116,14 @@ export function watchDown(agents: AgentConnection[]): { stop(): Promise<{ maxDow
       await sleep(100);
     }
   })();
+  const halt = () => {
+    stopped = true;
+    return loop;
+  };
+  t.after(halt);
   return {
     async stop() {
-      stopped = true;
-      await loop;
+      await halt();
       return { maxDown, elections };
     },
   };

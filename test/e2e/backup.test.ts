@@ -8,12 +8,12 @@ import { AgentConnection } from '../../coordinator/agent-client';
 import type { BackupEntry } from '../../coordinator/backup/store';
 import type { BackupResult } from '../../coordinator/backup/take';
 import type { DeployResult } from '../../coordinator/deploy';
-import { connectZk, createRetried, retriedOnConnectionLoss, type ZkClient } from '../../coordinator/zk-client';
+import { createRetried, retriedOnConnectionLoss, type ZkClient } from '../../coordinator/zk-client';
 import { certPaths, pkiPaths } from '../../shared/pki';
 import { loadTls } from '../../shared/tls';
 import { cli, COORDINATOR, tmpDir, withSandbox } from '../helpers';
 import { ensembleYaml, RUNBOOK_HOSTS } from '../sandbox/sandbox';
-import { startWrites } from '../writes';
+import { startWrites, withZk } from '../writes';
 
 type Zk = ZkClient & {
   get_children(p: string, w: boolean): Promise<string[]>;
@@ -46,15 +46,11 @@ test('backups and restore of the ensemble on real hosts', { timeout: 1_200_000 }
     sb.hosts.flatMap((h) =>
       readdirSync(path.join(h.root, 'data/zookeeper')).filter((n) => n.includes('.zkfleet-aside-')),
     );
-  const withClient = async <T>(fn: (c: Zk) => Promise<T>) => {
-    const c = (await connectZk(connect, 10_000, 20_000)) as Zk;
-    try {
+  const withClient = <T>(fn: (c: Zk) => Promise<T>) =>
+    withZk(connect, async (c) => {
       await c.sync('/');
-      return await fn(c);
-    } finally {
-      c.close();
-    }
-  };
+      return fn(c as Zk);
+    });
 
   const d = await cli(['deploy', file]);
   assert.equal(d.code, 0, d.stderr);
@@ -76,37 +72,40 @@ test('backups and restore of the ensemble on real hosts', { timeout: 1_200_000 }
   });
   let backup: BackupResult;
 
-  await t.test('a backup while a client writes: from a follower, every file checked, parsed by ZooKeeper', async () => {
-    const writes = await startWrites(connect, '/writes');
-    await sleep(500);
-    await withClient((c) => c.create('/before-backup', 'x', 0));
-    const created = await withClient(
-      async (c) => (await c.get('/before-backup', false))[0] as { czxid: number | string },
-    );
-    const r = await json<BackupResult & { ok: boolean }>(['backup', file]);
-    const tally = await writes.stop();
-    assert.equal(r.code, 0, r.stderr);
-    backup = r.result;
-    const m = backup.manifest;
-    const statuses = await Promise.all(agents.map((a) => a.zooKeeperStatus()));
-    const leader = sb.hosts[statuses.findIndex((s) => s.mode === 'leader')].name;
-    assert.notEqual(m.source.host, leader, 'never from the leader');
-    assert.equal(m.zookeeperVersion, '3.8.0');
-    // The snapshot may be older than the znodes (ZooKeeper snapshots every snapCount transactions): the logs
-    // after it carry them, and the last zxid the tools read covers the marker written before the backup.
-    assert.ok(m.verified.nodeCount >= 1, `${m.verified.nodeCount} znodes in the snapshot`);
-    assert.ok(BigInt(m.lastZxid) >= BigInt(created.czxid), `${m.lastZxid} covers ${created.czxid}`);
-    assert.match(m.verified.tool, /SnapshotFormatter/);
-    assert.equal(m.files[0].kind, 'snapshot');
-    assert.ok(m.files.some((f) => f.kind === 'log'));
-    assert.match(backup.name, /^dubbo-zk-\d{8}T\d{6}Z-0x[0-9a-f]+$/);
-    assert.deepEqual(tally.lost, []);
-    const list = await json<BackupEntry[]>(['backups', file]);
-    assert.deepEqual(
-      list.result.map((b) => [b.name, b.verified]),
-      [[backup.name, true]],
-    );
-  });
+  await t.test(
+    'a backup while a client writes: from a follower, every file checked, parsed by ZooKeeper',
+    async (sub) => {
+      const writes = await startWrites(sub, connect, '/writes');
+      await sleep(500);
+      await withClient((c) => c.create('/before-backup', 'x', 0));
+      const created = await withClient(
+        async (c) => (await c.get('/before-backup', false))[0] as { czxid: number | string },
+      );
+      const r = await json<BackupResult & { ok: boolean }>(['backup', file]);
+      const tally = await writes.stop();
+      assert.equal(r.code, 0, r.stderr);
+      backup = r.result;
+      const m = backup.manifest;
+      const statuses = await Promise.all(agents.map((a) => a.zooKeeperStatus()));
+      const leader = sb.hosts[statuses.findIndex((s) => s.mode === 'leader')].name;
+      assert.notEqual(m.source.host, leader, 'never from the leader');
+      assert.equal(m.zookeeperVersion, '3.8.0');
+      // The snapshot may be older than the znodes (ZooKeeper snapshots every snapCount transactions): the logs
+      // after it carry them, and the last zxid the tools read covers the marker written before the backup.
+      assert.ok(m.verified.nodeCount >= 1, `${m.verified.nodeCount} znodes in the snapshot`);
+      assert.ok(BigInt(m.lastZxid) >= BigInt(created.czxid), `${m.lastZxid} covers ${created.czxid}`);
+      assert.match(m.verified.tool, /SnapshotFormatter/);
+      assert.equal(m.files[0].kind, 'snapshot');
+      assert.ok(m.files.some((f) => f.kind === 'log'));
+      assert.match(backup.name, /^dubbo-zk-\d{8}T\d{6}Z-0x[0-9a-f]+$/);
+      assert.deepEqual(tally.lost, []);
+      const list = await json<BackupEntry[]>(['backups', file]);
+      assert.deepEqual(
+        list.result.map((b) => [b.name, b.verified]),
+        [[backup.name, true]],
+      );
+    },
+  );
 
   await t.test('restore without --yes and without a terminal: the plan, exit 1, nothing changed', async () => {
     const before = await pids();

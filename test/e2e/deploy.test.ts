@@ -121,15 +121,15 @@ test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { 
 
   await t.test(
     'a changed tickTime rolls one server at a time while a client writes; no acked write is lost',
-    async () => {
+    async (sub) => {
       const statusBefore = await Promise.all(agents.map((a) => a.zooKeeperStatus()));
       const leaderBefore = zk[statusBefore.findIndex((s) => s.mode === 'leader')].name;
       await fs.writeFile(file, ensembleYaml(sb, '', runbookHosts).replace('tickTime: 2000', 'tickTime: 2200'));
 
       // "Down": no process, or not listening. While a new leader is elected the others are up but briefly not
       // serving, which ZooKeeper cannot avoid (counted separately).
-      const down = watchDown(agents);
-      const writes = await startWrites(zk.map((h) => `${h.address}:2181`).join(','), '/writes');
+      const down = watchDown(sub, agents);
+      const writes = await startWrites(sub, zk.map((h) => `${h.address}:2181`).join(','), '/writes');
       const r = await deployJson();
       const tally = await writes.stop();
       const { maxDown, elections } = await down.stop();

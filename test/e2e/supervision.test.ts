@@ -8,10 +8,10 @@ import type { DeployResult } from '../../coordinator/deploy';
 import { fetchServerView } from '../../coordinator/health-view';
 import { loadEnsemble } from '../../coordinator/ensemble';
 import type { StatusResult } from '../../coordinator/status';
-import { connectZk } from '../../coordinator/zk-client';
 import { cli, COORDINATOR, withSandbox } from '../helpers';
 import { boot, shutdown } from '../sandbox/machine';
 import { ensembleYaml, onHost, RUNBOOK_HOSTS, waitFor, type SandboxHostState } from '../sandbox/sandbox';
+import { withZk, znodes } from '../writes';
 
 type Host = SandboxHostState;
 
@@ -46,7 +46,7 @@ test(
         timeoutMs,
         what,
       );
-    const zkClient = () => connectZk(hosts.map((h) => `${h.address}:2181`).join(','), 10_000, 20_000);
+    const connect = hosts.map((h) => `${h.address}:2181`).join(',');
     const serve = spawn(process.execPath, [COORDINATOR, 'serve', '--config', sb.serveConfig], { stdio: 'ignore' });
     t.after(() => serve.kill('SIGKILL'));
     const e = await loadEnsemble(file, { checkArtifacts: false });
@@ -58,10 +58,10 @@ test(
         const first = await deploy();
         assert.equal(first.code, 0, first.stderr.slice(-2000));
         for (const h of hosts) assert.equal(await userOf(h, await pidOf(h)), 'root');
-        const client = await zkClient();
-        await client.create('/switch', '', 0);
-        for (let i = 0; i < 200; i++) await client.create(`/switch/n${i}`, `value ${i}`, 0);
-        client.close();
+        await withZk(connect, async (client) => {
+          await client.create('/switch', '', 0);
+          for (let i = 0; i < 200; i++) await client.create(`/switch/n${i}`, `value ${i}`, 0);
+        });
         await writeFile('  logs: { maxSizeMB: 0.05, keep: 3 }\n');
         const r = await deploy();
         assert.equal(r.code, 0, r.stderr.slice(-2000));
@@ -88,12 +88,8 @@ test(
             `${h.name}: the install tree stays root's, read-only to it`,
           );
         }
-        const c = await zkClient();
-        const children = await (
-          c as unknown as { get_children(p: string, w: boolean): Promise<string[]> }
-        ).get_children('/switch', false);
-        const [, data] = await c.get('/switch/n199', false);
-        c.close();
+        const children = await znodes(connect, '/switch');
+        const [, data] = await withZk(connect, (c) => c.get('/switch/n199', false));
         assert.equal(children.length, 200);
         assert.equal(String(data), 'value 199');
       },
@@ -102,9 +98,7 @@ test(
     await t.test(
       'kill -9 of a server: the agent starts it again within 10 s; an event and a metric say so; no acked write lost',
       async () => {
-        const c = await zkClient();
-        await c.create('/before-crash', 'acked', 0);
-        c.close();
+        await withZk(connect, (c) => c.create('/before-crash', 'acked', 0));
         const h = hosts[1];
         const pid = await pidOf(h);
         const killedAt = Date.now();
@@ -129,9 +123,7 @@ test(
         );
         const served = await (await fetch(`http://${sb.gateway}:9400/metrics`)).text();
         assert.match(served, new RegExp(`zkfleet_zookeeper_restarts_total\\{host="${h.name}"\\} 1`));
-        const c2 = await zkClient();
-        assert.equal(String((await c2.get('/before-crash', false))[1]), 'acked');
-        c2.close();
+        assert.equal(String((await withZk(connect, (c) => c.get('/before-crash', false)))[1]), 'acked');
       },
     );
 
@@ -213,9 +205,7 @@ test(
       p.stdout!.on('data', (c) => (seen += c));
       await waitFor(async () => seen.length > 0, 10_000, 'the first line');
       const marker = seen.length;
-      const c = await zkClient();
-      await c.create('/follow-me', '', 0).catch(() => undefined);
-      c.close();
+      await withZk(connect, (c) => c.create('/follow-me', '', 0)).catch(() => undefined);
       await onHost(hosts[1], ['kill', '-9', String(await pidOf(hosts[1]))]);
       await waitFor(async () => seen.length > marker, 20_000, 'new lines while following');
       p.kill('SIGINT');
@@ -236,9 +226,9 @@ test(
           ),
         );
         assert.equal((await deploy()).code, 0);
-        const c = await zkClient();
-        for (let i = 0; i < 400; i++) await c.create(`/rotate-${i}`, 'x'.repeat(100), 0).catch(() => undefined);
-        c.close();
+        await withZk(connect, async (c) => {
+          for (let i = 0; i < 400; i++) await c.create(`/rotate-${i}`, 'x'.repeat(100), 0).catch(() => undefined);
+        });
         for (const h of hosts) {
           const dir = path.join(h.root, 'var/log/zookeeper');
           const files = (await fs.readdir(dir)).filter((n) => n.startsWith('zookeeper.log'));

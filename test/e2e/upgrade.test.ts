@@ -5,7 +5,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentConnection } from '../../coordinator/agent-client';
 import type { DeployResult } from '../../coordinator/deploy';
 import type { StatusResult } from '../../coordinator/status';
-import { connectZk } from '../../coordinator/zk-client';
 import { certPaths, pkiPaths } from '../../shared/pki';
 import { loadTls } from '../../shared/tls';
 import { background, cli, withSandbox } from '../helpers';
@@ -18,7 +17,7 @@ import {
   type Artifact,
 } from '../sandbox/artifacts';
 import { agentLog, ensembleYaml, onHost, RUNBOOK_HOSTS } from '../sandbox/sandbox';
-import { ENOUGH_WRITES, startWrites, watchDown, znodes } from '../writes';
+import { ENOUGH_WRITES, startWrites, watchDown, withZk, znodes } from '../writes';
 
 /**
  * Day 2 on real hosts: 3.4.13 on JDK 11 with data, upgraded in place to 3.8.0 while a client writes (two
@@ -55,18 +54,18 @@ test('upgrades, rollback and one deploy at a time on real hosts', { timeout: 1_8
     const r = await deployJson();
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(await versions(), ['3.4.13@11.0.24', '3.4.13@11.0.24', '3.4.13@11.0.24']);
-    const client = await connectZk(connect, 10_000, 20_000);
-    await client.create('/before', '', 0);
-    for (let i = 0; i < 100; i++) before.push((await client.create(`/before/n${i}`, `v${i}`, 0)).split('/').pop()!);
-    client.close();
+    await withZk(connect, async (client) => {
+      await client.create('/before', '', 0);
+      for (let i = 0; i < 100; i++) before.push((await client.create(`/before/n${i}`, `v${i}`, 0)).split('/').pop()!);
+    });
   });
 
   await t.test(
     'two deploys started together upgrade to 3.8.0 under writes: one rolls, one refuses naming it',
-    async () => {
+    async (sub) => {
       await use(zk38, jdk11);
-      const writes = await startWrites(connect, '/writes');
-      const down = watchDown(agents);
+      const writes = await startWrites(sub, connect, '/writes');
+      const down = watchDown(sub, agents);
       const [a, b] = await Promise.all([deployJson(), deployJson()]);
       const tally = await writes.stop();
       const { maxDown, elections } = await down.stop();
@@ -88,7 +87,8 @@ test('upgrades, rollback and one deploy at a time on real hosts', { timeout: 1_8
         assert.equal(h.restartPending, undefined);
       }
       t.diagnostic(
-        `3.4.13 → 3.8.0: ${tally.acked} writes acked, none lost; max ${maxDown} down; ${elections} election samples`,
+        `3.4.13 → 3.8.0: ${tally.acked} writes acked, none lost; max ${maxDown} down; ${elections} election samples; ` +
+          `${tally.sessions} client session(s)`,
       );
     },
   );
@@ -102,9 +102,9 @@ test('upgrades, rollback and one deploy at a time on real hosts', { timeout: 1_8
     assert.ok(!r.result.hosts.some((h) => h.steps.some((s) => s.changed)));
   });
 
-  await t.test('coordinator rollback returns the ensemble to 3.4.13 under writes', async () => {
-    const writes = await startWrites(connect, '/rollback');
-    const down = watchDown(agents);
+  await t.test('coordinator rollback returns the ensemble to 3.4.13 under writes', async (sub) => {
+    const writes = await startWrites(sub, connect, '/rollback');
+    const down = watchDown(sub, agents);
     const r = await cli(['rollback', file, '--json'], { timeoutMs: 600_000 });
     const tally = await writes.stop();
     const { maxDown } = await down.stop();
@@ -156,10 +156,10 @@ test('upgrades, rollback and one deploy at a time on real hosts', { timeout: 1_8
 
   await t.test(
     'a coordinator suspended past its lease: the next deploy proceeds; woken, it restarts nothing',
-    async (st) => {
+    async (sub) => {
       await use(zk38, jdk17);
       await fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('tickTime: 2000', 'tickTime: 2200'));
-      const suspended = background(st, ['deploy', file]);
+      const suspended = background(sub, ['deploy', file]);
       await suspended.until(/restart changed/);
       suspended.child.kill('SIGSTOP');
       const held = await deployJson();
@@ -174,8 +174,8 @@ test('upgrades, rollback and one deploy at a time on real hosts', { timeout: 1_8
     },
   );
 
-  await t.test('--break-lock takes a live lease, says whose, and the agents audit it', async (st) => {
-    const holder = background(st, ['deploy', file]);
+  await t.test('--break-lock takes a live lease, says whose, and the agents audit it', async (sub) => {
+    const holder = background(sub, ['deploy', file]);
     // Stopped as soon as it holds the lease: a live holder (a dead one of this machine is taken over anyway).
     await holder.until(/deploy lease held/);
     holder.child.kill('SIGSTOP');

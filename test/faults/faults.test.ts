@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, promises as fs, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentConnection } from '../../coordinator/agent-client';
 import type { DeployResult } from '../../coordinator/deploy';
@@ -211,8 +211,8 @@ test(
      * A deploy (or rollback) whose roll loses its leader (-9) once the first server is back, while a client
      * writes: it must finish with exit 0, one leader and two followers, and no acknowledged write lost.
      */
-    const rollWithLeaderKilled = async (args: string[], znode: string) => {
-      const writes = await startWrites(sb.hosts.map((h) => `${h.address}:2181`).join(','), znode);
+    const rollWithLeaderKilled = async (sub: TestContext, args: string[], znode: string) => {
+      const writes = await startWrites(sub, sb.hosts.map((h) => `${h.address}:2181`).join(','), znode);
       let killed = '';
       const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
         const p = spawn(process.execPath, [COORDINATOR, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -248,9 +248,9 @@ test(
 
     await t.test(
       'the leader killed during a rolling change: the roll waits for the new leader and goes on; no acked write is lost',
-      async () => {
+      async (sub) => {
         await writeFile(2000);
-        await rollWithLeaderKilled(['deploy', file], '/faults');
+        await rollWithLeaderKilled(sub, ['deploy', file], '/faults');
         for (const h of sb.hosts)
           assert.match(await fs.readFile(path.join(h.root, 'opt/zookeeper/conf/zoo.cfg'), 'utf8'), /^tickTime=2000$/m);
       },
@@ -388,11 +388,11 @@ test(
 
     await t.test(
       'the leader killed during an upgrade: the roll goes on, every server ends on the new JDK, no acked write lost',
-      async () => {
+      async (sub) => {
         const back = await cli(['rollback', file]);
         assert.equal(back.code, 0, back.stderr);
         for (const s of await statuses()) assert.match(s.jdkRunning, /^11\./);
-        const st = await rollWithLeaderKilled(['deploy', file], '/upgrade');
+        const st = await rollWithLeaderKilled(sub, ['deploy', file], '/upgrade');
         for (const s of st) assert.match(s.jdkRunning, /^17\./);
       },
     );
