@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { ZkfError } from '../shared/errors';
 import { killPoint } from '../shared/fault';
 import type { BackupChunk } from '../shared/proto-types/zkfleet/v1/BackupChunk';
@@ -15,8 +13,7 @@ import { backupSet, hexZxid, zxidFiles, type ZxidFile } from './backup-files';
 import { installedVersionAt } from './install';
 import type { StateFile, ZooKeeperState } from './state';
 import { readMyid } from './zk-process';
-
-const run = promisify(execFile);
+import { run } from './run';
 const CHUNK = 1 << 20;
 
 async function configured(state: StateFile): Promise<ZooKeeperState> {

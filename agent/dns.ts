@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { promises as dnsp } from 'node:dns';
-import { copyFile, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { ZkfError } from '../shared/errors';
 import { killPoint } from '../shared/fault';
 import { sweepTemps, tempPathFor } from '../shared/fs-atomic';
@@ -12,8 +10,7 @@ import type { UpsertDnsRecordsRequest__Output } from '../shared/proto-types/zkfl
 import { upsertARecords } from '../shared/zone-file';
 import { DNS_NAME, isIPv4Address } from '../shared/names';
 import type { Host } from './host';
-
-const run = promisify(execFile);
+import { run, runFailure } from './run';
 
 /**
  * Upsert A records in a BIND zone: edit in memory (every other byte kept), roll the serial, validate with
@@ -59,7 +56,7 @@ export async function upsertDnsRecords(
     // The previous version stays as .bak (written atomically too) before the new one is renamed in.
     const bak = `${file}.bak`;
     const bakTmp = tempPathFor(bak);
-    await promisify(copyFile)(file, bakTmp);
+    await fs.copyFile(file, bakTmp);
     await fs.rename(bakTmp, bak);
     killPoint('dns.before-rename');
     await fs.rename(tmp, file);
@@ -103,12 +100,7 @@ async function reload(host: Host, zone: string): Promise<string> {
       await run(rndc[0], [...rndc.slice(1), 'reload', zone.replace(/\.$/, '')], { timeout: 30_000 });
       return 'rndc reload';
     } catch (err) {
-      if (!namedPidFile)
-        throw new ZkfError(
-          'COMMAND_FAILED',
-          `rndc reload ${zone} failed: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`,
-          { cause: err },
-        );
+      if (!namedPidFile) throw new ZkfError('COMMAND_FAILED', runFailure(`rndc reload ${zone}`, err), { cause: err });
     }
   }
   if (!namedPidFile)

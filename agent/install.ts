@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { ZkfError } from '../shared/errors';
 import { SerialQueue } from '../shared/serial-queue';
 import { killPoint } from '../shared/fault';
@@ -26,8 +24,7 @@ import {
 import { discardPrestaged, livePrestageDirs, takePrestaged } from './prestage';
 import { extractToTemp, sweepLeftovers } from './unpack';
 import { serverPid } from './zk-runners';
-
-const run = promisify(execFile);
+import { run } from './run';
 
 export { readMarker, type Marker };
 

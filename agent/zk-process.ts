@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ZkfError } from '../shared/errors';
 import { readFileOr } from '../shared/fs-atomic';
 import { sha256 } from '../shared/hash';
+import { exitReason } from './run';
 import type { RunIdentity, RunParts, ZooKeeperState } from './state';
 import { LOG_FILE } from './zk-logging';
 
@@ -143,11 +144,6 @@ export async function logTail(zk: ZooKeeperState, lines: number): Promise<string
     .slice(-lines - 1)
     .join('\n')
     .slice(-8000);
-}
-
-/** How a process ended, in words: "exit 1", "killed by SIGKILL". */
-export function exitReason(code: number | null, signal: NodeJS.Signals | null): string {
-  return signal ? `killed by ${signal}` : `exit ${code}`;
 }
 
 /** The console output of a foreground server, kept bounded: a file over `maxBytes` is moved to .1 first. */

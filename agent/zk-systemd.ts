@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { ZkfError } from '../shared/errors';
+import { run, runFailure } from './run';
 import type { ZooKeeperState } from './state';
 import { isServerPid, pidFileOf } from './zk-process';
-
-const run = promisify(execFile);
 
 export const ZK_UNIT = 'zookeeper.service';
 export const ZK_UNIT_FILE = `/etc/systemd/system/${ZK_UNIT}`;
@@ -47,8 +44,7 @@ export async function systemctl(args: string[], signal?: AbortSignal): Promise<s
   try {
     return (await run('systemctl', args, { timeout: 90_000, signal })).stdout;
   } catch (err) {
-    const why = (err as { stderr?: string }).stderr?.trim() || (err as Error).message;
-    throw new ZkfError('COMMAND_FAILED', `systemctl ${args.join(' ')} failed: ${why}`, { cause: err });
+    throw new ZkfError('COMMAND_FAILED', runFailure(`systemctl ${args.join(' ')}`, err), { cause: err });
   }
 }
 

@@ -1,13 +1,9 @@
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { ZkfError } from '../shared/errors';
 import type { Host } from './host';
-import { exitReason } from './zk-process';
-
-const run = promisify(execFile);
+import { run, runFailure } from './run';
 
 export interface Account {
   name: string;
@@ -63,23 +59,13 @@ async function runUseradd(host: Host, name: string, cmd: string, argv: string[])
       await run(cmd, argv, { timeout: 30_000 });
       return;
     } catch (err) {
-      const why = useraddFailure(cmd, err as ExecError);
+      const why = runFailure(cmd, err);
       if (await lookupUser(host, name)) return;
       if (attempt >= 2) throw new ZkfError('COMMAND_FAILED', `cannot create the user ${name}: ${why}`, { cause: err });
       host.log.warn('useradd failed; trying once more', { user: name, error: why });
       await sleep(1000);
     }
   }
-}
-
-type ExecError = Error & { stderr?: string; code?: number | string; signal?: NodeJS.Signals };
-
-/** "useradd exit 1: useradd: cannot lock …", "systemd-run killed by SIGTERM (nothing on stderr)". */
-function useraddFailure(cmd: string, e: ExecError): string {
-  // A string code is the spawn's own failure (ENOENT: no such program), told by its message.
-  if (typeof e.code === 'string') return e.message;
-  const said = e.stderr?.trim();
-  return `${cmd} ${exitReason(e.code ?? null, e.signal ?? null)}${said ? `: ${said}` : ' (nothing on stderr)'}`;
 }
 
 /**

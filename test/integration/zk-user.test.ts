@@ -32,7 +32,7 @@ test('useradd that finds the passwd file locked is tried once more; the account 
   assert.deepEqual(await lookupUser(host, 'zkuser'), r.account);
   assert.match(
     lines.join(''),
-    /"error":"useradd exit 1: .*cannot lock \/etc\/passwd.*"useradd failed; trying once more"/,
+    /"error":"useradd failed \(exit 1\): .*cannot lock \/etc\/passwd.*"useradd failed; trying once more"/,
   );
 });
 
@@ -40,7 +40,10 @@ test('a lock that stays: refused with useradd exit status and its words; no acco
   const { host, holdLock } = await hostWithAccounts(t);
   await holdLock();
   await assert.rejects(ensureUser(host, 'zkuser', '/data/zookeeper/data', false), (err: Error) => {
-    assert.match(err.message, /^cannot create the user zkuser: useradd exit 1: .*cannot lock \/etc\/passwd/s);
+    assert.match(
+      err.message,
+      /^cannot create the user zkuser: useradd failed \(exit 1\): .*cannot lock \/etc\/passwd/s,
+    );
     return true;
   });
   assert.equal(await lookupUser(host, 'zkuser'), undefined);
