@@ -22,4 +22,6 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "setup: npm ci (builds the native ZooKeeper client, ~30 s)" >&2
   npm ci --no-audit --no-fund
 fi
+# The native client's poll-handle fix (npm ci runs it as postinstall; this covers a tree installed before it).
+node scripts/patch-zookeeper.js
 npm run -s build

@@ -141,6 +141,8 @@ test('upgrades, rollback and one deploy at a time on real hosts', { timeout: 1_8
     const first = r.result.error!.details as { host: string };
     assert.match(r.result.error!.message, new RegExp(`upgrade stopped at ${first.host}: .*3\\.8\\.1`));
     assert.match(r.result.error!.message, /log tail/);
+    // The progress shows the failed step whole: the server's own words, each line marked with host and step.
+    assert.match(r.stderr, new RegExp(`${first.host} +\\S+ \\| .*Could not find or load main class`), r.stderr);
     assert.match(r.result.error!.message, /moved back to ZooKeeper 3\.8\.0 .* serves again; no other server/);
     const st = await statuses();
     const i = sb.hosts.findIndex((h) => h.name === first.host);
