@@ -14,6 +14,7 @@ import { installedVersionAt } from './install';
 import type { StateFile, ZooKeeperState } from './state';
 import { readMyid } from './zk-process';
 import { run } from './run';
+
 const CHUNK = 1 << 20;
 
 async function configured(state: StateFile): Promise<ZooKeeperState> {
