@@ -35,7 +35,7 @@ export class LineProgress implements Progress {
     const [first, ...rest] = message.trimEnd().split('\n');
     this.line(host, `${step} FAILED (${secs(ms)}): ${first}`);
     // The rest (a server's log tail) is why it failed: shown whole, each line marked as the step's.
-    for (const l of rest) this.line(host, `${step} | ${l}`);
+    for (const l of rest) this.detail(host, step, l);
   }
   detail(host: string, step: string, line: string) {
     this.line(host, `${step} | ${line}`);

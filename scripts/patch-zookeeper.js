@@ -42,11 +42,11 @@ function addonDir() {
   return path.dirname(require.resolve('zookeeper/package.json', { paths: [path.resolve(__dirname, '..')] }));
 }
 
-/** node-gyp as npm runs it for install scripts (npm tells where), else the one npm ships. */
+/** node-gyp as npm runs it for install scripts: npm says where (`npm run` sets it too), whatever its layout. */
 function nodeGyp() {
-  if (process.env.npm_config_node_gyp) return process.env.npm_config_node_gyp;
-  const npmDir = path.resolve(path.dirname(fs.realpathSync(process.execPath)), '../lib/node_modules/npm');
-  return path.join(npmDir, 'node_modules/node-gyp/bin/node-gyp.js');
+  const gyp = process.env.npm_config_node_gyp;
+  if (!gyp) throw new Error('run this through npm (npm run postinstall): npm says where its node-gyp is');
+  return gyp;
 }
 
 function main() {

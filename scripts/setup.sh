@@ -23,5 +23,5 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 # The native client's poll-handle fix (npm ci runs it as postinstall; this covers a tree installed before it).
-node scripts/patch-zookeeper.js
+npm run -s postinstall
 npm run -s build

@@ -20,6 +20,9 @@ export interface WriteTally {
   lost: string[];
 }
 
+/** A test client's session: 10 s to connect, a 20 s session (a roll's elections stay well inside it). */
+const session = (connect: string) => connectZk(connect, 10_000, 20_000);
+
 function children(client: ZkClient, path: string): Promise<string[]> {
   return (client as unknown as { get_children(p: string, w: boolean): Promise<string[]> }).get_children(path, false);
 }
@@ -34,8 +37,7 @@ export async function startWrites(
   connect: string,
   path: string,
 ): Promise<{ stop(): Promise<WriteTally> }> {
-  const open = () => connectZk(connect, 10_000, 20_000);
-  let client: ZkClient | undefined = await open();
+  let client: ZkClient | undefined = await session(connect);
   await client.create(path, '', 0).catch(() => undefined);
   const acked: string[] = [];
   let attempts = 0;
@@ -46,7 +48,7 @@ export async function startWrites(
       attempts++;
       try {
         if (!client) {
-          client = await open();
+          client = await session(connect);
           sessions++;
         }
         await client.create(`${path}/w${i}`, String(i), 0);
@@ -81,7 +83,7 @@ export async function startWrites(
 
 /** A session of its own for `fn`, closed whatever happens (an open native client keeps a test process alive). */
 export async function withZk<T>(connect: string, fn: (client: ZkClient) => Promise<T>): Promise<T> {
-  const client = await connectZk(connect, 10_000, 20_000);
+  const client = await session(connect);
   try {
     return await fn(client);
   } finally {

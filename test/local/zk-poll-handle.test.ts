@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
+import { run } from '../../agent/run';
 
 /**
  * The npm ZooKeeper client (its addon mended at install by scripts/patch-zookeeper.js) must not take other
@@ -11,7 +10,7 @@ import { promisify } from 'node:util';
  */
 test('a ZooKeeper client timing out does not deafen the other sockets of its process', async () => {
   const child = path.join(__dirname, 'zk-fd-reuse-child.js');
-  const { stdout, stderr } = await promisify(execFile)(process.execPath, [child], { timeout: 30_000 });
+  const { stdout, stderr } = await run(process.execPath, [child], { timeout: 30_000 });
   // The C client says each timed-out attempt on stderr; the addon's own lines and the result share stdout.
   const timeouts = stderr.split('\n').filter((l) => /zk retcode=-7/.test(l)).length;
   assert.ok(timeouts >= 5, `the client timed out ${timeouts} times: the path under test was not taken`);
