@@ -5,16 +5,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: [
-      'dist/',
-      'node_modules/',
-      '.cache/',
-      'sandbox/',
-      'release/',
-      'shared/proto-types/',
-      'shared/proto-static.ts',
-      'bench/results/',
-    ],
+    ignores: ['dist/', 'node_modules/', '.cache/', 'sandbox/', 'release/', 'shared/generated/', 'bench/results/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

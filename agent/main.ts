@@ -6,7 +6,7 @@ import { asZkfError } from '../shared/errors';
 import { readFileOr, writeFileAtomic } from '../shared/fs-atomic';
 import { createLogger } from '../shared/logger';
 import { VERSION } from '../shared/version';
-import { AgentDaemon, loadChecked } from './daemon';
+import { AgentDaemon, loadChecked } from './daemon/lifecycle';
 
 const program = new Command('zkfleet-agent')
   .description(
@@ -59,7 +59,7 @@ async function runDaemon(o: { config?: string; check?: boolean }): Promise<void>
 /** The key is made here and never leaves the host: only the request is printed. */
 async function keygen(o: { name: string; key: string }): Promise<void> {
   // The certificate library is loaded only here: the daemon does not carry it.
-  const { keyAndRequest } = require('../shared/pki') as typeof import('../shared/pki');
+  const { keyAndRequest } = require('../shared/pki/pki') as typeof import('../shared/pki/pki');
   const existing = await readFileOr(o.key);
   const { keyPem, csrPem } = await keyAndRequest(o.name, existing);
   if (existing === undefined) {

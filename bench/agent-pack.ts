@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { AgentDaemon, loadChecked } from '../agent/daemon';
+import { AgentDaemon, loadChecked } from '../agent/daemon/lifecycle';
 import { createLogger } from '../shared/logger';
 
 /**

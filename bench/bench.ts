@@ -3,10 +3,10 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AgentConnection } from '../coordinator/agent-client';
+import { AgentConnection } from '../coordinator/fleet/agent-client';
 import type { DeployResult } from '../coordinator/deploy';
-import { certPaths, issueCertificate, pkiPaths } from '../shared/pki';
-import { loadTls } from '../shared/tls';
+import { certPaths, issueCertificate, pkiPaths } from '../shared/pki/pki';
+import { loadTls } from '../shared/pki/tls';
 import { REPO } from '../test/helpers';
 import {
   ensembleYaml,
@@ -20,8 +20,8 @@ import {
   type SandboxState,
 } from '../test/sandbox/sandbox';
 import { sh } from '../test/sandbox/sh';
-import { EXTRACT_FLAGS } from '../agent/unpack';
-import { tarOverFile } from '../agent/tar-run';
+import { EXTRACT_FLAGS } from '../agent/artifacts/unpack';
+import { tarOverFile } from '../agent/artifacts/tar-run';
 import { JDK_DEFAULTS } from '../shared/defaults';
 import { tcpOpen } from '../shared/tcp';
 import { fmt, percentile, stat, type Stat } from './stats';

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ReportChannel } from '../agent/report-channel';
-import { certPaths, pkiPaths } from '../shared/pki-paths';
+import { ReportChannel } from '../agent/health/report-channel';
+import { certPaths, pkiPaths } from '../shared/pki/paths';
 import { zkfleetProto, type CoordinatorClient } from '../shared/proto';
-import { clientCredentials, loadTls } from '../shared/tls';
+import { clientCredentials, loadTls } from '../shared/pki/tls';
 
 /**
  * A load generator for `coordinator serve`, run as its own process by the bench: reporters (each with its

@@ -1,8 +1,10 @@
 // Writes what the contract is loaded from, so no process parses .proto text or builds protobuf.js reflection
 // at start (and a bundled agent carries no .proto file):
-// - shared/proto-descriptor.json: the .proto compiled once (the services' methods are read from it);
-// - shared/proto-static.ts: protobuf.js static code for every message (pbjs static-module), plain functions
+// - shared/generated/proto-descriptor.json: the .proto compiled once (the services' methods are read from it);
+// - shared/generated/proto-static.ts: protobuf.js static code for every message (pbjs static-module), plain functions
 //   that V8's code cache keeps, where reflection generated its encoders with `new Function` in every process.
+// - shared/generated/wire.ts: every message, enum and service type of proto-loader-gen-types' output
+//   (shared/generated/proto-types/, one file each) behind one import for the hand-written code.
 // Run by `npm run gen:proto`; a unit test checks both are current. `node scripts/gen-proto-json.js --check`
 // exits 1 when either differs from what would be written.
 const protobuf = require('protobufjs');
@@ -33,10 +35,17 @@ function staticModule() {
   );
 }
 
+function wireTypes() {
+  const names = Object.keys(protobuf.loadSync(proto).toJSON().nested.zkfleet.nested.v1.nested).sort();
+  const lines = names.map((n) => `export type * from './proto-types/zkfleet/v1/${n}';`);
+  return [STATIC_HEADER.split('\n').slice(2).join('\n') + lines.join('\n'), ''].join('\n');
+}
+
 async function main() {
   const files = {
-    'shared/proto-descriptor.json': descriptor(),
-    'shared/proto-static.ts': await staticModule(),
+    'shared/generated/proto-descriptor.json': descriptor(),
+    'shared/generated/proto-static.ts': await staticModule(),
+    'shared/generated/wire.ts': wireTypes(),
   };
   const check = process.argv.includes('--check');
   let stale = 0;

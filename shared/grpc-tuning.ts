@@ -1,6 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import type http2 from 'node:http2';
-import { tlsReason } from './tls-reasons';
+import { tlsReason } from './pki/tls-reasons';
 
 const WINDOW = 4 << 20;
 

@@ -1,5 +1,4 @@
-import type { LeaseHolder__Output } from './proto-types/zkfleet/v1/LeaseHolder';
-import type { LeaseRequest__Output } from './proto-types/zkfleet/v1/LeaseRequest';
+import type { LeaseHolder__Output, LeaseRequest__Output } from './generated/wire';
 
 export type LeaseOp = LeaseRequest__Output['op'];
 export type LeaseDecision = 'grant' | 'renew' | 'break' | 'refuse' | 'lost' | 'release' | 'noop';

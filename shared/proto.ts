@@ -1,8 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
-import descriptor from './proto-descriptor.json';
-import type { ProtoGrpcType } from './proto-types/zkfleet';
+import descriptor from './generated/proto-descriptor.json';
+import type { ProtoGrpcType } from './generated/proto-types/zkfleet';
 
-/** A message class of the static module (shared/proto-static.ts): protobuf.js code without reflection. */
+/** A message class of the static module (shared/generated/, see its README): protobuf.js code without reflection. */
 interface StaticMessage {
   fromObject(o: object): object;
   encode(m: object): { finish(): Uint8Array };
@@ -29,7 +29,8 @@ let loaded: ProtoGrpcType | undefined;
  */
 export function zkfleetProto(): ProtoGrpcType {
   if (!loaded) {
-    const messages = (require('./proto-static') as { zkfleet: { v1: Record<string, StaticMessage> } }).zkfleet.v1;
+    const messages = (require('./generated/proto-static') as { zkfleet: { v1: Record<string, StaticMessage> } }).zkfleet
+      .v1;
     const service = (name: string) => grpc.makeClientConstructor(serviceDefinition(name, messages), name);
     loaded = { zkfleet: { v1: { Agent: service('Agent'), Coordinator: service('Coordinator') } } } as never;
   }
@@ -65,6 +66,4 @@ function deserializer(type: StaticMessage): (b: Buffer) => object {
   return (b) => type.toObject(type.decode(b), CONVERSION);
 }
 
-export type { AgentClient } from './proto-types/zkfleet/v1/Agent';
-export type { AgentHandlers } from './proto-types/zkfleet/v1/Agent';
-export type { CoordinatorClient, CoordinatorHandlers } from './proto-types/zkfleet/v1/Coordinator';
+export type { AgentClient, AgentHandlers, CoordinatorClient, CoordinatorHandlers } from './generated/wire';

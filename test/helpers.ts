@@ -3,7 +3,7 @@ import { mkdtempSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
-import { issueCertificate, pkiPaths, type Role } from '../shared/pki';
+import { issueCertificate, pkiPaths, type Role } from '../shared/pki/pki';
 import { sandboxDown, sandboxUp, type SandboxOptions, type SandboxState } from './sandbox/sandbox';
 
 export const REPO = path.resolve(__dirname, '../..');

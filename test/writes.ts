@@ -1,7 +1,7 @@
 import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AgentConnection } from '../coordinator/agent-client';
-import { connectZk, type ZkClient } from '../coordinator/zk-client';
+import type { AgentConnection } from '../coordinator/fleet/agent-client';
+import { connectZk, type ZkClient } from '../coordinator/zookeeper/client';
 
 const SERVING = new Set(['leader', 'follower']);
 

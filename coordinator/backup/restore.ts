@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { asZkfError, ZkfError } from '../../shared/errors';
-import { zkHosts, type Ensemble, type HostSpec } from '../ensemble';
-import { statusAll } from '../ensemble-status';
+import { zkHosts, type Ensemble, type HostSpec } from '../ensemble/file';
+import { statusAll } from '../zookeeper/statuses';
 import { connectAgents } from '../deploy/connect';
 import { DeployRun, type DeployOptions, type DeployResult } from '../deploy/run';
 import { takeLease } from '../deploy/upgrade';

@@ -1,4 +1,4 @@
-import type { Statuses } from '../quorum';
+import type { Statuses } from '../zookeeper/quorum';
 import { byCodePoint } from '../../shared/names';
 
 /**

@@ -1,4 +1,4 @@
-import type { Ensemble, HostSpec } from '../ensemble';
+import type { Ensemble, HostSpec } from '../ensemble/file';
 import { FILES } from './probe';
 
 /**

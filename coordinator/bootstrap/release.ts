@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ZkfError } from '../../shared/errors';
 import { sha256File } from '../../shared/hash';
 import { VERSION } from '../../shared/version';
-import { readTarMembers } from '../tar-members';
+import { readTarMembers } from '../artifacts/tar-members';
 import type { ReleaseInfo } from './plan';
 import { RELEASE_VERSION } from './remote';
 

@@ -4,9 +4,9 @@ import { createInterface } from 'node:readline/promises';
 import { restore } from '../backup/restore';
 import { listBackups, resolveBackup } from '../backup/store';
 import { takeBackup } from '../backup/take';
-import { loadEnsemble } from '../ensemble';
-import { age, table } from '../format';
-import { progressFor } from '../progress';
+import { loadEnsemble } from '../ensemble/file';
+import { age, table } from './format';
+import { progressFor } from './progress';
 import { fail, interruptSignal, writeJson } from './common';
 import { renderDeploySummary, withRunOptions } from './deploy';
 

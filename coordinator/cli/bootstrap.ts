@@ -3,9 +3,9 @@ import path from 'node:path';
 import { usageError } from '../../shared/errors';
 import type { BootstrapResult } from '../bootstrap';
 import { defaultReleaseFile } from '../bootstrap/release';
-import { loadEnsemble } from '../ensemble';
-import { table } from '../format';
-import { progressFor } from '../progress';
+import { loadEnsemble } from '../ensemble/file';
+import { table } from './format';
+import { progressFor } from './progress';
 import { collect, fail, interruptSignal, positiveInt, writeJson } from './common';
 
 interface BootstrapFlags {

@@ -3,9 +3,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { asZkfError, usageError } from '../../shared/errors';
-import { loadEnsemble, ROLES, type Ensemble, type HostSpec } from '../ensemble';
-import { Fleet, mapLimit } from '../fleet';
-import { prefixer } from '../format';
+import { loadEnsemble, ROLES, type Ensemble, type HostSpec } from '../ensemble/file';
+import { Fleet, mapLimit } from '../fleet/fleet';
+import { prefixer } from './format';
 import { collect, EXIT, fail, interruptSignal, positiveInt, writeJson } from './common';
 
 export interface ExecHostResult {

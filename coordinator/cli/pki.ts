@@ -1,11 +1,11 @@
 import { Command } from 'commander';
 import path from 'node:path';
 import { usageError } from '../../shared/errors';
-import { certPaths } from '../../shared/pki-paths';
+import { certPaths } from '../../shared/pki/paths';
 import { collect, EXIT, fail, positiveInt, writeJson } from './common';
 
 // The certificate library (x509 and its dependencies) is loaded by the pki commands only, when they run.
-const pkiLib = () => require('../../shared/pki') as typeof import('../../shared/pki');
+const pkiLib = () => require('../../shared/pki/pki') as typeof import('../../shared/pki/pki');
 
 export function registerPki(program: Command): void {
   const pki = program

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { asZkfError, ZkfError } from '../../shared/errors';
-import { loadEnsemble, zkHosts, type Ensemble, type HostSpec } from '../ensemble';
-import { statusAll, waitForQuorum } from '../ensemble-status';
-import { Fleet } from '../fleet';
-import { stopSetBlocker } from '../quorum';
+import { loadEnsemble, zkHosts, type Ensemble, type HostSpec } from '../ensemble/file';
+import { statusAll, waitForQuorum } from '../zookeeper/statuses';
+import { Fleet } from '../fleet/fleet';
+import { stopSetBlocker } from '../zookeeper/quorum';
 import { collect, EXIT, fail, interruptSignal, writeJson } from './common';
 import { selectZk } from './logs';
 

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { loadEnsemble } from '../ensemble';
-import { collectStatus, renderStatus, statusExitCode } from '../status';
+import { loadEnsemble } from '../ensemble/file';
+import { collectStatus, renderStatus, statusExitCode } from '../zookeeper/status';
 import { fail, interruptSignal, writeJson } from './common';
 
-export type { StatusResult } from '../status';
+export type { StatusResult } from '../zookeeper/status';
 
 export function registerStatus(program: Command): void {
   program

@@ -1,8 +1,8 @@
 import { diskVerdict } from '../../shared/disk';
 import { ZkfError } from '../../shared/errors';
 import { SUPPORTED_PROTOCOLS, VERSION } from '../../shared/version';
-import type { Facts__Output } from '../../shared/proto-types/zkfleet/v1/Facts';
-import type { HostSpec } from '../ensemble';
+import type { Facts__Output } from '../../shared/generated/wire';
+import type { HostSpec } from '../ensemble/file';
 import type { DeployRun } from './run';
 
 /** The hosts a run touches: ZooKeeper and DNS hosts, and the ops host unless --only zookeeper. */

@@ -1,6 +1,6 @@
 import { ZkfError } from '../../shared/errors';
-import type { HostSpec } from '../ensemble';
-import { serverName } from '../topology';
+import type { HostSpec } from '../ensemble/file';
+import { serverName } from '../ensemble/topology';
 import type { DeployRun } from './run';
 
 /**

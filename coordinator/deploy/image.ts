@@ -1,15 +1,6 @@
 import path from 'node:path';
-import { uploadArtifact } from '../upload';
-import type { DeployRun } from './run';
-
-export interface ImageReport {
-  host: string;
-  tag: string;
-  changed: boolean;
-  builder: string;
-  digest: string;
-  description: string;
-}
+import { uploadArtifact } from '../fleet/upload';
+import type { DeployRun, ImageReport } from './run';
 
 /** The base image builds alongside the ensemble: neither waits on the other (awaited by awaitImageBuild). */
 export async function startImageBuild(run: DeployRun): Promise<void> {

@@ -1,5 +1,5 @@
-import type { Ensemble } from '../ensemble';
-import { readState, writeState } from '../state';
+import type { Ensemble } from '../ensemble/file';
+import { readState, writeState } from '../ensemble/state';
 import { connectAgents } from './connect';
 import { publishDns } from './dns';
 import { awaitImageBuild, startImageBuild } from './image';
@@ -11,8 +11,8 @@ import { checkVersions, takeLease, untrustSnapshots } from './upgrade';
 import { verifyQuorum } from './verify';
 
 export type { DeployOptions, DeployResult, HostReport } from './run';
-export type { StepReport } from '../host-run';
-export type { ImageReport } from './image';
+export type { StepReport } from '../fleet/host-run';
+export type { ImageReport } from './run';
 export { configureRequest } from './install';
 
 type Phase = (run: DeployRun) => Promise<void>;

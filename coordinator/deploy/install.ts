@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { defaultHeapMB, JDK_DEFAULTS, ZOOKEEPER_DEFAULTS } from '../../shared/defaults';
-import type { ConfigureZooKeeperRequest } from '../../shared/proto-types/zkfleet/v1/ConfigureZooKeeperRequest';
-import type { StepResult__Output } from '../../shared/proto-types/zkfleet/v1/StepResult';
-import type { Ensemble, HostSpec } from '../ensemble';
-import { serverName } from '../topology';
-import { uploadArtifact } from '../upload';
-import type { Outcome } from '../host-run';
+import type { ConfigureZooKeeperRequest, StepResult__Output } from '../../shared/generated/wire';
+import type { Ensemble, HostSpec } from '../ensemble/file';
+import { serverName } from '../ensemble/topology';
+import { uploadArtifact } from '../fleet/upload';
+import type { Outcome } from '../fleet/host-run';
 import type { DeployRun } from './run';
 
 /** The request that renders a host's zoo.cfg, java.env and myid: every field set, none left to the agent. */

@@ -1,6 +1,6 @@
 import { ZkfError } from '../../shared/errors';
-import { assignMyids, readState, writeState } from '../state';
-import { registryAddress, serverName } from '../topology';
+import { assignMyids, readState, writeState } from '../ensemble/state';
+import { registryAddress, serverName } from '../ensemble/topology';
 import type { DeployRun } from './run';
 
 /**

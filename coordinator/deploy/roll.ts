@@ -1,15 +1,15 @@
 import { asZkfError, ZkfError } from '../../shared/errors';
-import type { ZooKeeperStatus__Output } from '../../shared/proto-types/zkfleet/v1/ZooKeeperStatus';
-import type { Outcome } from '../host-run';
-import { describe, runningMismatch, type Target } from '../versions';
-import { zkHosts, type HostSpec } from '../ensemble';
-import { statusAll, waitForQuorum, waitUntil } from '../ensemble-status';
-import { backBlocker, crashed, nextToRoll, rollOrder, stopBlocker, type Statuses } from '../quorum';
+import type { ZooKeeperStatus__Output } from '../../shared/generated/wire';
+import type { Outcome } from '../fleet/host-run';
+import { describe, runningMismatch, type Target } from '../artifacts/versions';
+import { zkHosts, type HostSpec } from '../ensemble/file';
+import { statusAll, waitForQuorum, waitUntil } from '../zookeeper/statuses';
+import { backBlocker, crashed, nextToRoll, rollOrder, stopBlocker, type Statuses } from '../zookeeper/quorum';
 import type { DeployRun } from './run';
 
 /**
  * Phase 5: start the servers that are not running (all at once: a cold ensemble needs a majority to
- * elect), then roll the running servers whose files changed, by the rules of coordinator/quorum.ts: one at
+ * elect), then roll the running servers whose files changed, by the rules of coordinator/zookeeper/quorum.ts: one at
  * a time, the leader last, each only when the others keep a quorum without it, the next only when it is
  * back and synced. A server that is not serving before its turn stops the roll: it never takes a second
  * server down.

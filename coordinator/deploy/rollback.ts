@@ -1,8 +1,8 @@
 import { ZkfError } from '../../shared/errors';
-import type { Ensemble } from '../ensemble';
-import { statusAll } from '../ensemble-status';
-import { rollOrder } from '../quorum';
-import { describe, rollbackPlan, type Activated } from '../versions';
+import type { Ensemble } from '../ensemble/file';
+import { statusAll } from '../zookeeper/statuses';
+import { rollOrder } from '../zookeeper/quorum';
+import { describe, rollbackPlan, type Activated } from '../artifacts/versions';
 import { connectAgents } from './connect';
 import { Roll } from './roll';
 import { DeployRun, type DeployOptions, type DeployResult } from './run';

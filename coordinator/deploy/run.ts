@@ -1,14 +1,12 @@
 import { asZkfError } from '../../shared/errors';
-import { HostRun, type HostReportBase } from '../host-run';
-import type { Facts__Output } from '../../shared/proto-types/zkfleet/v1/Facts';
-import type { StepResult__Output } from '../../shared/proto-types/zkfleet/v1/StepResult';
-import { zkHosts, type Ensemble, type HostSpec } from '../ensemble';
-import { Fleet } from '../fleet';
-import type { Progress } from '../progress';
-import type { Statuses } from '../quorum';
-import type { DeployLease } from '../lease';
-import type { Target } from '../versions';
-import type { ImageReport } from './image';
+import { HostRun, type HostReportBase } from '../fleet/host-run';
+import type { Facts__Output, StepResult__Output } from '../../shared/generated/wire';
+import { zkHosts, type Ensemble, type HostSpec } from '../ensemble/file';
+import { Fleet } from '../fleet/fleet';
+import type { Progress } from '../cli/progress';
+import type { Statuses } from '../zookeeper/quorum';
+import type { DeployLease } from '../fleet/lease';
+import type { Target } from '../artifacts/versions';
 
 /** The commands that run as a DeployRun (each holds the lease while it changes hosts). */
 export type RunCommand = 'deploy' | 'rollback' | 'restore';
@@ -55,6 +53,16 @@ export interface DeployResult {
   brokenLeases?: string[];
   error?: { code: string; message: string; details?: object };
   timings: Record<string, number>;
+}
+
+/** What the base image's build on the ops host did. */
+export interface ImageReport {
+  host: string;
+  tag: string;
+  changed: boolean;
+  builder: string;
+  digest: string;
+  description: string;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ZkfError } from '../../shared/errors';
-import { artifactVersions } from '../artifact-version';
-import { DeployLease } from '../lease';
-import { downgrades, untrustedDataDirs, versionChange } from '../versions';
+import { artifactVersions } from '../artifacts/tarball-version';
+import { DeployLease } from '../fleet/lease';
+import { downgrades, untrustedDataDirs, versionChange } from '../artifacts/versions';
 import { touchedHosts } from './connect';
 import { configureHosts } from './install';
 import { startAndRoll } from './roll';

@@ -1,7 +1,7 @@
-import { zkHosts } from '../ensemble';
-import { waitForQuorum } from '../ensemble-status';
-import type { Statuses } from '../quorum';
-import { verifyEnsemble } from '../zk-client';
+import { zkHosts } from '../ensemble/file';
+import { waitForQuorum } from '../zookeeper/statuses';
+import type { Statuses } from '../zookeeper/quorum';
+import { verifyEnsemble } from '../zookeeper/client';
 import type { DeployRun } from './run';
 
 /**

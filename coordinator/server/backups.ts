@@ -2,8 +2,8 @@ import type { Logger } from 'winston';
 import { ZkfError } from '../../shared/errors';
 import { listBackups } from '../backup/store';
 import { takeBackup } from '../backup/take';
-import { loadEnsemble } from '../ensemble';
-import type { Progress } from '../progress';
+import { loadEnsemble } from '../ensemble/file';
+import type { Progress } from '../cli/progress';
 import type { ServeConfig } from './config';
 
 type Events = (host: string, kind: string, detail: string) => void;

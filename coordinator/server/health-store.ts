@@ -4,8 +4,7 @@ import { ZOOKEEPER_DEFAULTS } from '../../shared/defaults';
 import { lowDisk } from '../../shared/disk';
 import { readFileOr, writeFileAtomic } from '../../shared/fs-atomic';
 import type { Logger } from '../../shared/logger';
-import type { Event } from '../../shared/proto-types/zkfleet/v1/Event';
-import type { HealthReport__Output } from '../../shared/proto-types/zkfleet/v1/HealthReport';
+import type { Event, HealthReport__Output } from '../../shared/generated/wire';
 
 export interface HostRecord {
   name: string;

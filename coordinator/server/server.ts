@@ -5,14 +5,13 @@ import { tuneServer } from '../../shared/grpc-tuning';
 import type { Logger } from '../../shared/logger';
 import { serveMetrics } from '../../shared/metrics-http';
 import { BackupSchedule } from './backups';
-import { certPaths, pkiPaths } from '../../shared/pki-paths';
+import { certPaths, pkiPaths } from '../../shared/pki/paths';
 import { zkfleetProto } from '../../shared/proto';
-import type { HealthReport__Output } from '../../shared/proto-types/zkfleet/v1/HealthReport';
-import type { ReportAck } from '../../shared/proto-types/zkfleet/v1/ReportAck';
-import { checkOwnCertificate, loadTls, requireRole, serverCredentials } from '../../shared/tls';
+import type { HealthReport__Output, ReportAck } from '../../shared/generated/wire';
+import { checkOwnCertificate, loadTls, requireRole, serverCredentials } from '../../shared/pki/tls';
 import type { ServeConfig } from './config';
 import { HealthStore, lowDiskOf } from './health-store';
-import { MODES } from '../../shared/zk-mode';
+import { MODES } from '../../shared/zookeeper/mode';
 
 type Lifecycle = 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED';
 

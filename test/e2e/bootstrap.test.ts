@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { BootstrapResult } from '../../coordinator/bootstrap';
 import type { ExecHostResult } from '../../coordinator/cli/exec';
 import type { DeployResult } from '../../coordinator/deploy';
-import type { StatusResult } from '../../coordinator/status';
+import type { StatusResult } from '../../coordinator/zookeeper/status';
 import { cli, REPO, tmpDir, withSandbox } from '../helpers';
 import { onHost, OPS_HOST, RUNBOOK_HOSTS, type SandboxHostState } from '../sandbox/sandbox';
 import { sh } from '../sandbox/sh';

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AgentConnection } from '../../coordinator/agent-client';
+import { AgentConnection } from '../../coordinator/fleet/agent-client';
 import type { DeployResult } from '../../coordinator/deploy';
-import type { StatusResult } from '../../coordinator/status';
-import { certPaths, pkiPaths } from '../../shared/pki';
-import { loadTls } from '../../shared/tls';
+import type { StatusResult } from '../../coordinator/zookeeper/status';
+import { certPaths, pkiPaths } from '../../shared/pki/pki';
+import { loadTls } from '../../shared/pki/tls';
 import { background, cli, withSandbox } from '../helpers';
 import {
   brokenZookeeperTarball,

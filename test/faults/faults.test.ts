@@ -5,12 +5,12 @@ import net from 'node:net';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AgentConnection } from '../../coordinator/agent-client';
+import { AgentConnection } from '../../coordinator/fleet/agent-client';
 import type { DeployResult } from '../../coordinator/deploy';
 import type { StatusResult } from '../../coordinator/cli/status';
 import { sha256File } from '../../shared/hash';
-import { certPaths, initCa, issueCertificate, pkiPaths } from '../../shared/pki';
-import { diagnoseTls, loadTls } from '../../shared/tls';
+import { certPaths, initCa, issueCertificate, pkiPaths } from '../../shared/pki/pki';
+import { diagnoseTls, loadTls } from '../../shared/pki/tls';
 import { cli, COORDINATOR, tmpDir, withSandbox } from '../helpers';
 import {
   agentLog,

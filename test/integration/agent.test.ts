@@ -5,11 +5,11 @@ import { existsSync, mkdirSync, promises as fs, readdirSync, writeFileSync } fro
 import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AgentConnection } from '../../coordinator/agent-client';
-import { certPaths, initCa, pkiPaths } from '../../shared/pki';
+import { AgentConnection } from '../../coordinator/fleet/agent-client';
+import { certPaths, initCa, pkiPaths } from '../../shared/pki/pki';
 import { zkfleetProto } from '../../shared/proto';
 import { sha256 } from '../../shared/hash';
-import { loadTls } from '../../shared/tls';
+import { loadTls } from '../../shared/pki/tls';
 import { fleetCertificate, tmpDir, withSandbox } from '../helpers';
 import { agentLog, onHost } from '../sandbox/sandbox';
 import { sh } from '../sandbox/sh';

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import type { AgentConfig } from '../../agent/config';
-import { Host } from '../../agent/host';
-import { ensureUser, lookupUser } from '../../agent/zk-user';
+import type { AgentConfig } from '../../agent/daemon/config';
+import { Host } from '../../agent/daemon/host';
+import { ensureUser, lookupUser } from '../../agent/zookeeper/user';
 import { createLogger } from '../../shared/logger';
 
 /** A host root with a copy of this machine's account files, and what its agent logs. */

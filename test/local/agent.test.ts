@@ -15,12 +15,12 @@ import {
 import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadChecked } from '../../agent/daemon';
-import { AgentConnection } from '../../coordinator/agent-client';
+import { loadChecked } from '../../agent/daemon/lifecycle';
+import { AgentConnection } from '../../coordinator/fleet/agent-client';
 import { sha256 } from '../../shared/hash';
-import { certPaths, initCa, issueCertificate, pkiPaths } from '../../shared/pki';
+import { certPaths, initCa, issueCertificate, pkiPaths } from '../../shared/pki/pki';
 import { zkfleetProto } from '../../shared/proto';
-import { loadTls } from '../../shared/tls';
+import { loadTls } from '../../shared/pki/tls';
 import { tmpDir } from '../helpers';
 import { localAgent, localPki } from './local-fleet';
 

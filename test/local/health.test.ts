@@ -6,12 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CoordinatorServer } from '../../coordinator/server/server';
 import { HealthStore } from '../../coordinator/server/health-store';
 import { createLogger } from '../../shared/logger';
-import { certPaths, issueCertificate, pkiPaths } from '../../shared/pki';
+import { certPaths, issueCertificate, pkiPaths } from '../../shared/pki/pki';
 import { zkfleetProto } from '../../shared/proto';
-import type { HealthReport } from '../../shared/proto-types/zkfleet/v1/HealthReport';
-import type { HealthReport__Output } from '../../shared/proto-types/zkfleet/v1/HealthReport';
-import { ReportChannel } from '../../agent/report-channel';
-import { clientCredentials, loadTls, serverCredentials } from '../../shared/tls';
+import type { HealthReport, HealthReport__Output } from '../../shared/generated/wire';
+import { ReportChannel } from '../../agent/health/report-channel';
+import { clientCredentials, loadTls, serverCredentials } from '../../shared/pki/tls';
 import { tmpDir } from '../helpers';
 import { localPki } from './local-fleet';
 

@@ -2,11 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { TestContext } from 'node:test';
-import { AgentDaemon, loadChecked } from '../../agent/daemon';
-import { AgentConnection } from '../../coordinator/agent-client';
+import { AgentDaemon, loadChecked } from '../../agent/daemon/lifecycle';
+import { AgentConnection } from '../../coordinator/fleet/agent-client';
 import { createLogger } from '../../shared/logger';
-import { certPaths, initCa, issueCertificate, pkiPaths } from '../../shared/pki';
-import { loadTls, type TlsMaterial } from '../../shared/tls';
+import { certPaths, initCa, issueCertificate, pkiPaths } from '../../shared/pki/pki';
+import { loadTls, type TlsMaterial } from '../../shared/pki/tls';
 import { tmpDir } from '../helpers';
 
 /**

@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { zkLibrary } from '../../coordinator/zk-client';
+import { zkLibrary } from '../../coordinator/zookeeper/client';
 
 const SOCKETS = 1500;
 

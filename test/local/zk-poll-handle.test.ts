@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { run } from '../../agent/run';
+import { run } from '../../agent/daemon/run';
 
 /**
  * The npm ZooKeeper client (its addon mended at install by scripts/patch-zookeeper.js) must not take other

@@ -2,21 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { inMachine } from './machine';
-import type { SandboxHostState, SandboxState } from './sandbox';
-import { ZONE } from './sandbox';
+import { ZONE, type SandboxHostState, type SandboxState } from './state';
 import { sh } from './sh';
-
-export interface ImageState {
-  registry: string;
-  from: string;
-  tag: string;
-  /** On the ops host: the test's own registry login (for checking what was pushed). */
-  authFile: string;
-  username: string;
-  password: string;
-  /** On the ops host: the 0600 credentials file the agent reads. */
-  hostAuthFile: string;
-}
 
 const REGISTRY_CONFIG = '/etc/docker/registry/config.yml';
 

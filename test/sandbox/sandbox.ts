@@ -1,15 +1,18 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { initCa } from '../../shared/pki';
+import { initCa } from '../../shared/pki/pki';
 import { tcpOpen } from '../../shared/tcp';
 import { VERSION } from '../../shared/version';
-import { jdkTarball, jmxAgentJar, zookeeperTarball, type Artifact } from './artifacts';
+import { jdkTarball, jmxAgentJar, zookeeperTarball } from './artifacts';
 import { boot, hostKey, hostPid, inMachine, kill, mountRoot, personalize, type Machine } from './machine';
-import { opsPrepare, opsUp, type ImageState } from './ops-host';
+import { opsPrepare, opsUp } from './ops-host';
 import { ensurePrereqs } from './prereqs';
 import { sh } from './sh';
 import { ensureTree } from './tree';
+import { RUNBOOK_HOSTS, ZONE, type SandboxHost, type SandboxHostState, type SandboxState } from './state';
+
+export * from './state';
 
 /**
  * The runbook's hosts on one machine. Each host is a booted minimal Debian (systemd-nspawn) in its own
@@ -18,11 +21,6 @@ import { ensureTree } from './tree';
  * running under its real systemd unit. Everything is named from a prefix so `down` finds it again even
  * after a failed `up`.
  */
-export interface SandboxHost {
-  name: string;
-  octet: number;
-  roles: Array<'zookeeper' | 'dns' | 'image'>;
-}
 
 export interface SandboxOptions {
   dir: string;
@@ -39,47 +37,6 @@ export interface SandboxOptions {
   tmpfs?: Record<string, { path: string; sizeMB: number }>;
 }
 
-export const RUNBOOK_HOSTS: SandboxHost[] = [
-  { name: 'hdss7-11', octet: 11, roles: ['zookeeper', 'dns'] },
-  { name: 'hdss7-12', octet: 12, roles: ['zookeeper'] },
-  { name: 'hdss7-21', octet: 21, roles: ['zookeeper'] },
-];
-
-/** The ops host of the runbook's section 3: registry and image builds. */
-export const OPS_HOST: SandboxHost = { name: 'hdss7-200', octet: 200, roles: ['image'] };
-
-export interface SandboxHostState extends SandboxHost {
-  ns: string;
-  address: string;
-  agent: string;
-  veth: string;
-  /** The host's `/`, readable from this side. */
-  root: string;
-  /** The agent's state and config on the host, as seen from this side. */
-  stateDir: string;
-  agentConfig: string;
-  machine: Machine;
-}
-
-export interface SandboxState {
-  dir: string;
-  prefix: string;
-  subnet: number;
-  bridge: string;
-  gateway: string;
-  hosts: SandboxHostState[];
-  ensembleFile: string;
-  pkiDir: string;
-  artifacts: { jdk: Artifact; zookeeper: Artifact; jmxAgent?: Artifact };
-  image?: ImageState;
-  coordinatorAddress: string;
-  serveConfig: string;
-  reportIntervalMs: number;
-  ssh: { key: string; knownHosts: string; config: string };
-  release: string;
-}
-
-export const ZONE = 'zq.com';
 const REPO = path.resolve(__dirname, '../../..');
 
 export function nsName(prefix: string, host: string): string {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backupSet, zxidFiles } from '../../agent/backup-files';
+import { backupSet, zxidFiles } from '../../agent/backup/files';
 import { backupName, beyondKeep, pickSource, restorePlan } from '../../coordinator/backup/rules';
-import type { Statuses } from '../../coordinator/quorum';
-import type { ZooKeeperStatus__Output } from '../../shared/proto-types/zkfleet/v1/ZooKeeperStatus';
+import type { Statuses } from '../../coordinator/zookeeper/quorum';
+import type { ZooKeeperStatus__Output } from '../../shared/generated/wire';
 
 test('a backup is the newest snapshot and every log that can hold a later transaction', () => {
   const snaps = zxidFiles(

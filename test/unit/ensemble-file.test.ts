@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { loadEnsemble } from '../../coordinator/ensemble';
-import { initCa } from '../../shared/pki';
+import { loadEnsemble } from '../../coordinator/ensemble/file';
+import { initCa } from '../../shared/pki/pki';
 import { cli, tmpDir } from '../helpers';
 
 // Agents at addresses nothing listens on: had the CLI tried to reach one, the error would say so,

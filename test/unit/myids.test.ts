@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assignMyids } from '../../coordinator/state';
+import { assignMyids } from '../../coordinator/ensemble/state';
 
 const empty = { myids: {}, retired: {} };
 

@@ -3,8 +3,8 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { certPaths, pkiPaths } from '../../shared/pki';
-import { identityOf, loadTls } from '../../shared/tls';
+import { certPaths, pkiPaths } from '../../shared/pki/pki';
+import { identityOf, loadTls } from '../../shared/pki/tls';
 import { AGENT, cli, tmpDir } from '../helpers';
 import { sh } from '../sandbox/sh';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
-import descriptor from '../../shared/proto-descriptor.json';
+import descriptor from '../../shared/generated/proto-descriptor.json';
 import { CONVERSION, zkfleetProto } from '../../shared/proto';
 import { REPO } from '../helpers';
 

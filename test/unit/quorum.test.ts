@@ -11,8 +11,8 @@ import {
   stopSetBlocker,
   type ServerRef,
   type Statuses,
-} from '../../coordinator/quorum';
-import type { ZooKeeperStatus__Output } from '../../shared/proto-types/zkfleet/v1/ZooKeeperStatus';
+} from '../../coordinator/zookeeper/quorum';
+import type { ZooKeeperStatus__Output } from '../../shared/generated/wire';
 
 // Made-up statuses: `spec` is "name:mode[:synced]" per server, e.g. "a:leader:2 b:follower c:down".
 function servers(names: string, observers = ''): ServerRef[] {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hostReadiness } from '../../coordinator/deploy/connect';
-import type { HostSpec } from '../../coordinator/ensemble';
-import type { Facts__Output } from '../../shared/proto-types/zkfleet/v1/Facts';
+import type { HostSpec } from '../../coordinator/ensemble/file';
+import type { Facts__Output } from '../../shared/generated/wire';
 import { PROTOCOL_VERSION } from '../../shared/version';
 
 const host: HostSpec = {

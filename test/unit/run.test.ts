@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { run, runFailure } from '../../agent/run';
+import { run, runFailure } from '../../agent/daemon/run';
 
 /** What runFailure says of `cmd args` run with these options (it must fail). */
 const failure = (cmd: string, args: string[], opts: { timeout?: number; signal?: AbortSignal } = {}) =>

@@ -6,10 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ZooKeeperState } from '../../agent/state';
-import { AgentRunner, isServerPid, pidAlive } from '../../agent/zk-process';
-import { renderLogConfig } from '../../agent/zk-logging';
-import { backoffMs } from '../../agent/zk-supervisor';
+import type { ZooKeeperState } from '../../agent/daemon/state';
+import { AgentRunner, isServerPid, pidAlive } from '../../agent/zookeeper/process';
+import { renderLogConfig } from '../../agent/zookeeper/logging';
+import { backoffMs } from '../../agent/zookeeper/supervisor';
 import { defaultHeapMB } from '../../shared/defaults';
 import { tcpOpen } from '../../shared/tcp';
 

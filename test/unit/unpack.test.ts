@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { extractToTemp, unsafeEntry } from '../../agent/unpack';
+import { extractToTemp, unsafeEntry } from '../../agent/artifacts/unpack';
 import { sh } from '../sandbox/sh';
 import { tmpDir } from '../helpers';
 

@@ -9,7 +9,7 @@ import {
   runningMismatch,
   untrustedDataDirs,
   versionChange,
-} from '../../coordinator/versions';
+} from '../../coordinator/artifacts/versions';
 import { leaseDecision } from '../../shared/lease';
 
 test('versions parse the way vendors write them', () => {

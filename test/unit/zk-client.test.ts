@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { retriedOnConnectionLoss } from '../../coordinator/zk-client';
+import { retriedOnConnectionLoss } from '../../coordinator/zookeeper/client';
 
 // Errors as the npm client makes them: ZooKeeper's return code, then its words.
 const lost = () => new Error('-4 connection loss');

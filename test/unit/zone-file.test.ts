@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nextSerial, serialGreater } from '../../shared/dns-serial';
-import { upsertARecords, zoneSerial } from '../../shared/zone-file';
+import { nextSerial, serialGreater } from '../../shared/dns/serial';
+import { upsertARecords, zoneSerial } from '../../shared/dns/zone-file';
 
 const ZONE = `$ORIGIN zq.com.
 $TTL 600    ; 10 minutes

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { loadEnsemble } from '../../coordinator/ensemble';
+import { loadEnsemble } from '../../coordinator/ensemble/file';
 import type { ConfigError } from '../../shared/config-file';
-import { renderZooCfg, type ZooCfgInput } from '../../shared/zoo-cfg';
+import { renderZooCfg, type ZooCfgInput } from '../../shared/zookeeper/zoo-cfg';
 import { REPO, tmpDir } from '../helpers';
 import { sh } from '../sandbox/sh';
 

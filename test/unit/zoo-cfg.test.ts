@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeCfgChange, extraKeyProblem, parseZooCfg, renderZooCfg } from '../../shared/zoo-cfg';
+import { describeCfgChange, extraKeyProblem, parseZooCfg, renderZooCfg } from '../../shared/zookeeper/zoo-cfg';
 
 const base = {
   tickTime: 2000,

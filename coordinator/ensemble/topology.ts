@@ -1,0 +1,16 @@
+import type { Ensemble, HostSpec } from './file';
+import { zkHosts } from './file';
+
+/** Derived facts of an ensemble that deploy, status and the health server all use. */
+export function serverName(e: Ensemble, host: HostSpec, myid: number): string {
+  const label = e.spec.zookeeper.serverName.replace('{myid}', String(myid)).replace('{name}', host.name);
+  return e.spec.dns ? `${label}.${e.spec.dns.zone.replace(/\.$/, '')}` : host.address;
+}
+
+/** The connection string Dubbo's `dubbo.registry.address` takes. */
+export function registryAddress(e: Ensemble, myids: Record<string, number>): string {
+  const names = zkHosts(e)
+    .filter((h) => !h.observer)
+    .map((h) => `${serverName(e, h, myids[h.name])}:${e.spec.zookeeper.clientPort}`);
+  return `zookeeper://${names[0]}${names.length > 1 ? `?backup=${names.slice(1).join(',')}` : ''}`;
+}
