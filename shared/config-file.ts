@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, isSeq, visit, type Document } from 'yaml';
 import { z } from 'zod';
 import { ZkfError } from './errors';
 import { logicalPathProblem, splitHostPort } from './names';
+import { issueWords } from './schema-words';
 
 /**
  * Parse a YAML file against a zod schema once, at start. Every problem is reported with the file, the
@@ -55,6 +56,7 @@ export function parseYamlText(text: string, file: string): { value: unknown; loc
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const loc = { doc, lines, file };
+  keepDigestsAsWritten(doc);
   if (doc.errors.length) {
     throw new ConfigError(
       file,
@@ -62,6 +64,29 @@ export function parseYamlText(text: string, file: string): { value: unknown; loc
     );
   }
   return { value: doc.toJS(), loc };
+}
+
+/**
+ * A sha256 written without quotes is read by YAML as a number when it happens to hold only digits (or digits
+ * and one `e`): `000…0` became 0, `12e34…` a float. What was meant is the text as written.
+ */
+function keepDigestsAsWritten(doc: Document): void {
+  visit(doc, {
+    Pair(_, pair) {
+      const { key, value } = pair;
+      if (!isScalar(key) || key.value !== 'sha256' || !isScalar(value)) return;
+      if (typeof value.value === 'number' && value.source) value.value = value.source;
+    },
+  });
+}
+
+/** The value the file holds at `p`, as the schema saw it (a section or a list only as its kind). */
+function valueAt(loc: Located, p: readonly PropertyKey[]): unknown {
+  const node = loc.doc.getIn(p as unknown[], true);
+  if (isScalar(node)) return node.value;
+  if (isMap(node)) return {};
+  if (isSeq(node)) return [];
+  return undefined;
 }
 
 export function zodProblems(loc: Located, error: z.ZodError): string[] {
@@ -73,7 +98,7 @@ export function zodProblems(loc: Located, error: z.ZodError): string[] {
         )
         .join('\n  ');
     }
-    return problem(loc, issue.path, issue.message);
+    return problem(loc, issue.path, issueWords(issue, valueAt(loc, issue.path)));
   });
 }
 

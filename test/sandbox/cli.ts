@@ -17,8 +17,11 @@ program
   .addHelpText(
     'after',
     `
-With --bare the ensemble file and the ssh config are written, the PKI is made and nothing else:
+With --bare the hosts boot with only SSH, and the ensemble file and the ssh config are written: no PKI, no
+agent. Then, as an operator would (this is what \`npm run demo\` does):
+  node dist/coordinator-cli.js pki init sandbox/pki --ip 198.18.7.1 --ip 127.0.0.1
   node dist/coordinator-cli.js bootstrap sandbox/ensemble.yaml --ssh-config sandbox/ssh/config
+  node dist/coordinator-cli.js deploy sandbox/ensemble.yaml
 `,
   )
   .action(async (o: { dir: string; prefix: string; subnet: number; image: boolean; bare?: boolean }) => {

@@ -169,3 +169,47 @@ test('the valid file passes; an even number of servers is only a warning', async
   const even = await loadEnsemble(file);
   assert.match(even.warnings.join('\n'), /2 voting ZooKeeper servers tolerate no more failures than 1/);
 });
+
+test("a file's wrong types are named in the project's words, with what the key must be and an example", async (t) => {
+  const dir = tmpDir(t);
+  await initCa(path.join(dir, 'pki'));
+  const file = path.join(dir, 'ensemble.yaml');
+  const text = baseFile(dir)
+    .replace('pki: ./pki', 'pki: 1')
+    .replace('clientPort: 2181', 'clientPort: "abc"')
+    .replace('hosts:\n', 'hosts: { a: 1 }\nold_hosts:\n')
+    .replace('zookeeper:\n', 'zookeeper:\n  supervisor: systemdd\n');
+  writeFileSync(file, text);
+  const r = await cli(['status', file, '--json']);
+  assert.equal(r.code, 1, r.stderr);
+  const problems = (JSON.parse(r.stdout) as { error: { problems: string[] } }).error.problems;
+  const about = (field: string) => problems.find((p) => p.includes(`: ${field}: `)) ?? `nothing about ${field}`;
+  assert.match(about('pki'), /pki: is 1, a number: it must be text \(in quotes .*\(e\.g\. pki: \.\/pki\)/);
+  assert.match(about('zookeeper.clientPort'), /is "abc", text: it must be a number \(e\.g\. clientPort: 2181\)/);
+  assert.match(about('hosts'), /is a section: it must be a list \(e\.g\. hosts: \[\{ name: hdss7-11/);
+  assert.match(about('zookeeper.supervisor'), /is "systemdd": it must be one of agent, systemd/);
+  for (const p of problems) assert.doesNotMatch(p, /Invalid input|Invalid option|expected \w+, received|Too small/);
+});
+
+test('a sha256 written without quotes is read as written, even when YAML would read it as a number', async (t) => {
+  const dir = tmpDir(t);
+  await initCa(path.join(dir, 'pki'));
+  const file = path.join(dir, 'ensemble.yaml');
+  const zeros = '0'.repeat(64);
+  writeFileSync(file, baseFile(dir).replace(/(jdk:.*sha256: )[0-9a-f]{64}/, `$1${zeros}`));
+  const r = await cli(['deploy', file, '--dry-run', '--json']);
+  const problems = (JSON.parse(r.stdout) as { error: { problems: string[] } }).error.problems;
+  assert.equal(problems.length, 1, problems.join(' | '));
+  assert.match(problems[0], new RegExp(`artifacts\\.jdk\\.sha256: .* has sha256 [0-9a-f]{64}, not ${zeros}`));
+});
+
+test('the example file gets past its own schema: the first thing it asks for is the PKI', async () => {
+  const example = path.join(__dirname, '../../../examples/ensemble.yaml');
+  const r = await cli(['status', example, '--json']);
+  assert.equal(r.code, 1, r.stderr);
+  const problems = (JSON.parse(r.stdout) as { error: { problems: string[] } }).error.problems;
+  assert.deepEqual(
+    problems.map((p) => p.replace(/^.*?ensemble\.yaml:\d+: /, '')),
+    [`pki: ${path.resolve(path.dirname(example), 'pki/ca.crt')} is missing: run \`coordinator pki init ./pki\``],
+  );
+});
