@@ -9,7 +9,7 @@ import type { AgentConnection } from '../fleet/agent-client';
 import { zkHosts, type Ensemble, type HostSpec } from '../ensemble/file';
 import { statusAll } from '../zookeeper/statuses';
 import { Fleet } from '../fleet/fleet';
-import type { Progress } from '../cli/progress';
+import type { Progress } from '../output/progress';
 import { backupName, beyondKeep, pickSource } from './rules';
 import { listBackups, MANIFEST, PARTIAL, type Manifest, type ManifestFile } from './store';
 

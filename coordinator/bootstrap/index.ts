@@ -7,7 +7,7 @@ import { loadTls, type TlsMaterial } from '../../shared/pki/tls';
 import { AgentConnection } from '../fleet/agent-client';
 import type { Ensemble, HostSpec } from '../ensemble/file';
 import { HostRun, type HostReportBase } from '../fleet/host-run';
-import type { Progress } from '../cli/progress';
+import type { Progress } from '../output/progress';
 import { renderAgentConfig } from './agent-config';
 import { hostRefusals, planHost, type Action, type Desired, type HostPlan, type ReleaseInfo } from './plan';
 import { AGENT_HOME, FILES, parseProbe, probeScript, TMPFILES_FILE, UNIT_FILE } from './probe';

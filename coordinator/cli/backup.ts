@@ -5,8 +5,8 @@ import { restore } from '../backup/restore';
 import { listBackups, resolveBackup } from '../backup/store';
 import { takeBackup } from '../backup/take';
 import { loadEnsemble } from '../ensemble/file';
-import { age, table } from './format';
-import { progressFor } from './progress';
+import { age, table } from '../output/format';
+import { progressFor } from '../output/progress';
 import { fail, interruptSignal, writeJson } from './common';
 import { renderDeploySummary, withRunOptions } from './deploy';
 

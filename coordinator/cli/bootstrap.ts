@@ -4,8 +4,8 @@ import { usageError } from '../../shared/errors';
 import type { BootstrapResult } from '../bootstrap';
 import { defaultReleaseFile } from '../bootstrap/release';
 import { loadEnsemble } from '../ensemble/file';
-import { table } from './format';
-import { progressFor } from './progress';
+import { table } from '../output/format';
+import { progressFor } from '../output/progress';
 import { collect, fail, interruptSignal, positiveInt, writeJson } from './common';
 
 interface BootstrapFlags {

@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import { deploy, type DeployOptions, type DeployResult, type HostReport } from '../deploy';
 import { loadEnsemble, type Ensemble } from '../ensemble/file';
-import { table } from './format';
-import { progressFor } from './progress';
+import { table } from '../output/format';
+import { progressFor } from '../output/progress';
 import { fail, interruptSignal, writeJson } from './common';
 
 function changedSteps(h: HostReport): string {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { asZkfError, usageError } from '../../shared/errors';
 import { loadEnsemble, ROLES, type Ensemble, type HostSpec } from '../ensemble/file';
 import { Fleet, mapLimit } from '../fleet/fleet';
-import { prefixer } from './format';
+import { prefixer } from '../output/format';
 import { collect, EXIT, fail, interruptSignal, positiveInt, writeJson } from './common';
 
 export interface ExecHostResult {

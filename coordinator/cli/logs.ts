@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { asZkfError, usageError } from '../../shared/errors';
 import { loadEnsemble, zkHosts, type Ensemble, type HostSpec } from '../ensemble/file';
 import { Fleet } from '../fleet/fleet';
-import { prefixer } from './format';
+import { prefixer } from '../output/format';
 import { collect, EXIT, fail, interruptSignal, positiveInt } from './common';
 
 interface LogsOptions {

@@ -3,7 +3,7 @@ import { HostRun, type HostReportBase } from '../fleet/host-run';
 import type { Facts__Output, StepResult__Output } from '../../shared/generated/wire';
 import { zkHosts, type Ensemble, type HostSpec } from '../ensemble/file';
 import { Fleet } from '../fleet/fleet';
-import type { Progress } from '../cli/progress';
+import type { Progress } from '../output/progress';
 import type { Statuses } from '../zookeeper/quorum';
 import type { DeployLease } from '../fleet/lease';
 import type { Target } from '../artifacts/versions';

@@ -1,5 +1,5 @@
 import { asZkfError, ZkfError, type ErrorCode } from '../../shared/errors';
-import type { Progress } from '../cli/progress';
+import type { Progress } from '../output/progress';
 
 export interface StepReport {
   step: string;

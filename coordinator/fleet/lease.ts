@@ -5,7 +5,7 @@ import { describeHolder } from '../../shared/lease';
 import { byCodePoint } from '../../shared/names';
 import type { LeaseHolder } from '../../shared/generated/wire';
 import type { AgentConnection } from './agent-client';
-import type { Progress } from '../cli/progress';
+import type { Progress } from '../output/progress';
 
 type Host = { name: string };
 /** The agents the lease is held on (a Fleet). */

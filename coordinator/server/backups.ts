@@ -3,7 +3,7 @@ import { ZkfError } from '../../shared/errors';
 import { listBackups } from '../backup/store';
 import { takeBackup } from '../backup/take';
 import { loadEnsemble } from '../ensemble/file';
-import type { Progress } from '../cli/progress';
+import type { Progress } from '../output/progress';
 import type { ServeConfig } from './config';
 
 type Events = (host: string, kind: string, detail: string) => void;

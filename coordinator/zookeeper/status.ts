@@ -3,7 +3,7 @@ import { lowDisk } from '../../shared/disk';
 import { zkHosts, type Ensemble, type HostSpec } from '../ensemble/file';
 import { statusAll } from './statuses';
 import { Fleet } from '../fleet/fleet';
-import { age, table } from '../cli/format';
+import { age, table } from '../output/format';
 import { fetchServerView, type ServerView } from '../fleet/health-view';
 import { judgeQuorum, type Statuses } from './quorum';
 import { readState } from '../ensemble/state';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeployLease, type LeaseOptions } from '../../coordinator/fleet/lease';
-import { progressFor } from '../../coordinator/cli/progress';
+import { progressFor } from '../../coordinator/output/progress';
 import { localAgent } from './local-fleet';
 
 /** The deploy lease against a real agent over mTLS: one holder, refusals that name it, expiry, a break. */

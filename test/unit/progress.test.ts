@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { LineProgress, TtyProgress } from '../../coordinator/cli/progress';
+import { LineProgress, TtyProgress } from '../../coordinator/output/progress';
 
 function sink(): { out: Writable & { columns?: number }; text: () => string } {
   let text = '';
