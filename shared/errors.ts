@@ -33,6 +33,8 @@ export type ErrorCode =
   | 'LOCKED'
   | 'DOWNGRADE'
   | 'UPGRADE_FAILED'
+  | 'MEMBERSHIP_REFUSED'
+  | 'SERVER_REMOVED'
   | 'INTERNAL';
 
 /** Fields a script can read from an error (`--json` prints them): what was expected, what was found. */
@@ -80,6 +82,8 @@ const toGrpc: Record<ErrorCode, grpc.status> = {
   LOCKED: grpc.status.FAILED_PRECONDITION,
   DOWNGRADE: grpc.status.FAILED_PRECONDITION,
   UPGRADE_FAILED: grpc.status.ABORTED,
+  MEMBERSHIP_REFUSED: grpc.status.FAILED_PRECONDITION,
+  SERVER_REMOVED: grpc.status.FAILED_PRECONDITION,
   INTERNAL: grpc.status.INTERNAL,
 };
 

@@ -13,6 +13,7 @@ import type { Host } from '../daemon/host';
 import type { StateFile, ZooKeeperState } from '../daemon/state';
 import { ownTree } from '../zookeeper/user';
 import { serverPid } from '../zookeeper/runners';
+import { dataDirsOf, moveDataAside } from '../zookeeper/data-dirs';
 
 /** In a restored dataDir: which backup it holds, and where the data it replaced went. */
 const MARKER = '.zkfleet-restored.json';
@@ -39,11 +40,11 @@ export async function restoreData(
   }
   for (const f of req.files) await store.require(f.sha256);
   if (req.dryRun) return { changed: true, description: `would move ${zk.dataDir} aside and place the backup` };
-  const aside = await moveAside(zk);
+  const aside = await moveDataAside(zk, 'aside');
   killPoint('restore.moved-aside');
   await place(zk, store, req.files);
   await writeFileAtomic(path.join(zk.dataDir, MARKER), JSON.stringify({ backup: req.backupId, aside }) + '\n');
-  for (const d of dirsOf(zk)) await ownTree(d, { name: zk.user, uid: zk.uid, gid: zk.gid });
+  for (const d of dataDirsOf(zk)) await ownTree(d, { name: zk.user, uid: zk.uid, gid: zk.gid });
   for (const f of req.files) await store.remove(f.sha256);
   host.log.info('restored', { backup: req.backupId, aside });
   const logs = req.files.filter((f) => f.kind === 'log').length;
@@ -66,26 +67,11 @@ async function restoredWith(zk: ZooKeeperState, files: BackupFile[]): Promise<st
     return undefined;
   }
   const list = async (d: string) => await fs.readdir(path.join(d, 'version-2')).catch(() => [] as string[]);
-  const names = new Set((await Promise.all(dirsOf(zk).map(list))).flat().filter((n) => /^(snapshot|log)\./.test(n)));
+  const names = new Set(
+    (await Promise.all(dataDirsOf(zk).map(list))).flat().filter((n) => /^(snapshot|log)\./.test(n)),
+  );
   const same = names.size === files.length && files.every((f) => names.has(f.name));
   return same ? backup : undefined;
-}
-
-function dirsOf(zk: ZooKeeperState): string[] {
-  return [...new Set([zk.dataDir, zk.dataLogDir])];
-}
-
-async function moveAside(zk: ZooKeeperState): Promise<string[]> {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z');
-  const moved: string[] = [];
-  for (const d of dirsOf(zk)) {
-    if (!(await fs.stat(d).catch(() => undefined))) continue;
-    const to = `${d}.zkfleet-aside-${stamp}`;
-    await fs.rename(d, to);
-    await syncDir(path.dirname(d));
-    moved.push(to);
-  }
-  return moved;
 }
 
 /** The server's own myid (the one configure wrote, from the agent's state: the old dataDir may be gone). */

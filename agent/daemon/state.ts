@@ -36,7 +36,8 @@ export interface Activation {
   jdk?: string;
   at: string;
 }
-export type Desired = 'running' | 'stopped';
+/** What the server should be doing; `removed`: it left the ensemble and is never started again here. */
+export type Desired = 'running' | 'stopped' | 'removed';
 
 /** What the agent last wrote, so status, health reports and drift checks need no arguments. */
 export interface ZooKeeperState {

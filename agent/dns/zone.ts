@@ -12,7 +12,7 @@ import type { Host } from '../daemon/host';
 import { run, runFailure } from '../daemon/run';
 
 /**
- * Upsert A records in a BIND zone: edit in memory (every other byte kept), roll the serial, validate with
+ * Upsert A records in a BIND zone (and take out those of removed servers): edit in memory (every other byte kept), roll the serial, validate with
  * named-checkzone on a temp file, keep the previous file as <file>.bak, rename the new one in, reload, and
  * answer only once the server serves the new serial and records. No change: no serial bump, no reload.
  */
@@ -27,6 +27,9 @@ export async function upsertDnsRecords(
       throw new ZkfError('INVALID_ARGUMENT', `${r.name}: "${r.address}" is not an IPv4 address`);
     if (!DNS_NAME.test(r.name)) throw new ZkfError('INVALID_ARGUMENT', `"${r.name}" is not a DNS name`);
   }
+  for (const name of req.remove) {
+    if (!DNS_NAME.test(name)) throw new ZkfError('INVALID_ARGUMENT', `"${name}" is not a DNS name`);
+  }
   const file = host.path(req.zoneFile);
   const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new ZkfError('NOT_FOUND', `zone file ${req.zoneFile}: ${err.code}`, { cause: err });
@@ -35,6 +38,8 @@ export async function upsertDnsRecords(
     text,
     req.zone,
     req.records.map((r) => ({ name: r.name, address: r.address })),
+    new Date(),
+    req.remove,
   );
   if (!edit.changed)
     return {

@@ -218,7 +218,10 @@ async function writeFiles(host: Host, state: StateFile, r: Rendered, old: Old): 
   if (old.logConfig !== r.logConfig) await writeFileAtomic(zk.logConfigFile, r.logConfig, { mode: 0o644 });
   if (old.myid !== zk.myid) await writeFileAtomic(path.join(zk.dataDir, 'myid'), r.myidText, { mode: 0o644 });
   const account = await handOver(host, zk, done);
-  const full: ZooKeeperState = { ...(await state.read()).zookeeper, ...zk, uid: account.uid, gid: account.gid };
+  const before = (await state.read()).zookeeper;
+  // A removed server stays removed until the host is added back, which gives it another myid.
+  const desired = before?.desired === 'removed' && before.myid !== zk.myid ? undefined : before?.desired;
+  const full: ZooKeeperState = { ...before, ...zk, desired, uid: account.uid, gid: account.gid };
   await state.update({ zookeeper: full });
   done.push(...(await supervisorUnit(host, full)));
   return done;
@@ -241,17 +244,15 @@ async function handOver(host: Host, zk: Rendered['zk'], done: string[]): Promise
   return account!;
 }
 
-/** systemd: the unit written (daemon-reload) and enabled; agent: a unit of an earlier choice is disabled. */
+/**
+ * systemd: the unit written (daemon-reload) and enabled; agent: a unit of an earlier choice is disabled. A
+ * server removed from the ensemble keeps its unit disabled, so no boot starts it.
+ */
 async function supervisorUnit(host: Host, zk: ZooKeeperState): Promise<string[]> {
+  if (zk.desired === 'removed') return disableZkUnit(host, '(the server was removed from the ensemble)');
+  if (zk.supervisor === 'agent') return disableZkUnit(host, '(the agent supervises)');
   const file = host.path(ZK_UNIT_FILE);
   const current = await readFileOr(file);
-  if (zk.supervisor === 'agent') {
-    if (current === undefined) return [];
-    const enabled = (await systemctl(['is-enabled', ZK_UNIT]).catch(() => '')).trim() === 'enabled';
-    if (!enabled) return [];
-    await systemctl(['disable', ZK_UNIT]);
-    return [`${ZK_UNIT} disabled (the agent supervises)`];
-  }
   const unit = renderZkUnit(zk);
   const out: string[] = [];
   if (current !== unit) {
@@ -264,4 +265,13 @@ async function supervisorUnit(host: Host, zk: ZooKeeperState): Promise<string[]>
     out.push(`${ZK_UNIT} enabled`);
   }
   return out;
+}
+
+/** The ZooKeeper unit disabled, if there is one and it is enabled: no boot starts the server then. */
+export async function disableZkUnit(host: Host, why: string): Promise<string[]> {
+  if ((await readFileOr(host.path(ZK_UNIT_FILE))) === undefined) return [];
+  const enabled = (await systemctl(['is-enabled', ZK_UNIT]).catch(() => '')).trim() === 'enabled';
+  if (!enabled) return [];
+  await systemctl(['disable', ZK_UNIT]);
+  return [`${ZK_UNIT} disabled ${why}`];
 }

@@ -13,6 +13,8 @@ import { startTrees } from '../artifacts/trees';
 import { identityOnDisk, logTail, pidAlive } from './process';
 import { agentRunner, serverPid, systemdRunner } from './runners';
 import { zooKeeperStatus } from './status';
+import { disableZkUnit } from './configure';
+import { moveDataAside } from './data-dirs';
 
 export type ServiceAction = ZooKeeperServiceRequest__Output['action'];
 type Reply = { result: StepResult; status: ZooKeeperStatus };
@@ -40,7 +42,8 @@ export function zooKeeperService(
     throw new ZkfError('INVALID_ARGUMENT', 'a rollback is a restart: action RESTART with rollback');
   }
   if (req.dryRun) return plan(state, req).then((result) => withStatus(state, result));
-  return serviceQueue.run(() => act(host, state, req, signal)).then((result) => withStatus(state, result));
+  const work = req.action === 'RETIRE' ? () => retire(host, state, signal) : () => act(host, state, req, signal);
+  return serviceQueue.run(work).then((result) => withStatus(state, result));
 }
 
 async function withStatus(state: StateFile, result: StepResult): Promise<Reply> {
@@ -49,6 +52,10 @@ async function withStatus(state: StateFile, result: StepResult): Promise<Reply> 
 
 async function plan(state: StateFile, req: ServiceRequest): Promise<StepResult> {
   const zk = (await state.read()).zookeeper;
+  if (req.action === 'RETIRE') {
+    if (zk?.desired === 'removed') return { changed: false, description: 'already removed from the ensemble' };
+    return { changed: !!zk, description: zk ? 'would stop the server for good and move its data aside' : 'no server' };
+  }
   const running = !!zk && (await serverPid(zk)) > 0;
   const would = req.action === 'RESTART' || (req.action === 'START') !== running;
   const how = req.rollback ? ' on the trees it ran before' : '';
@@ -58,8 +65,9 @@ async function plan(state: StateFile, req: ServiceRequest): Promise<StepResult> 
 
 async function act(host: Host, state: StateFile, req: ServiceRequest, signal?: AbortSignal): Promise<StepResult> {
   const zk = await requireConfigured(state);
+  if (zk.desired === 'removed' && req.action !== 'STOP') throw removedError(zk);
   // What the coordinator asks for is what the supervisor keeps: a stop it asked for is never undone.
-  await state.updateZk({ desired: req.action === 'STOP' ? 'stopped' : 'running' });
+  if (zk.desired !== 'removed') await state.updateZk({ desired: req.action === 'STOP' ? 'stopped' : 'running' });
   if (req.action === 'STOP') {
     const changed = await stopServer(state, zk, signal);
     return { changed, description: changed ? 'stopped' : 'already stopped' };
@@ -75,6 +83,34 @@ async function act(host: Host, state: StateFile, req: ServiceRequest, signal?: A
   await startServer(state, (await state.read()).zookeeper!);
   const how = wasRunning ? 'restarted' : 'started';
   return { changed: true, description: moved.length ? `${how} on ${moved.join(', ')}` : how };
+}
+
+/**
+ * The server left the ensemble: stopped, kept stopped (supervisor, boot, START), its unit disabled and its data
+ * moved aside, never deleted. Again: nothing more to do.
+ */
+async function retire(host: Host, state: StateFile, signal?: AbortSignal): Promise<StepResult> {
+  const zk = (await state.read()).zookeeper;
+  if (!zk) return { changed: false, description: 'no ZooKeeper server was configured here' };
+  const was = zk.desired;
+  await state.updateZk({ desired: 'removed' });
+  const stopped = await stopServer(state, zk, signal);
+  const disabled = await disableZkUnit(host, '(the server was removed from the ensemble)');
+  const moved = await moveDataAside(zk, 'removed');
+  if (was === 'removed' && !stopped && !disabled.length && !moved.length) {
+    return { changed: false, description: 'already removed from the ensemble' };
+  }
+  host.log.info('server removed from the ensemble', { myid: zk.myid, stopped, moved });
+  const data = moved.length ? `data moved aside to ${moved.join(', ')}` : 'no data to move';
+  return { changed: true, description: `removed: ${stopped ? 'stopped' : 'was not running'}, kept stopped; ${data}` };
+}
+
+function removedError(zk: ZooKeeperState): ZkfError {
+  return new ZkfError(
+    'SERVER_REMOVED',
+    `this server (myid ${zk.myid}) was removed from the ensemble and is kept stopped; a deploy that names this ` +
+      'host again gives it a new myid and starts it',
+  );
 }
 
 async function requireConfigured(state: StateFile): Promise<ZooKeeperState> {

@@ -50,7 +50,8 @@ export function renderDeploySummary(r: DeployResult): string {
     ]);
   const body = table(['HOST', 'MYID', 'DNS NAME', 'MODE', 'ZXID', 'CHANGED'], rows);
   const registry = r.registry ? `\nregistry  ${r.registry}\n` : '';
-  return `${body}${imageLine(r)}${registry}${leaseLines(r)}\n${verdict(r)}\n`;
+  const plan = r.plan?.length ? `\n${r.plan.join('\n')}\n` : '';
+  return `${body}${imageLine(r)}${registry}${leaseLines(r)}${plan}\n${verdict(r)}\n`;
 }
 
 interface DeployFlags {
@@ -61,6 +62,7 @@ interface DeployFlags {
   verify: boolean;
   quiet?: boolean;
   allowDowngrade?: boolean;
+  allowOutage?: boolean;
   breakLock?: boolean;
 }
 
@@ -81,6 +83,7 @@ export async function runAndReport(
       signal,
       skipVerify: !o.verify,
       allowDowngrade: !!o.allowDowngrade,
+      allowOutage: !!o.allowOutage,
       breakLock: !!o.breakLock,
     });
     progress.close();
@@ -113,6 +116,11 @@ export function registerDeploy(program: Command): void {
       new Option('--only <part>', 'run one part: zookeeper (with DNS) or image').choices(['zookeeper', 'image']),
     )
     .option('--allow-downgrade', 'install an older minor version of ZooKeeper or the JDK than the hosts have')
+    .option(
+      '--allow-outage',
+      'let a membership step that cannot keep the quorum go ahead (a dead server replaced without reconfig): ' +
+        'the ensemble does not serve for a few seconds; acknowledged writes are kept',
+    )
     .description(
       'take the hosts to the ensemble the file describes: DNS, JDK, ZooKeeper, zoo.cfg/myid, start or roll, ' +
         'quorum, client check',
@@ -130,12 +138,20 @@ it reports before the next one goes. A server that does not come back on it is m
 stops with exit 1. An older minor version than the hosts have is refused (--allow-downgrade); to go back to
 what ran before, use \`coordinator rollback\`.
 
+Membership: the file is the membership. Hosts added to or removed from it are a membership change, planned
+and shown before anything is touched (--dry-run prints the plan alone): one voter per step, the new server
+started with the new list and the others rolled onto it (followers first, leader last); a removed server's
+peers rolled onto the list without it, then it is stopped for good (its agent keeps it stopped, its data is
+moved aside, never deleted, its DNS record goes). A step that would lose the quorum with the servers serving
+now is refused with what to do instead. A re-run after an interruption goes on from the step it reached.
+
 One deploy at a time: the deploy holds a lease on every agent (renewed while it runs, expiring by itself
 timeouts.leaseMs after a coordinator that died). A second deploy or rollback is refused with exit 75,
 naming the holder.
 
-Exit codes: 0 done (or nothing to do), 1 error (bad file, unreachable host, DNS, quorum, a failed upgrade),
-2 some hosts failed, 64 usage, 75 another deploy holds the ensemble, 130 interrupted.
+Exit codes: 0 done (or nothing to do), 1 error (bad file, unreachable host, DNS, quorum, a failed upgrade,
+a refused membership change), 2 some hosts failed, 64 usage, 75 another deploy holds the ensemble,
+130 interrupted.
 
 Examples:
   coordinator deploy ensemble.yaml --dry-run

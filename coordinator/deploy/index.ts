@@ -5,6 +5,7 @@ import { publishDns } from './dns';
 import { awaitImageBuild, startImageBuild } from './image';
 import { installHosts } from './install';
 import { assignServerIds } from './myids';
+import { changeMembership, fenceRemoved, membersOf, planMembershipChange } from './membership';
 import { startAndRoll } from './roll';
 import { DeployRun, type DeployOptions, type DeployResult } from './run';
 import { checkVersions, takeLease, untrustSnapshots } from './upgrade';
@@ -27,9 +28,12 @@ const PHASES: Phase[] = [
   takeLease, // one deploy at a time: the lease on every agent, renewed while this runs
   checkVersions, // the artifacts' versions against the hosts': no downgrade, the 3.4 → 3.5 trap
   startImageBuild, // the ops host builds alongside everything below
+  fenceRemoved, // removed servers whose host was off at their removal: stopped for good now
   assignServerIds, // stable myids, written to the state before any host is touched
+  planMembershipChange, // the file's servers against the running ones: the steps, shown; refused here if unsafe
   publishDns, // A records, then every host resolves every server name
   installHosts, // artifacts, JDK, ZooKeeper, zoo.cfg/java.env/myid
+  changeMembership, // one step at a time: join, roll onto the new list, remove; each recorded when done
   startAndRoll, // start what is down; roll what runs with changed files
   verifyQuorum, // one leader, all synced, the client check
   untrustSnapshots, // after a 3.4 → 3.5+ upgrade that needed it: snapshot.trust.empty off, a second roll
@@ -55,5 +59,8 @@ async function recordDeploy(run: DeployRun): Promise<void> {
   const state = await readState(run.e.stateDir);
   const ok = ![...run.reports.values()].some((r) => r.error);
   const changed = [...run.reports.values()].some((r) => r.changed);
-  await writeState(run.e.stateDir, { ...state, lastDeploy: { at: new Date().toISOString(), ok, changed } });
+  const lastDeploy = { at: new Date().toISOString(), ok, changed };
+  // The file's servers are the membership once a deploy went through: the next one plans against them.
+  const members = ok && run.zk.length ? membersOf(run) : state.members;
+  await writeState(run.e.stateDir, { ...state, lastDeploy, members });
 }

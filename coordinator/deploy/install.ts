@@ -73,7 +73,9 @@ async function installHost(run: DeployRun, h: HostSpec): Promise<void> {
     return pending !== undefined && unpackStep(run, h, 'zookeeper', pending);
   };
   const [jdk, zk] = await Promise.all([unpackStep(run, h, 'jdk', jdkPending), zookeeper()]);
-  if (jdk && zk) await run.phase('configure', () => configureHost(run, h));
+  // A server that joins in a membership step is configured at its step, with that step's list.
+  const listed = run.servers.some((s) => s.name === h.name);
+  if (jdk && zk && listed) await run.phase('configure', () => configureHost(run, h));
 }
 
 /** The artifact onto the host (skipped when it holds it); whether it is only pending (a dry run). */
@@ -111,7 +113,8 @@ export async function configureHosts(run: DeployRun): Promise<void> {
   await run.phase('configure', () => Promise.all(run.liveZk.map((h) => configureHost(run, h))));
 }
 
-async function configureHost(run: DeployRun, h: HostSpec): Promise<void> {
+/** zoo.cfg, java.env and myid on one host, with the server list of the moment (`run.servers`). */
+export async function configureHost(run: DeployRun, h: HostSpec): Promise<void> {
   // A dry run on a host without ZooKeeper yet cannot render into a tree that does not exist.
   const fresh = run.dryRun && !run.facts.get(h.name)!.zookeeperVersion;
   const configure = fresh
@@ -123,7 +126,7 @@ async function configureHost(run: DeployRun, h: HostSpec): Promise<void> {
             configureRequest(
               run.e,
               h,
-              run.zk,
+              run.servers,
               run.myids,
               run.dryRun,
               memoryOf(run, h),

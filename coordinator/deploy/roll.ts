@@ -47,7 +47,7 @@ export async function startAndRoll(run: DeployRun): Promise<void> {
 }
 
 /** A server that is down starts on the trees staged for it, if any (it has no running process to keep). */
-function startServer(run: DeployRun, h: HostSpec, note = '', activate = true) {
+export function startServer(run: DeployRun, h: HostSpec, note = '', activate = true) {
   return run.hostStep(h, 'start', async () => {
     const a = run.fleet.agent(h);
     const r = (await a.zooKeeperService('START', run.dryRun, { signal: run.signal }, { activate })).result!;
@@ -59,6 +59,15 @@ function startServer(run: DeployRun, h: HostSpec, note = '', activate = true) {
 export type TreeMove = { activate: true } | { rollback: true };
 
 /**
+ * The quorum rules a roll keeps: `servers` are judged for "back and synced"; `stopBlocker` says why a server may
+ * not go down now (default: the quorum of `servers` without it). A membership step brings its own.
+ */
+export interface RollRules {
+  servers: HostSpec[];
+  stopBlocker?: (h: HostSpec, statuses: Statuses) => string | undefined;
+}
+
+/**
  * One rolling restart: the servers still to go, and the crashed servers being started again meanwhile. Each
  * restarted server must report the versions it should run (`want`; else what its links point at) before the
  * next one goes. A server that was to move to new trees and does not come back on them is moved back, and
@@ -68,14 +77,17 @@ export class Roll {
   private readonly done = new Set<string>();
   private readonly reviving = new Map<string, Promise<unknown>>();
   private readonly servers: HostSpec[];
+  private readonly stopBlocker: (h: HostSpec, statuses: Statuses) => string | undefined;
 
   constructor(
     private readonly run: DeployRun,
     private readonly live: HostSpec[],
     private readonly move: TreeMove,
     private readonly want?: Partial<Target>,
+    rules: RollRules = { servers: zkHosts(run.e) },
   ) {
-    this.servers = zkHosts(run.e);
+    this.servers = rules.servers;
+    this.stopBlocker = rules.stopBlocker ?? ((h, st) => stopBlocker(h, this.servers, st));
   }
 
   async restartAll(order: HostSpec[]): Promise<void> {
@@ -105,7 +117,7 @@ export class Roll {
         'no further server was restarted';
       throw new ZkfError('UNAVAILABLE', why, { host: h.name });
     }
-    await this.waitFor((st) => stopBlocker(h, this.servers, st)).catch((err: Error) => {
+    await this.waitFor((st) => this.stopBlocker(h, st)).catch((err: Error) => {
       const why = `rolling restart stopped before ${h.name}: ${err.message}; no further server was restarted`;
       throw new ZkfError('QUORUM_TIMEOUT', why, { host: h.name, details: { host: h.name, reason: err.message } });
     });

@@ -7,6 +7,15 @@ import type { Progress } from '../output/progress';
 import type { Statuses } from '../zookeeper/quorum';
 import type { DeployLease } from '../fleet/lease';
 import type { Target } from '../artifacts/versions';
+import type { Member, MembershipStep } from '../zookeeper/membership';
+
+/** A planned membership change: the servers it starts from (with their hosts) and its steps. */
+export interface MembershipChange {
+  current: Member[];
+  steps: MembershipStep[];
+  /** Every host a step names: the file's, and the removed ones from the state. */
+  hosts: Map<string, HostSpec>;
+}
 
 /** The commands that run as a DeployRun (each holds the lease while it changes hosts). */
 export type RunCommand = 'deploy' | 'rollback' | 'restore';
@@ -18,6 +27,8 @@ export interface DeployOptions {
   /** Take the deploy lease even from a live holder (printed and audited on the agents). */
   breakLock?: boolean;
   only?: 'image' | 'zookeeper';
+  /** A membership step that cannot keep the quorum (a dead server replaced statically) may go ahead. */
+  allowOutage?: boolean;
   progress: Progress;
   signal: AbortSignal;
   skipVerify?: boolean;
@@ -85,6 +96,10 @@ export class DeployRun extends HostRun<HostReport> {
   newTrees = new Set<string>();
   /** The servers' statuses as the start phase read them, when it then started and restarted nothing. */
   untouched: Statuses | undefined;
+  /** The membership change this run makes, one step at a time (planned before anything is touched). */
+  membership: MembershipChange | undefined;
+  /** The server list zoo.cfg gets now: the file's, or during a membership change the list of its step. */
+  private serverList: HostSpec[] | undefined;
   private readonly aborter: AbortController;
 
   private constructor(
@@ -136,6 +151,24 @@ export class DeployRun extends HostRun<HostReport> {
   /** The ZooKeeper hosts this run deploys (none with --only image). */
   get zk(): HostSpec[] {
     return this.opts.only === 'image' ? [] : zkHosts(this.e);
+  }
+
+  /** The servers every zoo.cfg lists now. */
+  get servers(): HostSpec[] {
+    return this.serverList ?? this.zk;
+  }
+
+  /** A membership step renders its own list; undefined: the file's. */
+  useServers(list: HostSpec[] | undefined): void {
+    this.serverList = list;
+  }
+
+  /** A server that left the file (a membership change removes it) gets a report of its own. */
+  addHost(h: HostSpec): void {
+    if (this.reports.has(h.name)) return;
+    const r: HostReport = { name: h.name, roles: [...h.roles], changed: false, restarted: false, steps: [] };
+    this.reports.set(h.name, r);
+    this.result.hosts.push(r);
   }
 
   /** ZooKeeper hosts that have not failed a step. */

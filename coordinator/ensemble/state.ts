@@ -14,6 +14,22 @@ export interface EnsembleState {
   /** What the last deploy wrote, per host: sha256 of zoo.cfg and myid (drift is judged against it). */
   written?: Record<string, { cfgSha256?: string; at: string }>;
   lastDeploy?: { at: string; ok: boolean; changed: boolean };
+  /**
+   * The servers the ensemble runs with, as the last deploy (or membership step) left them: how a later deploy
+   * knows what the file adds and removes, and reaches a removed server that is no longer in the file.
+   */
+  members?: MemberRecord[];
+  /** Removed servers whose agent could not be told yet: told (and their server kept stopped) at the next contact. */
+  fence?: MemberRecord[];
+}
+
+/** A server of the ensemble as the state keeps it: enough to reach its agent without the file. */
+export interface MemberRecord {
+  name: string;
+  address: string;
+  agent: string;
+  myid: number;
+  observer: boolean;
 }
 
 export async function readState(stateDir: string): Promise<EnsembleState> {
@@ -45,7 +61,8 @@ export interface MyidInput {
 
 /**
  * Stable myids. Precedence: a pin in the file, then the coordinator's state, then the myid a host already
- * holds, then the next id never used before. Never renumbers: a pin or state that contradicts a host's
+ * holds, then the next id never used before (a retired id is never handed out again, nor to its own host
+ * without its data). Never renumbers: a pin or state that contradicts a host's
  * data is refused with what to do.
  */
 export function assignMyids(
@@ -62,7 +79,11 @@ export function assignMyids(
   for (const h of input.hosts) {
     const pin = input.pins[h];
     const held = input.existing[h];
-    const remembered = state.myids[h] ?? state.retired[h];
+    // A host that comes back after its removal gets its old myid only with that server's data: its dataDir was
+    // moved aside at the removal, and a myid that once voted must never vote again without what it acked.
+    const retired = state.retired[h];
+    const remembered =
+      state.myids[h] ?? (retired !== undefined && held?.hasData && held.myid === retired ? retired : undefined);
     if (pin !== undefined) {
       if (held?.hasData && held.myid && held.myid !== pin) {
         problems.push(
@@ -79,7 +100,7 @@ export function assignMyids(
         );
       }
       myids[h] = remembered;
-    } else if (held?.myid) {
+    } else if (held?.myid && (held.hasData || !Object.values(state.retired).includes(held.myid))) {
       myids[h] = held.myid;
     }
   }

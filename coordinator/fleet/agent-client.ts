@@ -118,7 +118,7 @@ export class AgentConnection {
   }
   /** `trees`: activate the trees staged for the server (an upgrade's turn), or go back to the ones before. */
   zooKeeperService(
-    action: 'STATUS' | 'START' | 'STOP' | 'RESTART',
+    action: 'STATUS' | 'START' | 'STOP' | 'RESTART' | 'RETIRE',
     dryRun: boolean,
     o?: CallOptions,
     trees: { activate?: boolean; rollback?: boolean } = {},

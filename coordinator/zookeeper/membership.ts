@@ -1,5 +1,6 @@
+import { isServing } from '../../shared/zookeeper/mode';
 import { parseVersion } from '../artifacts/versions';
-import { quorumSize } from './quorum';
+import { quorumSize, type Statuses } from './quorum';
 
 /**
  * The rules of a membership change, pure: from the servers the ensemble runs with now to the servers the file
@@ -186,6 +187,29 @@ export function stepOutage(
       return `${what} leaves ${newUp(x)} of the ${newVoters.length} voters of the new list serving`;
   }
   return undefined;
+}
+
+/** The members serving now by their statuses (an agent that does not answer: not serving). */
+export function servingNow(statuses: Statuses): Set<string> {
+  const out = new Set<string>();
+  for (const [name, s] of statuses) if (!(s instanceof Error) && isServing(s.mode)) out.add(name);
+  return out;
+}
+
+/** The leader now, when exactly one server says it leads. */
+export function leaderNow(statuses: Statuses): string | undefined {
+  const leaders = [...statuses].filter(([, s]) => !(s instanceof Error) && s.mode === 'leader').map(([n]) => n);
+  return leaders.length === 1 ? leaders[0] : undefined;
+}
+
+/**
+ * During a static step: why taking `x` down now (its restart, or a leaver's hand-over) would cost the quorum,
+ * or undefined. The same rule as the plan's, on the statuses of this moment; there must be a leader.
+ */
+export function stepStopBlocker(x: string, before: Member[], after: Member[], statuses: Statuses): string | undefined {
+  if (!leaderNow(statuses)) return 'no leader';
+  const serving = servingNow(statuses);
+  return stepOutage(false, before, after, [x], serving, serving);
 }
 
 function outageProblem(step: MembershipStep, input: MembershipInput): string {

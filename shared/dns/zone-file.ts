@@ -139,7 +139,17 @@ export interface ZoneEdit {
   changes: string[];
 }
 
-export function upsertARecords(text: string, zone: string, wanted: ARecord[], today: Date = new Date()): ZoneEdit {
+/**
+ * Add or change the `wanted` A records and take out every A record of the names in `remove`, keeping every
+ * other byte; any change rolls the serial. A removed line whose owner the next line inherits hands it on.
+ */
+export function upsertARecords(
+  text: string,
+  zone: string,
+  wanted: ARecord[],
+  today: Date = new Date(),
+  remove: string[] = [],
+): ZoneEdit {
   const origin = zone.toLowerCase().replace(/\.?$/, '.');
   const { recs, originAtEnd, all } = records(text, zone);
   const soa = recs.find((r) => r.type === 'SOA' && r.owner === origin);
@@ -179,6 +189,18 @@ export function upsertARecords(text: string, zone: string, wanted: ARecord[], to
           splices.push({ start: r.rdata[0].start, end: r.rdata[0].end, text: w.address });
       } else {
         splices.push({ start: r.entry.start, end: r.entry.end, text: '' });
+      }
+      changes.push(`${name} A ${r.rdata[0]?.text} removed`);
+    }
+  }
+  for (const gone of remove) {
+    const name = absolute(gone, origin);
+    for (const r of recs.filter((x) => x.type === 'A' && x.owner === name)) {
+      const idx = all.indexOf(r.entry);
+      const next = all.slice(idx + 1).find((e) => e.tokens.length);
+      splices.push({ start: r.entry.start, end: r.entry.end, text: '' });
+      if (r.entry.explicitOwner && next && !next.explicitOwner) {
+        splices.push({ start: next.start, end: next.start, text: r.entry.tokens[0].text });
       }
       changes.push(`${name} A ${r.rdata[0]?.text} removed`);
     }

@@ -3071,6 +3071,10 @@ $root.zkfleet = (function() {
                     case 3:
                         message.action = 3;
                         break;
+                    case "RETIRE":
+                    case 4:
+                        message.action = 4;
+                        break;
                     default:
                         if (typeof object.action === "number" && (object.action | 0) === object.action)
                             message.action = object.action;
@@ -3122,6 +3126,7 @@ $root.zkfleet = (function() {
                 values[valuesById[1] = "START"] = 1;
                 values[valuesById[2] = "STOP"] = 2;
                 values[valuesById[3] = "RESTART"] = 3;
+                values[valuesById[4] = "RETIRE"] = 4;
                 return values;
             })();
 
@@ -4567,6 +4572,7 @@ $root.zkfleet = (function() {
 
             var UpsertDnsRecordsRequest = function (properties) {
                 this.records = [];
+                this.remove = [];
                 if (properties)
                     for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                         if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -4577,6 +4583,7 @@ $root.zkfleet = (function() {
             UpsertDnsRecordsRequest.prototype.zoneFile = "";
             UpsertDnsRecordsRequest.prototype.records = $util.emptyArray;
             UpsertDnsRecordsRequest.prototype.dryRun = false;
+            UpsertDnsRecordsRequest.prototype.remove = $util.emptyArray;
 
             UpsertDnsRecordsRequest.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -4594,6 +4601,9 @@ $root.zkfleet = (function() {
                         $root.zkfleet.v1.DnsRecord.encode(message.records[i], writer.uint32(26).fork(), _depth + 1).ldelim();
                 if (message.dryRun != null && $Object.hasOwnProperty.call(message, "dryRun") && message.dryRun !== false)
                     writer.uint32(32).bool(message.dryRun);
+                if (message.remove != null && message.remove.length)
+                    for (var i = 0; i < message.remove.length; ++i)
+                        writer.uint32(42).string(message.remove[i]);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (var i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -4662,6 +4672,14 @@ $root.zkfleet = (function() {
                                 delete message.dryRun;
                             continue;
                         }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.remove && message.remove.length))
+                                message.remove = [];
+                            message.remove.push(reader.stringVerify());
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -4708,6 +4726,13 @@ $root.zkfleet = (function() {
                 if (object.dryRun != null)
                     if (object.dryRun)
                         message.dryRun = $Boolean(object.dryRun);
+                if (object.remove) {
+                    if (!$Array.isArray(object.remove))
+                        throw $TypeError(".zkfleet.v1.UpsertDnsRecordsRequest.remove: array expected");
+                    message.remove = $Array(object.remove.length);
+                    for (var i = 0; i < object.remove.length; ++i)
+                        message.remove[i] = $String(object.remove[i]);
+                }
                 return message;
             };
 
@@ -4719,8 +4744,10 @@ $root.zkfleet = (function() {
                 if (_depth > $util.recursionLimit)
                     throw $Error("max depth exceeded");
                 var object = {};
-                if (options.arrays || options.defaults)
+                if (options.arrays || options.defaults) {
                     object.records = [];
+                    object.remove = [];
+                }
                 if (options.defaults) {
                     object.zone = "";
                     object.zoneFile = "";
@@ -4737,6 +4764,11 @@ $root.zkfleet = (function() {
                 }
                 if (message.dryRun != null && $Object.hasOwnProperty.call(message, "dryRun"))
                     object.dryRun = message.dryRun;
+                if (message.remove && message.remove.length) {
+                    object.remove = $Array(message.remove.length);
+                    for (var j = 0; j < message.remove.length; ++j)
+                        object.remove[j] = message.remove[j];
+                }
                 return object;
             };
 

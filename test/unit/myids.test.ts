@@ -11,12 +11,26 @@ test('first assignment follows the file order; reordering and adding never renum
   assert.deepEqual(b.myids, { a: 1, b: 2, c: 3, d: 4 });
 });
 
-test('a removed host keeps its id reserved; it gets it back when it returns', () => {
+test('a removed host keeps its id reserved; back with its data it gets it again, back empty a new one', () => {
   const a = assignMyids(empty, { hosts: ['a', 'b', 'c'], pins: {}, existing: {} });
   const b = assignMyids(a.state, { hosts: ['a', 'c', 'd'], pins: {}, existing: {} });
   assert.deepEqual(b.myids, { a: 1, c: 3, d: 4 });
-  const c = assignMyids(b.state, { hosts: ['a', 'b', 'c', 'd'], pins: {}, existing: {} });
-  assert.equal(c.myids.b, 2);
+  assert.deepEqual(b.state.retired, { b: 2 });
+  const withData = assignMyids(b.state, {
+    hosts: ['a', 'b', 'c', 'd'],
+    pins: {},
+    existing: { b: { myid: 2, hasData: true } },
+  });
+  assert.equal(withData.myids.b, 2);
+  // Its data was moved aside when it was removed: myid 2 voted once, it never votes again without its data.
+  const empty2 = assignMyids(b.state, {
+    hosts: ['a', 'b', 'c', 'd'],
+    pins: {},
+    existing: { b: { myid: 2, hasData: false } },
+  });
+  assert.equal(empty2.myids.b, 5);
+  assert.deepEqual(empty2.state.retired, {});
+  assert.ok(!Object.values(empty2.myids).includes(2));
 });
 
 test('pins win; a lost state adopts the myid each host already holds', () => {

@@ -99,3 +99,23 @@ test('a zone without an SOA is refused', () => {
     code: 'ZONE_INVALID',
   });
 });
+
+test('a removed server loses its A record and the serial rolls; every other byte stays; again, nothing changes', () => {
+  const r = upsertARecords(ZONE, 'zq.com', [{ name: 'harbor', address: '10.4.7.200' }], today, ['zk2']);
+  assert.equal(r.changed, true);
+  assert.deepEqual(r.changes, ['zk2.zq.com. A 10.4.7.99 removed', 'serial 2020010501→2026112501']);
+  assert.equal(r.text, ZONE.replace('2020010501', '2026112501').replace('zk2                A    10.4.7.99\n', ''));
+  const again = upsertARecords(r.text, 'zq.com', [], today, ['zk2']);
+  assert.equal(again.changed, false);
+  assert.equal(again.text, r.text);
+});
+
+test('a removed A record whose owner the next line inherits hands the owner on', () => {
+  const zone = ZONE.replace(
+    'zk2                A    10.4.7.99\n',
+    'zk2                A    10.4.7.99\n      TXT  "keep"\n',
+  );
+  const r = upsertARecords(zone, 'zq.com', [], today, ['zk2']);
+  assert.match(r.text, /\nzk2      TXT  "keep"\n$/);
+  assert.doesNotMatch(r.text, /10\.4\.7\.99/);
+});

@@ -7,6 +7,10 @@ export interface UpsertDnsRecordsRequest {
   'zoneFile'?: (string);
   'records'?: (_zkfleet_v1_DnsRecord)[];
   'dryRun'?: (boolean);
+  /**
+   * A records to take out (names as in DnsRecord): the servers removed from the ensemble.
+   */
+  'remove'?: (string)[];
 }
 
 export interface UpsertDnsRecordsRequest__Output {
@@ -14,4 +18,8 @@ export interface UpsertDnsRecordsRequest__Output {
   'zoneFile': (string);
   'records': (_zkfleet_v1_DnsRecord__Output)[];
   'dryRun': (boolean);
+  /**
+   * A records to take out (names as in DnsRecord): the servers removed from the ensemble.
+   */
+  'remove': (string)[];
 }

@@ -3,13 +3,24 @@
 
 // Original file: proto/zkfleet.proto
 
+/**
+ * RETIRE: the server was removed from the ensemble. It is stopped and never started again (not by the
+ * supervisor, not at boot, not by START); its dataDir and dataLogDir are moved aside, never deleted. A later
+ * ConfigureZooKeeper with another myid (the host added back) ends it.
+ */
 export const _zkfleet_v1_ZooKeeperServiceRequest_Action = {
   STATUS: 'STATUS',
   START: 'START',
   STOP: 'STOP',
   RESTART: 'RESTART',
+  RETIRE: 'RETIRE',
 } as const;
 
+/**
+ * RETIRE: the server was removed from the ensemble. It is stopped and never started again (not by the
+ * supervisor, not at boot, not by START); its dataDir and dataLogDir are moved aside, never deleted. A later
+ * ConfigureZooKeeper with another myid (the host added back) ends it.
+ */
 export type _zkfleet_v1_ZooKeeperServiceRequest_Action =
   | 'STATUS'
   | 0
@@ -19,7 +30,14 @@ export type _zkfleet_v1_ZooKeeperServiceRequest_Action =
   | 2
   | 'RESTART'
   | 3
+  | 'RETIRE'
+  | 4
 
+/**
+ * RETIRE: the server was removed from the ensemble. It is stopped and never started again (not by the
+ * supervisor, not at boot, not by START); its dataDir and dataLogDir are moved aside, never deleted. A later
+ * ConfigureZooKeeper with another myid (the host added back) ends it.
+ */
 export type _zkfleet_v1_ZooKeeperServiceRequest_Action__Output = typeof _zkfleet_v1_ZooKeeperServiceRequest_Action[keyof typeof _zkfleet_v1_ZooKeeperServiceRequest_Action]
 
 export interface ZooKeeperServiceRequest {

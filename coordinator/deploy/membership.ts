@@ -1,0 +1,294 @@
+import { ZkfError, asZkfError } from '../../shared/errors';
+import type { HostSpec } from '../ensemble/file';
+import { readState, writeState, type EnsembleState, type MemberRecord } from '../ensemble/state';
+import { serverName } from '../ensemble/topology';
+import {
+  describeStep,
+  leaderNow,
+  planLines,
+  planMembership,
+  servingNow,
+  stepStopBlocker,
+  type Member,
+  type MembershipStep,
+} from '../zookeeper/membership';
+import { rollOrder, type Statuses } from '../zookeeper/quorum';
+import { statusAll, waitUntil } from '../zookeeper/statuses';
+import { configureHost } from './install';
+import { Roll, startServer } from './roll';
+import type { DeployRun, MembershipChange } from './run';
+
+/**
+ * The file is the membership. Phase (before DNS and installs): the servers the ensemble runs with now (the
+ * state's record, else the file's hosts that hold a myid) against the file's, planned with the rules of
+ * coordinator/zookeeper/membership.ts and shown; a change those rules refuse stops here, nothing touched.
+ */
+export async function planMembershipChange(run: DeployRun): Promise<void> {
+  if (!run.zk.length) return;
+  const state = await readState(run.e.stateDir);
+  const hosts = hostsOf(run, state);
+  const current = currentMembers(run, state);
+  if (!current.length) return;
+  const statuses = await statusAll(run.fleet, specs(hosts, current), { signal: run.signal });
+  const target = run.zk.map((h) => ({ name: h.name, myid: run.myids[h.name], observer: h.observer }));
+  const plan = planMembership({
+    current,
+    target,
+    serving: servingNow(statuses),
+    version: runningVersion(statuses),
+    dynamic: false,
+    allowOutage: !!run.opts.allowOutage,
+  });
+  if (!plan.steps.length && !plan.problems.length) return;
+  const lines = planLines(current, plan, false);
+  for (const line of lines) run.progress.note(line);
+  run.result.plan = [...lines, ...plan.problems.map((p) => `refused: ${p}`)];
+  if (plan.problems.length) {
+    const message = `membership change refused; nothing was touched:\n  ${plan.problems.join('\n  ')}`;
+    throw new ZkfError('MEMBERSHIP_REFUSED', message, { details: { problems: plan.problems } });
+  }
+  await gatherLeaverFacts(run, hosts, current);
+  run.membership = { current, steps: plan.steps, hosts };
+  run.useServers(specs(hosts, current));
+}
+
+/** Every host a change may name: the file's ZooKeeper hosts, and the state's members that left the file. */
+function hostsOf(run: DeployRun, state: EnsembleState): Map<string, HostSpec> {
+  const hosts = new Map(run.zk.map((h) => [h.name, h]));
+  for (const m of [...(state.members ?? []), ...(state.fence ?? [])]) {
+    if (hosts.has(m.name)) continue;
+    hosts.set(m.name, { name: m.name, address: m.address, agent: m.agent, roles: ['zookeeper'], observer: m.observer });
+    run.myids[m.name] ??= m.myid;
+  }
+  return hosts;
+}
+
+/**
+ * The membership the servers run with: the state's record of the last deploy; before zkfleet kept one, the
+ * file's hosts whose server holds a myid (a server this machine never recorded is not seen).
+ */
+function currentMembers(run: DeployRun, state: EnsembleState): Member[] {
+  if (state.members) return state.members.map((m) => ({ name: m.name, myid: m.myid, observer: m.observer }));
+  const configured = run.zk.filter((h) => (run.facts.get(h.name)?.myid ?? 0) > 0);
+  return configured.map((h) => ({ name: h.name, myid: run.myids[h.name], observer: h.observer }));
+}
+
+/** The oldest version a member reports (the one whose defects count), from `srvr`. */
+function runningVersion(statuses: Statuses): string {
+  const versions = [...statuses.values()].flatMap((s) => (s instanceof Error || !s.version ? [] : [s.version]));
+  return versions.map((v) => v.split(/[-,]/)[0]).sort()[0] ?? '';
+}
+
+/** Removed servers that still restart in an earlier step are configured like the others: their facts. */
+async function gatherLeaverFacts(run: DeployRun, hosts: Map<string, HostSpec>, current: Member[]): Promise<void> {
+  const leavers = current.filter((m) => !run.zk.some((h) => h.name === m.name)).map((m) => hosts.get(m.name)!);
+  await Promise.all(
+    leavers.map(async (h) => {
+      run.addHost(h);
+      const facts = await run.fleet
+        .agent(h)
+        .facts({}, { signal: run.signal })
+        .catch(() => undefined);
+      if (facts) run.facts.set(h.name, facts);
+    }),
+  );
+}
+
+/**
+ * Phase (after the installs): each step of the planned change in order, each verified before the next, and
+ * recorded in the state when done, so a re-run after a kill goes on from the step it reached.
+ */
+export async function changeMembership(run: DeployRun): Promise<void> {
+  const change = run.membership;
+  if (!change || run.dryRun) return;
+  await run.phase('membership', async () => {
+    let before = change.current;
+    for (const [i, step] of change.steps.entries()) {
+      run.progress.note(`membership step ${i + 1} of ${change.steps.length}: ${describeStep(step)}`);
+      await runStep(run, change, step, before);
+      before = step.members;
+    }
+  });
+  run.useServers(undefined);
+}
+
+async function runStep(run: DeployRun, change: MembershipChange, step: MembershipStep, before: Member[]) {
+  const after = specs(change.hosts, step.members);
+  run.useServers(after);
+  await run.phase('configure', () => Promise.all(after.map((h) => configureHost(run, h))));
+  const failed = after.find((h) => run.failed(h));
+  if (failed) throw stepFailed(step, `${failed.name} could not be configured: ${run.report(failed).error}`);
+  const live = await reachable(run, specs(change.hosts, [...before, ...step.members]));
+  for (const j of step.joins) await join(run, change.hosts.get(j.name)!, live);
+  for (const l of step.leaves) await handOver(run, change.hosts.get(l.name)!, live, step, before);
+  await rollOnto(run, step, before, after, live);
+  const unreached = await retire(run, specs(change.hosts, step.leaves));
+  await dropRecords(run, specs(change.hosts, step.leaves), step);
+  await commit(run, change, step, unreached);
+}
+
+/** The hosts whose agent answers now (a dead leaver is left out of every wait). */
+async function reachable(run: DeployRun, hosts: HostSpec[]): Promise<HostSpec[]> {
+  const unique = [...new Map(hosts.map((h) => [h.name, h])).values()];
+  const statuses = await statusAll(run.fleet, unique, { signal: run.signal });
+  return unique.filter((h) => !(statuses.get(h.name) instanceof Error));
+}
+
+/** The joiner starts with the new list and follows the leader of the old one before anyone restarts. */
+async function join(run: DeployRun, h: HostSpec, live: HostSpec[]): Promise<void> {
+  if (!(await startServer(run, h))) throw new ZkfError('COMMAND_FAILED', run.report(h).error!, { host: h.name });
+  await run.step(h, 'join', async () => {
+    await waitUntil(run.fleet, live, run.e.spec.timeouts.quorumMs, run.signal, (st) =>
+      servingNow(st).has(h.name) ? undefined : `${h.name} has not joined the ensemble yet (${modeOf(st, h.name)})`,
+    );
+    run.configured.delete(h.name);
+    return { changed: true, description: `serving (${modeOf(await statusOf(run, live), h.name)})` };
+  });
+}
+
+/**
+ * A leaving leader is restarted first, on the list it has, so the leadership moves to a server that stays:
+ * a server restarted onto a list without the current leader cannot follow it (seen on 3.4.13).
+ */
+async function handOver(run: DeployRun, h: HostSpec, live: HostSpec[], step: MembershipStep, before: Member[]) {
+  if (leaderNow(await statusOf(run, live)) !== h.name) return;
+  const quorumMs = run.e.spec.timeouts.quorumMs;
+  if (!step.outage) {
+    await waitUntil(run.fleet, live, quorumMs, run.signal, (st) => stepStopBlocker(h.name, before, step.members, st));
+  }
+  await run.lease?.confirm();
+  await run.step(h, 'hand-over', async () => {
+    await run.fleet.agent(h).zooKeeperService('RESTART', false, { signal: run.signal });
+    await waitUntil(run.fleet, live, quorumMs, run.signal, (st) => {
+      const leader = leaderNow(st);
+      if (!leader || leader === h.name) return `waiting for a leader other than ${h.name}`;
+      return servingNow(st).has(h.name) ? undefined : `${h.name} is not back yet (${modeOf(st, h.name)})`;
+    });
+    return {
+      changed: true,
+      description: `restarted so that the leadership moves: ${leaderNow(await statusOf(run, live))} leads`,
+    };
+  });
+}
+
+/** The servers that stay restart onto the new list, followers first, the leader last, by the step's rule. */
+async function rollOnto(run: DeployRun, step: MembershipStep, before: Member[], after: HostSpec[], live: HostSpec[]) {
+  const statuses = await statusOf(run, live);
+  const running = (h: HostSpec) => {
+    const s = statuses.get(h.name);
+    return !!s && !(s instanceof Error) && s.pid > 0;
+  };
+  const due = after.filter(
+    (h) => step.restarts.includes(h.name) && running(h) && run.configured.get(h.name)?.restartNeeded,
+  );
+  if (!due.length) return;
+  const stopBlocker = step.outage
+    ? () => undefined
+    : (h: HostSpec, st: Statuses) => stepStopBlocker(h.name, before, step.members, st);
+  await new Roll(run, live, { activate: true }, run.target, { servers: live, stopBlocker }).restartAll(
+    rollOrder(due, statuses),
+  );
+  for (const h of due) run.configured.delete(h.name);
+}
+
+/**
+ * The leavers are stopped for good: kept stopped by their agents (supervisor, boot), data moved aside. An agent
+ * that cannot be reached now (a dead host) is told at the next contact; the names are returned.
+ */
+async function retire(run: DeployRun, leavers: HostSpec[]): Promise<HostSpec[]> {
+  const unreached: HostSpec[] = [];
+  for (const h of leavers) {
+    run.addHost(h);
+    const reply = await run.fleet
+      .agent(h)
+      .zooKeeperService('RETIRE', false, { signal: run.signal })
+      .catch((err: unknown) => asZkfError(err));
+    if (reply instanceof ZkfError && (reply.code === 'UNAVAILABLE' || reply.code === 'TIMEOUT')) {
+      run.progress.note(
+        `${h.name} cannot be reached (${reply.message}): its server is stopped for good at the next contact`,
+      );
+      unreached.push(h);
+      continue;
+    }
+    await run.step(h, 'remove', async () => {
+      if (reply instanceof ZkfError) throw reply;
+      return reply.result!;
+    });
+  }
+  return unreached;
+}
+
+/** The leavers' A records go once no server lists them any more. */
+async function dropRecords(run: DeployRun, leavers: HostSpec[], step: MembershipStep): Promise<void> {
+  const dns = run.e.spec.dns;
+  if (!dns || !leavers.length) return;
+  const zone = dns.zone.replace(/\.$/, '');
+  const remove = leavers.map((h) => serverName(run.e, h, myidOf(step, h.name)).slice(0, -(zone.length + 1)));
+  const dnsHost = run.e.spec.hosts.find((h) => h.name === dns.host)!;
+  await run.step(dnsHost, 'dns', () =>
+    run.fleet
+      .agent(dnsHost)
+      .upsertDnsRecords(
+        { zone: dns.zone, zoneFile: dns.zoneFile, dryRun: false, records: [], remove },
+        { signal: run.signal },
+      ),
+  );
+}
+
+/** The step is done: the state says which servers the ensemble runs with, and who is still to be told. */
+async function commit(run: DeployRun, change: MembershipChange, step: MembershipStep, unreached: HostSpec[]) {
+  const state = await readState(run.e.stateDir);
+  const record = (m: Member): MemberRecord => {
+    const h = change.hosts.get(m.name)!;
+    return { name: m.name, address: h.address, agent: h.agent, myid: m.myid, observer: m.observer };
+  };
+  const fence = [
+    ...(state.fence ?? []),
+    ...step.leaves.filter((l) => unreached.some((u) => u.name === l.name)).map(record),
+  ];
+  await writeState(run.e.stateDir, {
+    ...state,
+    members: step.members.map(record),
+    fence: fence.length ? fence : undefined,
+  });
+}
+
+/**
+ * Removed servers whose agent could not be told at their removal (a host that was off): told now, at this
+ * deploy's first contact, so their server is stopped and kept stopped. Still unreachable: next time.
+ */
+export async function fenceRemoved(run: DeployRun): Promise<void> {
+  if (run.dryRun) return;
+  const state = await readState(run.e.stateDir);
+  if (!state.fence?.length) return;
+  const hosts = state.fence.map((m): HostSpec => ({ ...m, roles: ['zookeeper'] }));
+  const unreached = await retire(run, hosts);
+  const fence = state.fence.filter((m) => unreached.some((u) => u.name === m.name));
+  await writeState(run.e.stateDir, { ...state, fence: fence.length ? fence : undefined });
+}
+
+/** After a deploy that went through: the state records the file's servers as the membership. */
+export function membersOf(run: DeployRun): MemberRecord[] {
+  return run.zk.map((h) => ({
+    name: h.name,
+    address: h.address,
+    agent: h.agent,
+    myid: run.myids[h.name],
+    observer: h.observer,
+  }));
+}
+
+function stepFailed(step: MembershipStep, why: string): ZkfError {
+  return new ZkfError('COMMAND_FAILED', `membership step "${describeStep(step)}" stopped: ${why}`);
+}
+
+const specs = (hosts: Map<string, HostSpec>, members: Member[]) =>
+  [...new Set(members.map((m) => m.name))].map((n) => hosts.get(n)!);
+const statusOf = (run: DeployRun, hosts: HostSpec[]) => statusAll(run.fleet, hosts, { signal: run.signal });
+const myidOf = (step: MembershipStep, name: string) =>
+  [...step.leaves, ...step.members].find((m) => m.name === name)!.myid;
+
+function modeOf(statuses: Statuses, name: string): string {
+  const s = statuses.get(name);
+  return s instanceof Error ? 'unreachable' : (s?.mode ?? 'unknown');
+}
