@@ -12,7 +12,8 @@ import type { Host } from '../daemon/host';
 import { run, runFailure } from '../daemon/run';
 
 /**
- * Upsert A records in a BIND zone (and take out those of removed servers): edit in memory (every other byte kept), roll the serial, validate with
+ * Upsert A records in a BIND zone (and take out those of removed servers): edit in memory (every other byte
+ * kept), roll the serial, validate with
  * named-checkzone on a temp file, keep the previous file as <file>.bak, rename the new one in, reload, and
  * answer only once the server serves the new serial and records. No change: no serial bump, no reload.
  */

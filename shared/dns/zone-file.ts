@@ -157,7 +157,29 @@ export function upsertARecords(
     throw new ZkfError('ZONE_INVALID', `no SOA record with a numeric serial for ${origin} in the zone file`);
   }
   const oldSerial = Number(soa.rdata[2].text);
-  const splices: Array<{ start: number; end: number; text: string }> = [];
+  const { splices, appends, changes } = upserts(recs, all, origin, originAtEnd, wanted);
+  for (const cut of removals(recs, all, origin, remove)) {
+    splices.push(...cut.splices);
+    changes.push(cut.change);
+  }
+  if (!changes.length) return { changed: false, text, oldSerial, newSerial: oldSerial, changes };
+  const newSerial = nextSerial(oldSerial, today);
+  splices.push({ start: soa.rdata[2].start, end: soa.rdata[2].end, text: String(newSerial) });
+  let out = text;
+  for (const s of splices.sort((a, b) => b.start - a.start)) out = out.slice(0, s.start) + s.text + out.slice(s.end);
+  if (appends.length) {
+    if (out.length && !out.endsWith('\n')) out += '\n';
+    out += appends.join('');
+  }
+  changes.push(`serial ${oldSerial}→${newSerial}`);
+  return { changed: true, text: out, oldSerial, newSerial, changes };
+}
+
+type Splice = { start: number; end: number; text: string };
+
+/** The splices and appended lines that make each wanted A record the only one of its name. */
+function upserts(recs: Rec[], all: Entry[], origin: string, originAtEnd: string, wanted: ARecord[]) {
+  const splices: Splice[] = [];
   const appends: string[] = [];
   const changes: string[] = [];
   for (const w of wanted) {
@@ -193,29 +215,24 @@ export function upsertARecords(
       changes.push(`${name} A ${r.rdata[0]?.text} removed`);
     }
   }
+  return { splices, appends, changes };
+}
+
+/** The splices that take out every A record of the names in `remove`, handing an inherited owner on. */
+function removals(recs: Rec[], all: Entry[], origin: string, remove: string[]) {
+  const out: Array<{ splices: Splice[]; change: string }> = [];
   for (const gone of remove) {
     const name = absolute(gone, origin);
     for (const r of recs.filter((x) => x.type === 'A' && x.owner === name)) {
-      const idx = all.indexOf(r.entry);
-      const next = all.slice(idx + 1).find((e) => e.tokens.length);
-      splices.push({ start: r.entry.start, end: r.entry.end, text: '' });
+      const next = all.slice(all.indexOf(r.entry) + 1).find((e) => e.tokens.length);
+      const splices = [{ start: r.entry.start, end: r.entry.end, text: '' }];
       if (r.entry.explicitOwner && next && !next.explicitOwner) {
         splices.push({ start: next.start, end: next.start, text: r.entry.tokens[0].text });
       }
-      changes.push(`${name} A ${r.rdata[0]?.text} removed`);
+      out.push({ splices, change: `${name} A ${r.rdata[0]?.text} removed` });
     }
   }
-  if (!changes.length) return { changed: false, text, oldSerial, newSerial: oldSerial, changes };
-  const newSerial = nextSerial(oldSerial, today);
-  splices.push({ start: soa.rdata[2].start, end: soa.rdata[2].end, text: String(newSerial) });
-  let out = text;
-  for (const s of splices.sort((a, b) => b.start - a.start)) out = out.slice(0, s.start) + s.text + out.slice(s.end);
-  if (appends.length) {
-    if (out.length && !out.endsWith('\n')) out += '\n';
-    out += appends.join('');
-  }
-  changes.push(`serial ${oldSerial}→${newSerial}`);
-  return { changed: true, text: out, oldSerial, newSerial, changes };
+  return out;
 }
 
 export function zoneSerial(text: string, zone: string): number | undefined {
