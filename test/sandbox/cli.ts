@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import path from 'node:path';
-import { OPS_HOST, RUNBOOK_HOSTS, sandboxDown, sandboxUp } from './sandbox';
+import { OPS_HOST, powerHost, RUNBOOK_HOSTS, sandboxDown, sandboxUp } from './sandbox';
 
 const program = new Command('sandbox').description(
   "the runbook's hosts on this machine: booted Debian machines in network namespaces, a real BIND, a real " +
@@ -13,10 +13,14 @@ program
   .option('--subnet <n>', 'third octet of 198.18.N.0/24', (v) => Number(v), 7)
   .option('--no-image', 'leave out the ops host (hdss7-200: registry and image builds)')
   .option('--bare', 'hosts with only SSH: no PKI, no agent (then: coordinator pki init, bootstrap, deploy)')
+  .option('--spare <n>', 'spare ZooKeeper hosts with agents, not in the ensemble file (hdss7-31, ...)', Number, 0)
   .description('bring the sandbox up (installs what is missing) and print the path of its ensemble file')
   .addHelpText(
     'after',
     `
+With --spare N, N more hosts (hdss7-31, hdss7-32, ...) boot and get agents but stay out of the ensemble file:
+add one to the file (or put it in place of a host) and deploy to rehearse a membership change.
+
 With --bare the hosts boot with only SSH, and the ensemble file and the ssh config are written: no PKI, no
 agent. Then, as an operator would (this is what \`npm run demo\` does):
   node dist/coordinator-cli.js pki init sandbox/pki --ip 198.18.7.1 --ip 127.0.0.1
@@ -24,13 +28,14 @@ agent. Then, as an operator would (this is what \`npm run demo\` does):
   node dist/coordinator-cli.js deploy sandbox/ensemble.yaml
 `,
   )
-  .action(async (o: { dir: string; prefix: string; subnet: number; image: boolean; bare?: boolean }) => {
+  .action(async (o: { dir: string; prefix: string; subnet: number; image: boolean; bare?: boolean; spare: number }) => {
     const state = await sandboxUp({
       dir: o.dir,
       prefix: o.prefix,
       subnet: o.subnet,
       hosts: o.image ? [...RUNBOOK_HOSTS, OPS_HOST] : RUNBOOK_HOSTS,
       bare: o.bare,
+      spare: o.spare,
       log: (s) => process.stderr.write(`sandbox: ${s}\n`),
     });
     process.stdout.write(`${path.relative(process.cwd(), state.ensembleFile) || state.ensembleFile}\n`);
@@ -44,6 +49,20 @@ program
     await sandboxDown({ dir: o.dir, prefix: o.prefix, log: (s) => process.stderr.write(`sandbox: ${s}\n`) });
     process.stderr.write('sandbox: down\n');
   });
+for (const [command, on] of [
+  ['stop-host', false],
+  ['start-host', true],
+] as const) {
+  program
+    .command(command)
+    .argument('<name>', 'the host, e.g. hdss7-12')
+    .option('--dir <dir>', 'where the sandbox lives', 'sandbox')
+    .description(on ? 'boot a host that was powered off' : 'power a host off in order, as a shutdown would')
+    .action(async (name: string, o: { dir: string }) => {
+      const h = await powerHost(o.dir, name, on);
+      process.stderr.write(`sandbox: ${h.name} ${on ? 'booted' : 'powered off'}\n`);
+    });
+}
 program.parseAsync().catch((err) => {
   process.stderr.write(`sandbox: ${(err as Error).message}\n`);
   process.exit(1);

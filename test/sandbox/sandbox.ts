@@ -5,12 +5,12 @@ import { initCa } from '../../shared/pki/pki';
 import { tcpOpen } from '../../shared/tcp';
 import { VERSION } from '../../shared/version';
 import { jdkTarball, jmxAgentJar, zookeeperTarball } from './artifacts';
-import { boot, hostKey, hostPid, inMachine, kill, mountRoot, personalize, type Machine } from './machine';
+import { boot, hostKey, hostPid, inMachine, kill, mountRoot, personalize, shutdown, type Machine } from './machine';
 import { opsPrepare, opsUp } from './ops-host';
 import { ensurePrereqs } from './prereqs';
 import { sh } from './sh';
 import { ensureTree } from './tree';
-import { RUNBOOK_HOSTS, ZONE, type SandboxHost, type SandboxHostState, type SandboxState } from './state';
+import { RUNBOOK_HOSTS, spareHosts, ZONE, type SandboxHost, type SandboxHostState, type SandboxState } from './state';
 
 export * from './state';
 
@@ -33,6 +33,8 @@ export interface SandboxOptions {
   reportIntervalMs?: number;
   /** Only SSH on the hosts: no PKI bootstrap, no agents. */
   bare?: boolean;
+  /** Spare ZooKeeper hosts with agents, not in the ensemble file (hdss7-31, ...). */
+  spare?: number;
   /** A small filesystem mounted at a path of a host before it boots (disk-full faults). */
   tmpfs?: Record<string, { path: string; sizeMB: number }>;
 }
@@ -100,6 +102,10 @@ export async function sandboxUp(o: SandboxOptions): Promise<SandboxState> {
   if (!o.bare)
     await initCa(state.pkiDir, { coordinatorIps: [state.gateway, '127.0.0.1'], coordinatorDns: ['localhost'] });
   await fs.writeFile(state.ensembleFile, ensembleYaml(state));
+  await fs.writeFile(
+    state.fleetFile,
+    ensembleYaml(state, '', () => true),
+  );
   await fs.writeFile(state.serveConfig, serveYaml(state));
   await save();
   if (!o.bare) await bootstrapAgents(state, log);
@@ -115,7 +121,7 @@ function newState(
 ) {
   const subnet = o.subnet ?? 7;
   const base = `198.18.${subnet}`;
-  const hosts = (o.hosts ?? RUNBOOK_HOSTS).map((h): SandboxHostState => {
+  const hosts = [...(o.hosts ?? RUNBOOK_HOSTS), ...spareHosts(o.spare ?? 0)].map((h): SandboxHostState => {
     const hostDir = path.join(dir, 'hosts', h.name);
     const root = path.join(hostDir, 'root');
     const machine: Machine = {
@@ -150,6 +156,7 @@ function newState(
     gateway,
     hosts,
     ensembleFile: path.join(dir, 'ensemble.yaml'),
+    fleetFile: path.join(dir, 'fleet.yaml'),
     pkiDir: path.join(dir, 'pki'),
     artifacts,
     coordinatorAddress: `${gateway}:${o.coordinatorPort ?? 7400}`,
@@ -263,7 +270,7 @@ function serveYaml(state: SandboxState): string {
   return `listen: ${state.coordinatorAddress}\npki: ${state.pkiDir}\nstateDir: ${stateDir}\nmetrics: { listen: ${state.gateway}:9400 }\n`;
 }
 
-/** `coordinator bootstrap` over SSH, as an operator runs it: the agent onto every host. */
+/** `coordinator bootstrap` over SSH, as an operator runs it: the agent onto every host, spares included. */
 export async function bootstrapAgents(
   state: SandboxState,
   log: (s: string) => void,
@@ -272,7 +279,7 @@ export async function bootstrapAgents(
   const cli = path.join(REPO, 'dist/coordinator-cli.js');
   const args = [
     'bootstrap',
-    state.ensembleFile,
+    state.fleetFile ?? state.ensembleFile,
     '--ssh-config',
     state.ssh.config,
     '--release',
@@ -292,7 +299,7 @@ export function ensembleYaml(
   artifacts: Partial<SandboxState['artifacts']> = {},
 ): string {
   const hosts = state.hosts
-    .filter((h) => !only || only(h))
+    .filter((h) => (only ? only(h) : !h.spare))
     .map((h) => `  - { name: ${h.name}, address: ${h.address}, agent: ${h.agent}, roles: [${h.roles.join(', ')}] }`)
     .join('\n');
   const dns = state.hosts.find((h) => h.roles.includes('dns'));
@@ -377,6 +384,19 @@ export async function agentLog(h: SandboxHostState): Promise<string> {
 /** Kill a process of a host by the pid the host sees (a ZooKeeper server's pid from the agent). */
 export async function killOnHost(h: SandboxHostState, pid: number, signal = 'KILL'): Promise<void> {
   await onHost(h, ['kill', `-${signal}`, String(pid)]);
+}
+
+/** Power a host off in order (as a shutdown would) or boot it again; the sandbox's state keeps its pid. */
+export async function powerHost(dir: string, name: string, on: boolean): Promise<SandboxHostState> {
+  const state = await readSandbox(dir);
+  if (!state) throw new Error(`no sandbox in ${dir}`);
+  const h = state.hosts.find((x) => x.name === name);
+  if (!h) throw new Error(`no host ${name} in the sandbox (hosts: ${state.hosts.map((x) => x.name).join(', ')})`);
+  const running = !!h.machine.nspawnPid && existsSync(`/proc/${h.machine.nspawnPid}`);
+  if (on && !running) await boot(h.machine);
+  if (!on && running) await shutdown(h.machine);
+  await fs.writeFile(path.join(state.dir, 'sandbox.json'), JSON.stringify(state, null, 2) + '\n');
+  return h;
 }
 
 export async function readSandbox(dir: string): Promise<SandboxState | undefined> {

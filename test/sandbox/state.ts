@@ -8,6 +8,8 @@ export interface SandboxHost {
   name: string;
   octet: number;
   roles: Array<'zookeeper' | 'dns' | 'image'>;
+  /** A host with an agent that the ensemble file does not list yet (a membership change adds it). */
+  spare?: boolean;
 }
 
 export const RUNBOOK_HOSTS: SandboxHost[] = [
@@ -15,6 +17,16 @@ export const RUNBOOK_HOSTS: SandboxHost[] = [
   { name: 'hdss7-12', octet: 12, roles: ['zookeeper'] },
   { name: 'hdss7-21', octet: 21, roles: ['zookeeper'] },
 ];
+
+/** Spare ZooKeeper hosts (`up --spare N`): hdss7-31, hdss7-32, ... */
+export function spareHosts(n: number): SandboxHost[] {
+  return Array.from({ length: n }, (_, i) => ({
+    name: `hdss7-${31 + i}`,
+    octet: 31 + i,
+    roles: ['zookeeper'],
+    spare: true,
+  }));
+}
 
 /** The ops host of the runbook's section 3: registry and image builds. */
 export const OPS_HOST: SandboxHost = { name: 'hdss7-200', octet: 200, roles: ['image'] };
@@ -40,6 +52,8 @@ export interface SandboxState {
   gateway: string;
   hosts: SandboxHostState[];
   ensembleFile: string;
+  /** Every host with an agent, spares included: what `coordinator bootstrap` is given. */
+  fleetFile: string;
   pkiDir: string;
   artifacts: { jdk: Artifact; zookeeper: Artifact; jmxAgent?: Artifact };
   image?: ImageState;
