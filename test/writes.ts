@@ -2,6 +2,7 @@ import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentConnection } from '../coordinator/fleet/agent-client';
 import { connectZk, type ZkClient } from '../coordinator/zookeeper/client';
+import type { ZooKeeperStatus__Output } from '../shared/generated/wire';
 
 const SERVING = new Set(['leader', 'follower']);
 
@@ -18,6 +19,8 @@ export interface WriteTally {
   sessions: number;
   /** Acknowledged writes not found afterwards: must be empty. */
   lost: string[];
+  /** The acknowledged znodes' names (to look for on each server on its own). */
+  ackedNames: string[];
 }
 
 /** A test client's session: 10 s to connect, a 20 s session (a roll's elections stay well inside it). */
@@ -76,7 +79,7 @@ export async function startWrites(
       await halt();
       // Read back through a session of its own: the writer's may have just expired.
       const found = new Set(await znodes(connect, path));
-      return { acked: acked.length, attempts, sessions, lost: acked.filter((w) => !found.has(w)) };
+      return { acked: acked.length, attempts, sessions, lost: acked.filter((w) => !found.has(w)), ackedNames: acked };
     },
   };
 }
@@ -106,14 +109,24 @@ export function znodes(connect: string, path: string): Promise<string[]> {
 export function watchDown(
   t: TestContext,
   agents: AgentConnection[],
+  o: { members?: 'joined' } = {},
 ): { stop(): Promise<{ maxDown: number; elections: number }> } {
   let stopped = false;
   let maxDown = 0;
   let elections = 0;
+  // With `members: 'joined'` a server counts once it has served and until it is removed (a membership change):
+  // a spare not started yet, or a server retired on purpose, is not a server of the ensemble down.
+  const joined = new Set<number>();
+  const counts = (s: ZooKeeperStatus__Output | undefined, i: number) => {
+    if (s && SERVING.has(s.mode)) joined.add(i);
+    if (o.members !== 'joined') return true;
+    return joined.has(i) && s?.desired !== 'removed';
+  };
   const loop = (async () => {
     while (!stopped) {
       const st = await Promise.all(agents.map((a) => a.zooKeeperStatus(0, { timeoutMs: 2000 }).catch(() => undefined)));
-      maxDown = Math.max(maxDown, st.filter((s) => !s || s.mode === 'down' || !s.listening).length);
+      const down = st.filter((s, i) => counts(s, i) && (!s || s.mode === 'down' || !s.listening));
+      maxDown = Math.max(maxDown, down.length);
       if (st.some((s) => s && s.listening && !SERVING.has(s.mode))) elections++;
       await sleep(100);
     }

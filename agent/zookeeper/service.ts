@@ -1,4 +1,6 @@
+import { lookup } from 'node:dns/promises';
 import { promises as fs } from 'node:fs';
+import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ZkfError } from '../../shared/errors';
 import { SerialQueue } from '../../shared/serial-queue';
@@ -133,6 +135,7 @@ export async function stopServer(state: StateFile, zk: ZooKeeperState, signal?: 
  */
 export async function startServer(state: StateFile, zk: ZooKeeperState): Promise<boolean> {
   if (await serverPid(zk)) return false;
+  await refuseUnnamedServer(state, zk);
   await refuseTakenClientPort(zk);
   await fs.mkdir(zk.logDir, { recursive: true });
   const startedWith = await identityOnDisk(zk, await startTrees(state, false));
@@ -147,6 +150,26 @@ export async function startServer(state: StateFile, zk: ZooKeeperState): Promise
     });
   }
   return true;
+}
+
+/**
+ * The server's own name in zoo.cfg (`server.<myid>=zk2.zq.com:...`) must exist: zkfleet takes the DNS record of a
+ * server it removes from the ensemble, so a host that was off at its removal and boots again does not start its
+ * server on the old list (it could not bind its quorum ports either); the coordinator stops it for good at its
+ * next contact. Only "no such name" refuses: a resolver that does not answer does not stop a server.
+ */
+async function refuseUnnamedServer(state: StateFile, zk: ZooKeeperState): Promise<void> {
+  const self = (await state.read()).lastConfigure?.servers.find((s) => s.id === zk.myid)?.host;
+  if (!self || isIP(self)) return;
+  const missing = await lookup(self).then(
+    () => false,
+    (err: NodeJS.ErrnoException) => err.code === 'ENOTFOUND' || err.code === 'ENODATA',
+  );
+  if (!missing) return;
+  const why =
+    `${self}, this server's name in zoo.cfg, does not exist in DNS: a server removed from the ensemble is not ` +
+    'started (zkfleet takes its record); if it was not removed, restore the record';
+  throw new ZkfError('SERVER_REMOVED', why);
 }
 
 /**
