@@ -41,7 +41,8 @@ export function registerServerControl(program: Command): void {
       )
       .description(
         action === 'STOP'
-          ? 'stop ZooKeeper servers on purpose: their supervisor leaves them stopped until `coordinator start`'
+          ? 'stop ZooKeeper servers on purpose (their supervisor leaves them stopped until `coordinator start`) and ' +
+              'wait until the others serve again, naming the leader'
           : 'start ZooKeeper servers (those stopped on purpose, or all) and wait for the quorum',
       )
       .addHelpText(
@@ -66,9 +67,10 @@ async function control(e: Ensemble, hosts: HostSpec[], action: Action, o: Contro
   const signal = interruptSignal();
   const fleet = await Fleet.open(e);
   try {
-    if (action === 'STOP' && !o.force) {
-      const why = stopSetBlocker(hosts, zkHosts(e), await statusAll(fleet, zkHosts(e), { signal }));
-      if (why) throw new ZkfError('QUORUM_TIMEOUT', `refused: ${why}. Nothing was stopped (--force stops anyway).`);
+    const zk = zkHosts(e);
+    const why = action === 'STOP' ? stopSetBlocker(hosts, zk, await statusAll(fleet, zk, { signal })) : undefined;
+    if (why && !o.force) {
+      throw new ZkfError('QUORUM_TIMEOUT', `refused: ${why}. Nothing was stopped (--force stops anyway).`);
     }
     const results = await Promise.all(
       hosts.map(async (h) => {
@@ -80,13 +82,17 @@ async function control(e: Ensemble, hosts: HostSpec[], action: Action, o: Contro
         }
       }),
     );
-    if (action === 'START' && results.every((r) => !r.error)) {
-      await waitForQuorum(fleet, zkHosts(e), new Set(zkHosts(e).map((h) => h.name)), e.spec.timeouts.quorumMs, signal);
-    }
     const ok = results.every((r) => !r.error);
-    if (o.json) writeJson({ ok, results });
-    else
+    // Both wait for the quorum the others keep (a stopped leader's followers are still electing when its stop
+    // returns): only a forced stop that costs the quorum does not.
+    const serving = new Set(zk.filter((h) => action === 'START' || !hosts.includes(h)).map((h) => h.name));
+    const leader =
+      ok && !why ? (await waitForQuorum(fleet, zk, serving, e.spec.timeouts.quorumMs, signal)).leader : undefined;
+    if (o.json) writeJson({ ok, results, leader });
+    else {
       for (const r of results) process.stdout.write(`${r.host}  ${r.error ? `FAILED: ${r.error}` : r.description}\n`);
+      if (leader) process.stdout.write(`quorum: ${serving.size} serving, ${leader} leads\n`);
+    }
     return ok ? EXIT.OK : EXIT.ERROR;
   } finally {
     fleet.close();

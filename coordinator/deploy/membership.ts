@@ -29,7 +29,7 @@ export async function planMembershipChange(run: DeployRun): Promise<void> {
   const hosts = hostsOf(run, state);
   const current = currentMembers(run, state);
   if (!current.length) return;
-  const statuses = await statusAll(run.fleet, specs(hosts, current), { signal: run.signal });
+  const statuses = await settled(run, specs(hosts, current));
   const target = run.zk.map((h) => ({ name: h.name, myid: run.myids[h.name], observer: h.observer }));
   const plan = planMembership({
     current,
@@ -50,6 +50,17 @@ export async function planMembershipChange(run: DeployRun): Promise<void> {
   await gatherLeaverFacts(run, hosts, current);
   run.membership = { current, steps: plan.steps, hosts };
   run.useServers(specs(hosts, current));
+}
+
+/**
+ * The members' statuses once one of them leads: a deploy that starts while they elect (a leader just stopped)
+ * would see nobody serving and misjudge every step.
+ */
+async function settled(run: DeployRun, members: HostSpec[]): Promise<Statuses> {
+  await waitUntil(run.fleet, members, run.e.spec.timeouts.quorumMs, run.signal, (st) =>
+    leaderNow(st) ? undefined : `no leader among ${members.map((h) => `${h.name} (${modeOf(st, h.name)})`).join(', ')}`,
+  );
+  return statusOf(run, members);
 }
 
 /** Every host a change may name: the file's ZooKeeper hosts, and the state's members that left the file. */

@@ -178,6 +178,7 @@ export function stepOutage(
     if (oldUp() < oldQuorum) return `${oldUp()} of the ${oldVoters.length} voters of the old list serve`;
     return newUp() < newQuorum ? `${newUp()} of the ${newVoters.length} voters of the new list would serve` : undefined;
   }
+  if (oldUp() < oldQuorum) return `only ${oldUp()} of the ${oldVoters.length} voters of the old list serve now`;
   const leavers = before.filter((m) => !after.some((a) => a.name === m.name)).map((m) => m.name);
   for (const x of [...leavers, ...restarts].filter((n) => servingBefore.has(n))) {
     const what = leavers.includes(x) ? `stopping ${x}` : `restarting ${x}`;

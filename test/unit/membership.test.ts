@@ -130,3 +130,8 @@ test('the plan as printed: members before and after, each step with its quorum a
     '  2. add e (myid 5): 5 voters, quorum 3, tolerates 2 failure(s); restarts a, b, c, d (the leader last)',
   ]);
 });
+
+test('an ensemble that has no quorum of the old list serving now is refused, whatever the step', () => {
+  const plan = planMembership(input([a, b, c], [a, b, c, d], { serving: new Set(['a']) }));
+  assert.match(plan.problems[0], /^add d \(myid 4\): only 1 of the 3 voters of the old list serve now/);
+});
