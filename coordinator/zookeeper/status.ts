@@ -6,7 +6,7 @@ import { Fleet } from '../fleet/fleet';
 import { age, table } from '../output/format';
 import { fetchServerView, type ServerView } from '../fleet/health-view';
 import { judgeQuorum, type Statuses } from './quorum';
-import { readState } from '../ensemble/state';
+import { readState, type EnsembleState } from '../ensemble/state';
 import { registryAddress, serverName } from '../ensemble/topology';
 
 export interface HostStatus {
@@ -55,6 +55,11 @@ export interface StatusResult {
   stale: string[];
   drifted: string[];
   registry: string;
+  /** Voting servers and observers of the file. */
+  voters: number;
+  observers: string[];
+  /** What differs between the file and the servers the ensemble runs with (a deploy would change it). */
+  membership: string[];
   hosts: HostStatus[];
 }
 
@@ -85,8 +90,32 @@ export async function collectStatus(
     stale: hosts.filter((h) => h.stale).map((h) => h.name),
     drifted: hosts.filter((h) => h.drift?.length).map((h) => h.name),
     registry: registryAddress(e, state.myids),
+    voters: zkHosts(e).filter((h) => !h.observer).length,
+    observers: zkHosts(e)
+      .filter((h) => h.observer)
+      .map((h) => h.name),
+    membership: membershipNotes(e, state),
     hosts,
   };
+}
+
+/** The file against the membership the last deploy left; removed servers whose host was not told yet. */
+function membershipNotes(e: Ensemble, state: EnsembleState): string[] {
+  const out: string[] = [];
+  const names = zkHosts(e).map((h) => h.name);
+  const members = state.members?.map((m) => m.name);
+  const adds = members ? names.filter((n) => !members.includes(n)) : [];
+  const removes = members ? members.filter((n) => !names.includes(n)) : [];
+  if (adds.length || removes.length) {
+    const what = [adds.length ? `adds ${adds.join(', ')}` : '', removes.length ? `removes ${removes.join(', ')}` : ''];
+    const how = '`coordinator deploy` makes the change (--dry-run shows the plan)';
+    out.push(`the file ${what.filter(Boolean).join(' and ')}: ${how}`);
+  }
+  for (const m of state.fence ?? []) {
+    const why = 'was removed while its host was unreachable: the next deploy stops its server for good';
+    out.push(`${m.name} (myid ${m.myid}) ${why}`);
+  }
+  return out;
 }
 
 function fromServer(e: Ensemble, view: ServerView): Gathered {
@@ -183,7 +212,8 @@ export function renderStatus(s: StatusResult): string {
   const source = s.source === 'server' ? 'the coordinator server' : 'the agents, live';
   const tolerates = `tolerates ${s.tolerates} more failure${plural}`;
   const quorum = `quorum ${s.quorum ? 'yes' : 'NO'}, leader ${s.leader ?? '-'}, ${tolerates}`;
-  const head = `ensemble ${s.ensemble}: ${quorum}${stale}${drifted} (from ${source})\n`;
+  const observers = s.observers.length ? ` + ${s.observers.length} observer${s.observers.length === 1 ? '' : 's'}` : '';
+  const head = `ensemble ${s.ensemble}: ${quorum}, ${s.voters} voters${observers}${stale}${drifted} (from ${source})\n`;
   const rows = s.hosts.map((h) => [
     h.name,
     h.myid ? String(h.myid) : '-',
@@ -200,7 +230,8 @@ export function renderStatus(s: StatusResult): string {
   const problems = s.problems.length ? `\nproblems:\n  ${s.problems.join('\n  ')}\n` : '';
   const header = ['HOST', 'MYID', 'DNS NAME', 'MODE', 'ZOOKEEPER', 'JDK', 'ZXID', 'LAT(ms)', 'CONNS', 'AGENT', 'NOTES'];
   const body = table(header, rows);
-  return `${head}\n${body}\nregistry  ${s.registry}\n${problems}`;
+  const membership = s.membership.map((m) => `membership  ${m}\n`).join('');
+  return `${head}\n${body}\nregistry  ${s.registry}\n${membership}${problems}`;
 }
 
 /** What supervision says of a host: a stop on purpose, restarts and why, a backing-off crash loop. */

@@ -84,6 +84,10 @@ test('membership changes on real hosts: grow, shrink, replace, refuse', { timeou
     const all = await modes(grown);
     assert.deepEqual([...all].sort(), ['follower', 'follower', 'follower', 'follower', 'leader'], all.join(' '));
     const leader = grown[all.indexOf('leader')];
+    assert.match(
+      (await cli(['status', file])).stdout,
+      /quorum yes, leader hdss7-\d+, tolerates 2 more failures, 5 voters/,
+    );
     assert.equal((await status(leader)).syncedFollowers, 4);
     assert.equal(await dig(host('hdss7-11'), 'zk5.zq.com'), host('hdss7-32').address);
     const cfg = await fs.readFile(path.join(host('hdss7-11').root, 'opt/zookeeper/conf/zoo.cfg'), 'utf8');
@@ -180,6 +184,9 @@ test('membership changes on real hosts: grow, shrink, replace, refuse', { timeou
     }
     const s = await status('hdss7-12');
     assert.match(s.lastExit, /zk2\.zq\.com, this server's name in zoo\.cfg, does not exist in DNS/);
+    const shown = await cli(['status', file]);
+    assert.match(shown.stdout, /, 3 voters /);
+    assert.match(shown.stdout, /membership {2}hdss7-12 \(myid 2\) was removed while its host was unreachable/);
     const again = await deployJson();
     assert.equal(again.code, 0, again.stderr);
     assert.equal((await status('hdss7-12')).desired, 'removed');
