@@ -31,7 +31,9 @@ ExecStart=${zk.home}/bin/zkServer.sh start-foreground ${zk.cfgFile}
 SuccessExitStatus=143
 Restart=on-failure
 RestartSec=2s
-StartLimitIntervalSec=0
+# No start limit: a server that keeps failing is retried every RestartSec. [Service]'s name for it, which every
+# systemd from 219 up reads (StartLimitIntervalSec= belongs in [Unit] and is ignored here).
+StartLimitInterval=0
 LimitNOFILE=65536
 TimeoutStopSec=30s
 

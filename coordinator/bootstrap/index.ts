@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asZkfError, ZkfError } from '../../shared/errors';
 import { sha256 } from '../../shared/hash';
+import { unitForSystemd } from '../../shared/systemd-units';
 import { certPaths, pkiPaths, signRequest } from '../../shared/pki/pki';
 import { loadTls, type TlsMaterial } from '../../shared/pki/tls';
 import { AgentConnection } from '../fleet/agent-client';
@@ -109,6 +110,7 @@ function desiredFor(run: BootstrapRun, h: HostSpec): Desired {
     release: r,
     configSha: sha256(config),
     caSha: sha256(caPem),
+    unitText: r.unitText,
     unitSha: sha256(r.unitText + r.tmpfilesText),
     caPem,
   };
@@ -119,6 +121,11 @@ async function probeHost(run: BootstrapRun, h: HostSpec): Promise<void> {
   run.desired.set(h.name, d);
   await run.hostStep(h, 'probe', async () => {
     const p = parseProbe(await run.ssh.get(h.name)!.must('probe', probeScript(d.port), { signal: run.signal }));
+    // The unit holds only what the host's systemd knows (219 and up).
+    if (p.systemdVersion) {
+      d.unitText = unitForSystemd(d.release.unitText, p.systemdVersion);
+      d.unitSha = sha256(d.unitText + d.release.tmpfilesText);
+    }
     const refused = hostRefusals(p, d);
     if (refused.length)
       throw new ZkfError('HOST_UNSUITABLE', `cannot run the agent: ${refused.join('; ')}. Nothing was changed.`);
@@ -132,10 +139,8 @@ async function probeHost(run: BootstrapRun, h: HostSpec): Promise<void> {
     const summary = plan.actions.length
       ? `${plan.actions.join(', ')} (${plan.reasons.join('; ')})`
       : 'nothing to change';
-    return {
-      changed: false,
-      description: `${p.arch}, glibc ${p.glibc}; ${run.o.dryRun ? 'would do' : 'to do'}: ${summary}`,
-    };
+    const host = `${p.arch}, glibc ${p.glibc}, systemd ${p.systemdVersion || '?'}, Linux ${p.kernel || '?'}`;
+    return { changed: false, description: `${host}; ${run.o.dryRun ? 'would do' : 'to do'}: ${summary}` };
   });
 }
 
@@ -192,7 +197,7 @@ async function applyAction(run: BootstrapRun, h: HostSpec, ssh: SshTarget, actio
       await putFile(ssh, FILES.config, renderAgentConfig(run.e, h), 0o600, signal);
       return done(`${FILES.config} written`);
     case 'unit':
-      await putFile(ssh, UNIT_FILE, r.unitText, 0o644, signal);
+      await putFile(ssh, UNIT_FILE, d.unitText, 0o644, signal);
       await putFile(ssh, TMPFILES_FILE, r.tmpfilesText, 0o644, signal);
       await ssh.must('systemd-tmpfiles', `systemd-tmpfiles --create ${TMPFILES_FILE}`, { signal });
       await systemctl(ssh, 'daemon-reload', signal);

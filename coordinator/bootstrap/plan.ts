@@ -1,5 +1,9 @@
 import { X509Certificate } from 'node:crypto';
+import { MIN_SYSTEMD } from '../../shared/systemd-units';
 import type { HostProbe } from './probe';
+
+/** The oldest kernel the release runs on (CentOS 7's 3.10). */
+export const MIN_KERNEL = '3.10';
 
 /**
  * The rules of a bootstrap, as pure functions: whether a host can run the agent at all, and what must
@@ -24,6 +28,8 @@ export interface Desired {
   release: ReleaseInfo;
   configSha: string;
   caSha: string;
+  /** The agent's unit for this host's systemd (known once the host is probed), and the digest the probe compares. */
+  unitText: string;
   unitSha: string;
   caPem: string;
 }
@@ -61,6 +67,14 @@ export function hostRefusals(p: HostProbe, d: Desired): string[] {
     );
   }
   if (!p.systemd) out.push('systemd is not running as PID 1: the agent runs as a systemd unit');
+  else if (p.systemdVersion && p.systemdVersion < MIN_SYSTEMD) {
+    out.push(
+      `systemd ${p.systemdVersion} is older than ${MIN_SYSTEMD} (CentOS 7), the oldest the agent's unit is made for`,
+    );
+  }
+  if (p.kernel && compareVersions(p.kernel, MIN_KERNEL) < 0) {
+    out.push(`Linux ${p.kernel} is older than ${MIN_KERNEL} (CentOS 7's), the oldest the release runs on`);
+  }
   const need = r.size * 4;
   if (!p.releases[r.version] && p.freeOptBytes < need) {
     out.push(`only ${mb(p.freeOptBytes)} MB free under /opt; the release needs ${mb(need)} MB`);

@@ -19,6 +19,10 @@ export interface HostProbe {
   arch: string;
   glibc: string;
   systemd: boolean;
+  /** `systemctl --version`'s number (219 on CentOS 7), 0 when unknown. */
+  systemdVersion: number;
+  /** `uname -r`, e.g. 3.10.0-1160.el7.x86_64. */
+  kernel: string;
   freeOptBytes: number;
   /** The version `current` points at, '' when none. */
   current: string;
@@ -41,6 +45,8 @@ sumof() { if [ -f "$1" ]; then sha256sum "$1" | cut -d' ' -f1; fi; }
 echo "arch=$(uname -m)"
 echo "glibc=$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{print $2}')"
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
+echo "systemd_version=$(systemctl --version 2>/dev/null | head -1 | awk '{print $2}')"
+echo "kernel=$(uname -r)"
 mkdir -p /opt 2>/dev/null
 echo "free_opt_kb=$(df -Pk /opt 2>/dev/null | awk 'NR==2{print $4}')"
 echo "current=$(basename "$(readlink ${AGENT_HOME}/current 2>/dev/null)" 2>/dev/null)"
@@ -65,6 +71,8 @@ export function parseProbe(text: string): HostProbe {
     arch: '',
     glibc: '',
     systemd: false,
+    systemdVersion: 0,
+    kernel: '',
     freeOptBytes: 0,
     current: '',
     releases: {},
@@ -93,6 +101,7 @@ function take(p: HostProbe, k: string, v: string): void {
   const strings: Record<string, keyof HostProbe> = {
     arch: 'arch',
     glibc: 'glibc',
+    kernel: 'kernel',
     current: 'current',
     unit_sha: 'unitSha',
     config_sha: 'configSha',
@@ -103,6 +112,7 @@ function take(p: HostProbe, k: string, v: string): void {
   };
   if (k in strings) (p as unknown as Record<string, string>)[strings[k]] = v;
   else if (k === 'systemd') p.systemd = v === 'yes';
+  else if (k === 'systemd_version') p.systemdVersion = Number(v) || 0;
   else if (k === 'free_opt_kb') p.freeOptBytes = Number(v) * 1024 || 0;
   else if (k === 'key') p.hasKey = v === 'yes';
   else if (k === 'cert_b64') p.certPem = Buffer.from(v, 'base64').toString('utf8');

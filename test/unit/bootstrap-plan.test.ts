@@ -20,6 +20,7 @@ const desired: Desired = {
   },
   configSha: 'c'.repeat(64),
   caSha: 'd'.repeat(64),
+  unitText: '',
   unitSha: 'e'.repeat(64),
   caPem: '',
 };
@@ -62,6 +63,18 @@ test('CentOS 7 (glibc 2.17), another architecture, no systemd, no room, a taken 
   assert.match(why, /only 10 MB free under \/opt; the release needs 140 MB/);
   assert.match(why, /port 7443 is taken: .*java/);
   assert.deepEqual(hostRefusals({ ...bare(), portOwner: 'users:(("zkfleet-agent",pid=3,fd=20))' }, desired), []);
+});
+
+test('a kernel older than 3.10 or a systemd older than 219 is refused before anything changes, with why', () => {
+  const centos6 = { ...bare(), kernel: '2.6.32-754.35.1.el6.x86_64', systemdVersion: 208 };
+  const why = hostRefusals(centos6, desired).join('\n');
+  assert.match(why, /Linux 2\.6\.32-754\.35\.1\.el6\.x86_64 is older than 3\.10/);
+  assert.match(why, /systemd 208 is older than 219/);
+  const centos7 = { ...bare(), kernel: '3.10.0-1160.el7.x86_64', systemdVersion: 219 };
+  assert.deepEqual(hostRefusals(centos7, desired), []);
+  const probed = parseProbe('systemd=yes\nsystemd_version=219\nkernel=3.10.0-1160.el7.x86_64\n');
+  assert.equal(probed.systemdVersion, 219);
+  assert.equal(probed.kernel, '3.10.0-1160.el7.x86_64');
 });
 
 test('a host that matches: nothing to do (a second run changes nothing)', () => {
