@@ -111,7 +111,8 @@ async function gatherLeaverFacts(run: DeployRun, hosts: Map<string, HostSpec>, c
  */
 export async function changeMembership(run: DeployRun): Promise<void> {
   const change = run.membership;
-  if (!change || run.dryRun) return;
+  if (!change) return;
+  if (run.dryRun) return planSteps(run, change);
   await run.phase('membership', async () => {
     let before = change.current;
     for (const [i, step] of change.steps.entries()) {
@@ -121,6 +122,21 @@ export async function changeMembership(run: DeployRun): Promise<void> {
     }
   });
   run.useServers(undefined);
+}
+
+/** A dry run: each host's part in each step, as the summary shows it; nothing is touched. */
+async function planSteps(run: DeployRun, change: MembershipChange): Promise<void> {
+  for (const [i, step] of change.steps.entries()) {
+    const at = ` (membership step ${i + 1}: ${describeStep(step)})`;
+    const would = (h: HostSpec, name: string, what: string) =>
+      run.hostStep(h, name, async () => ({ changed: true, description: `${what}${at}` }));
+    for (const j of step.joins) await would(change.hosts.get(j.name)!, 'join', 'would start with the new list');
+    for (const n of step.restarts) await would(change.hosts.get(n)!, 'restart', 'would restart onto the new list');
+    for (const l of step.leaves) {
+      run.addHost(change.hosts.get(l.name)!);
+      await would(change.hosts.get(l.name)!, 'remove', 'would stop for good, its data moved aside');
+    }
+  }
 }
 
 async function runStep(run: DeployRun, change: MembershipChange, step: MembershipStep, before: Member[]) {

@@ -104,12 +104,17 @@ test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { 
       [byName['hdss7-11'].myid, byName['hdss7-12'].myid, byName['hdss7-21'].myid, byName['hdss7-22'].myid],
       [1, 2, 3, 4],
     );
-    assert.match(
-      byName['hdss7-11'].steps.find((s) => s.step === 'configure')!.description,
-      /would change: zoo.cfg: server\.4 added/,
-    );
+    // Adding a server is a membership change: planned and shown, each host's part in it on its report.
+    assert.match(r.result.plan![1], /^ {2}1\. add hdss7-22 \(myid 4\): 4 voters, quorum 3, tolerates 1 failure/);
     assert.ok(byName['hdss7-22'].steps.some((s) => s.step === 'install-jdk' && s.changed));
-    assert.ok(byName['hdss7-11'].steps.some((s) => s.step === 'restart' && /would restart/.test(s.description)));
+    assert.ok(
+      byName['hdss7-22'].steps.some((s) => s.step === 'join' && /would start with the new list/.test(s.description)),
+    );
+    assert.ok(
+      byName['hdss7-11'].steps.some(
+        (s) => s.step === 'restart' && /would restart onto the new list/.test(s.description),
+      ),
+    );
     assert.deepEqual(await pids(), before);
     assert.ok(
       (await fs.readdir(path.join(sb.hosts[3].root, 'usr/java')).catch(() => [])).length === 0,
