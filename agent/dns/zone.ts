@@ -22,15 +22,7 @@ export async function upsertDnsRecords(
   req: UpsertDnsRecordsRequest__Output,
   signal?: AbortSignal,
 ): Promise<StepResult> {
-  if (!DNS_NAME.test(req.zone)) throw new ZkfError('INVALID_ARGUMENT', `"${req.zone}" is not a zone name`);
-  for (const r of req.records) {
-    if (!isIPv4Address(r.address))
-      throw new ZkfError('INVALID_ARGUMENT', `${r.name}: "${r.address}" is not an IPv4 address`);
-    if (!DNS_NAME.test(r.name)) throw new ZkfError('INVALID_ARGUMENT', `"${r.name}" is not a DNS name`);
-  }
-  for (const name of req.remove) {
-    if (!DNS_NAME.test(name)) throw new ZkfError('INVALID_ARGUMENT', `"${name}" is not a DNS name`);
-  }
+  checkRequest(req);
   const file = host.path(req.zoneFile);
   const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new ZkfError('NOT_FOUND', `zone file ${req.zoneFile}: ${err.code}`, { cause: err });
@@ -77,6 +69,19 @@ export async function upsertDnsRecords(
     description: `${req.zone}: ${edit.changes.join(', ')}; reloaded (${how})`,
     path: req.zoneFile,
   };
+}
+
+/** Names and addresses as a zone takes them; the agent trusts no caller. */
+function checkRequest(req: UpsertDnsRecordsRequest__Output): void {
+  if (!DNS_NAME.test(req.zone)) throw new ZkfError('INVALID_ARGUMENT', `"${req.zone}" is not a zone name`);
+  for (const r of req.records) {
+    if (!isIPv4Address(r.address))
+      throw new ZkfError('INVALID_ARGUMENT', `${r.name}: "${r.address}" is not an IPv4 address`);
+    if (!DNS_NAME.test(r.name)) throw new ZkfError('INVALID_ARGUMENT', `"${r.name}" is not a DNS name`);
+  }
+  for (const name of req.remove) {
+    if (!DNS_NAME.test(name)) throw new ZkfError('INVALID_ARGUMENT', `"${name}" is not a DNS name`);
+  }
 }
 
 async function checkZone(host: Host, zone: string, file: string, shownAs: string): Promise<void> {
