@@ -23,8 +23,10 @@ export async function lookupUser(host: Host, name: string): Promise<Account | un
 }
 
 /**
- * The system user the server runs as, made when missing. The agent's own unit keeps /etc read-only, so on a
- * systemd host the account is made by a transient unit of systemd's, outside that sandbox; elsewhere directly.
+ * The system user the server runs as, made when missing. The agent's own unit keeps /etc read-only, so under
+ * systemd useradd runs in the mount namespace of PID 1, outside that sandbox: `nsenter` (util-linux, on every
+ * host) works the same on systemd 219 as on today's, where `systemd-run --wait --pipe` needs 235. The flags are
+ * ones both families' useradd take (RHEL 7 and Debian alike).
  */
 export async function ensureUser(
   host: Host,
@@ -39,7 +41,7 @@ export async function ensureUser(
   if (host.config.root !== '/') args.push('--root', host.config.root);
   const underSystemd = !!process.env.INVOCATION_ID && host.config.root === '/';
   const [cmd, argv] = underSystemd
-    ? ['systemd-run', ['--wait', '--pipe', '--quiet', '--collect', 'useradd', ...args, name]]
+    ? ['nsenter', ['--target', '1', '--mount', '--', 'useradd', ...args, name]]
     : ['useradd', [...args, name]];
   await runUseradd(host, name, cmd, argv);
   const account = await lookupUser(host, name);
