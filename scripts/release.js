@@ -2,13 +2,18 @@
 // npm run release [-- --version V] [-- --out DIR]
 //
 // The agent as one self-contained executable, in release/zkfleet-agent-<version>-linux-x64.tar.gz (+ .sha256):
-//   zkfleet-agent-<v>-linux-x64/bin/zkfleet-agent      Node's single-executable application: the bundled agent
+//   zkfleet-agent-<v>-linux-x64/bin/zkfleet-agent      a static launcher (scripts/agent-launcher.c) that runs
+//                                                      lib/zkfleet-agent through lib/ld-linux-x86-64.so.2
+//   zkfleet-agent-<v>-linux-x64/lib/zkfleet-agent      Node's single-executable application: the bundled agent
 //                                                      injected into this machine's node binary
+//   zkfleet-agent-<v>-linux-x64/lib/*.so*              the dynamic loader and C libraries it needs, from this
+//                                                      machine: the host's C library does not matter
 //   zkfleet-agent-<v>-linux-x64/systemd/zkfleet-agent.service, zkfleet-agent.tmpfiles
 //   zkfleet-agent-<v>-linux-x64/agent.example.yaml
-//   zkfleet-agent-<v>-linux-x64/MANIFEST.json          version, protocol, arch, the glibc it needs, digests
-// Nothing from npm, no compiler and no network is needed on a host. The build is reproducible (same inputs,
-// same bytes), and skipped when the inputs did not change.
+//   zkfleet-agent-<v>-linux-x64/MANIFEST.json          version, protocol, arch, what it needs of a host
+//                                                      (kernel, systemd), digests
+// Nothing from npm, no C library, no compiler and no network is needed on a host (gcc builds the launcher
+// here). The build is reproducible (same inputs, same bytes), and skipped when the inputs did not change.
 'use strict';
 const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -46,13 +51,25 @@ function inputsDigest(version) {
   return h.digest('hex');
 }
 
-/** The highest GLIBC_x.y symbol version the node binary asks for: the oldest glibc a host may have. */
-function minGlibc(binary) {
-  const text = fs.readFileSync(binary).toString('latin1');
-  const versions = [...text.matchAll(/GLIBC_(\d+)\.(\d+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
-  versions.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const top = versions.at(-1);
-  return `${top[0]}.${top[1]}`;
+/** What the release needs of a host: the kernel its C library runs on (CentOS 7's 3.10), the oldest systemd. */
+const NEEDS = { kernel: '3.10', systemd: 219 };
+
+/** The dynamic loader and shared libraries `binary` needs, from this machine (`ldd`), by the names it asks for. */
+function sharedLibraries(binary) {
+  const out = execFileSync('ldd', [binary], { encoding: 'utf8' });
+  const libs = [];
+  for (const line of out.split('\n')) {
+    const m = /^\s*(\S+) => (\/\S+)/.exec(line) ?? /^\s*(\/\S*ld-linux\S*)/.exec(line);
+    if (m) libs.push({ name: path.basename(m[1]), file: fs.realpathSync(m[2] ?? m[1]) });
+  }
+  if (!libs.some((l) => l.name === 'ld-linux-x86-64.so.2')) throw new Error(`ldd ${binary}: no dynamic loader`);
+  return libs;
+}
+
+/** The static launcher: reproducible (-static, no build id, no debug info). */
+function launcher(out) {
+  const src = path.join(ROOT, 'scripts/agent-launcher.c');
+  execFileSync('gcc', ['-static', '-Os', '-s', '-Wl,--build-id=none', '-o', out, src], { stdio: 'inherit' });
 }
 
 function bundle(work, version) {
@@ -99,10 +116,12 @@ coordinator: { address: 10.4.7.200:7400 }
 
 function assemble(work, name, version) {
   const top = path.join(work, name);
-  fs.mkdirSync(path.join(top, 'bin'), { recursive: true });
-  fs.mkdirSync(path.join(top, 'systemd'), { recursive: true });
+  for (const d of ['bin', 'lib', 'systemd']) fs.mkdirSync(path.join(top, d), { recursive: true });
   const binary = path.join(top, 'bin/zkfleet-agent');
-  singleExecutable(work, binary);
+  const agent = path.join(top, 'lib/zkfleet-agent');
+  singleExecutable(work, agent);
+  for (const lib of sharedLibraries(agent)) fs.copyFileSync(lib.file, path.join(top, 'lib', lib.name));
+  launcher(binary);
   for (const f of ['zkfleet-agent.service', 'zkfleet-agent.tmpfiles']) {
     fs.copyFileSync(path.join(ROOT, 'systemd', f), path.join(top, 'systemd', f));
   }
@@ -113,10 +132,12 @@ function assemble(work, name, version) {
     version,
     protocolVersion: PROTOCOL_VERSION,
     arch: 'x86_64',
-    minGlibc: minGlibc(binary),
+    needs: NEEDS,
     node: process.version,
     binary: 'bin/zkfleet-agent',
     binarySha256: crypto.createHash('sha256').update(fs.readFileSync(binary)).digest('hex'),
+    agentSha256: crypto.createHash('sha256').update(fs.readFileSync(agent)).digest('hex'),
+    libraries: fs.readdirSync(path.join(top, 'lib')).filter((f) => f !== 'zkfleet-agent'),
   };
   fs.writeFileSync(path.join(top, 'MANIFEST.json'), JSON.stringify(manifest, null, 2) + '\n');
   return manifest;
@@ -134,8 +155,8 @@ function packOrder(work, name) {
     return [rel, ...kids.flatMap((k) => walk(path.join(rel, k)))];
   };
   const all = walk(name);
-  const bin = path.join(name, 'bin');
-  const inBin = (e) => e === bin || e.startsWith(`${bin}/`);
+  const heavy = ['bin', 'lib'].map((d) => path.join(name, d));
+  const inBin = (e) => heavy.some((d) => e === d || e.startsWith(`${d}/`));
   return [...all.filter((e) => !inBin(e)), ...all.filter(inBin)];
 }
 
@@ -173,7 +194,8 @@ function main() {
     const r = pack(work, name, out);
     fs.writeFileSync(stamp, inputs);
     const mb = (fs.statSync(r.tarball).size / 1e6).toFixed(0);
-    process.stdout.write(`${r.tarball} (${mb} MB, sha256 ${r.digest}, glibc >= ${manifest.minGlibc})\n`);
+    const needs = `Linux >= ${manifest.needs.kernel}, systemd >= ${manifest.needs.systemd}, its own C library`;
+    process.stdout.write(`${r.tarball} (${mb} MB, sha256 ${r.digest}; needs ${needs})\n`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

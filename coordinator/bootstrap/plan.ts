@@ -15,7 +15,10 @@ export interface ReleaseInfo {
   sha256: string;
   size: number;
   protocolVersion: number;
-  minGlibc: string;
+  /** Releases before 0.4 ran on the host's C library: the oldest glibc they need. */
+  minGlibc?: string;
+  /** What the release needs of a host; it brings its own C runtime. */
+  needs?: { kernel: string; systemd: number };
   arch: string;
   unitText: string;
   tmpfilesText: string;
@@ -60,20 +63,15 @@ export function hostRefusals(p: HostProbe, d: Desired): string[] {
   const r = d.release;
   const out: string[] = [];
   if (p.arch !== r.arch) out.push(`its architecture is ${p.arch || 'unknown'}; the release is for ${r.arch}`);
-  if (!p.glibc) out.push('no glibc found (getconf GNU_LIBC_VERSION): the agent needs glibc, not musl');
-  else if (compareVersions(p.glibc, r.minGlibc) < 0) {
-    out.push(
-      `glibc ${p.glibc} is older than ${r.minGlibc}, which the agent's Node runtime needs (CentOS 7 ships 2.17)`,
-    );
-  }
+  if (r.minGlibc) out.push(...glibcRefusals(p, r.minGlibc));
+  const systemd = r.needs?.systemd ?? MIN_SYSTEMD;
+  const kernel = r.needs?.kernel ?? MIN_KERNEL;
   if (!p.systemd) out.push('systemd is not running as PID 1: the agent runs as a systemd unit');
-  else if (p.systemdVersion && p.systemdVersion < MIN_SYSTEMD) {
-    out.push(
-      `systemd ${p.systemdVersion} is older than ${MIN_SYSTEMD} (CentOS 7), the oldest the agent's unit is made for`,
-    );
+  else if (p.systemdVersion && p.systemdVersion < systemd) {
+    out.push(`systemd ${p.systemdVersion} is older than ${systemd} (CentOS 7's), the oldest the release supports`);
   }
-  if (p.kernel && compareVersions(p.kernel, MIN_KERNEL) < 0) {
-    out.push(`Linux ${p.kernel} is older than ${MIN_KERNEL} (CentOS 7's), the oldest the release runs on`);
+  if (p.kernel && compareVersions(p.kernel, kernel) < 0) {
+    out.push(`Linux ${p.kernel} is older than ${kernel} (CentOS 7's), the oldest the release runs on`);
   }
   const need = r.size * 4;
   if (!p.releases[r.version] && p.freeOptBytes < need) {
@@ -81,6 +79,13 @@ export function hostRefusals(p: HostProbe, d: Desired): string[] {
   }
   if (p.portOwner && !/zkfleet-agent/.test(p.portOwner)) out.push(`port ${d.port} is taken: ${p.portOwner}`);
   return out;
+}
+
+/** A release that runs on the host's C library (before 0.4) needs a glibc of its own age. */
+function glibcRefusals(p: HostProbe, minGlibc: string): string[] {
+  if (!p.glibc) return ['no glibc found (getconf GNU_LIBC_VERSION): this release needs glibc, not musl'];
+  if (compareVersions(p.glibc, minGlibc) >= 0) return [];
+  return [`glibc ${p.glibc} is older than ${minGlibc}, which this release's Node runtime needs (CentOS 7 ships 2.17)`];
 }
 
 const mb = (n: number) => Math.round(n / 1e6);

@@ -43,7 +43,8 @@ export async function readRelease(file: string): Promise<ReleaseInfo> {
       details: { expectedSha256: listed.split(/\s/)[0], actualSha256: sha256 },
     });
   }
-  const m = JSON.parse(manifestText) as { version: string; protocolVersion: number; minGlibc: string; arch: string };
+  type Manifest = Pick<ReleaseInfo, 'version' | 'protocolVersion' | 'minGlibc' | 'needs' | 'arch'>;
+  const m = JSON.parse(manifestText) as Manifest;
   if (!RELEASE_VERSION.test(m.version))
     throw new ZkfError('INVALID_ARGUMENT', `${file}: version "${m.version}" is not a version`);
   return { file, sha256, size, unitText, tmpfilesText, ...m };

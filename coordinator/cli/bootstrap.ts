@@ -45,7 +45,7 @@ export function renderBootstrap(r: BootstrapResult): string {
 
 const BOOTSTRAP_HELP = `
 Per host, over the system's ssh (your config, keys and known_hosts; host keys are always checked):
-  probe        arch, glibc, systemd, free space, the agent port; a host that cannot run the agent is refused
+  probe        arch, kernel, systemd version, free space, the agent port; a host that cannot run the agent is refused
                with the reason, before anything on it changes
   release      unpacked under /opt/zkfleet-agent/releases/<version> (sha256 checked), linked as current
   key          made on the host (/etc/zkfleet/agent.key, 0600); only a certificate request travels, and the

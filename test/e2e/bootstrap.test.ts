@@ -78,10 +78,14 @@ test(
       async () => {
         const init = await cli(['pki', 'init', sb.pkiDir, '--ip', sb.gateway, '--ip', '127.0.0.1']);
         assert.equal(init.code, 0, init.stderr);
-        // CentOS 7's glibc on hdss7-21, the agent's port taken on hdss7-12, SSH refused on hdss7-200.
+        // CentOS 7's glibc on hdss7-11 (the release brings its own: accepted), CentOS 6's kernel on hdss7-21, the
+        // agent's port taken on hdss7-12, SSH refused on hdss7-200.
         const getconf =
           '#!/bin/sh\nif [ "$1" = GNU_LIBC_VERSION ]; then echo "glibc 2.17"; exit 0; fi\nexec /usr/bin/getconf "$@"\n';
-        await fs.writeFile(path.join(h21.root, 'usr/local/bin/getconf'), getconf, { mode: 0o755 });
+        await fs.writeFile(path.join(h11.root, 'usr/local/bin/getconf'), getconf, { mode: 0o755 });
+        const uname =
+          '#!/bin/sh\nif [ "$1" = -r ]; then echo 2.6.32-754.el6.x86_64; exit 0; fi\nexec /usr/bin/uname "$@"\n';
+        await fs.writeFile(path.join(h21.root, 'usr/local/bin/uname'), uname, { mode: 0o755 });
         await onHost(h12, [
           'systemd-run',
           '--unit=squatter',
@@ -97,14 +101,16 @@ test(
         const h = byName(r.result);
         assert.equal(h['hdss7-11'].error, undefined, h['hdss7-11'].error);
         assert.equal(h['hdss7-11'].version, r.result.release!.version);
-        assert.match(h['hdss7-21'].error!, /glibc 2\.17 is older than 2\.28/);
+        assert.match(h['hdss7-11'].steps[0].description, /glibc 2\.17, systemd \d+, Linux /);
+        assert.match(h['hdss7-21'].error!, /Linux 2\.6\.32-754\.el6\.x86_64 is older than 3\.10/);
         assert.match(h['hdss7-12'].error!, /port 7443 is taken/);
         assert.match(h['hdss7-200'].error!, /ssh to 198\.18\.77\.200 failed: .*Connection refused/);
         for (const x of [h12, h21, h200]) {
           assert.ok(!existsSync(path.join(x.root, 'opt/zkfleet-agent')), `${x.name}: nothing installed`);
           assert.ok(!existsSync(path.join(x.root, 'etc/zkfleet/agent.yaml')), `${x.name}: nothing configured`);
         }
-        await fs.rm(path.join(h21.root, 'usr/local/bin/getconf'));
+        await fs.rm(path.join(h11.root, 'usr/local/bin/getconf'));
+        await fs.rm(path.join(h21.root, 'usr/local/bin/uname'));
         await onHost(h12, ['systemctl', 'stop', 'squatter']);
         await onHost(h200, ['systemctl', 'start', 'ssh.service']);
       },

@@ -70,6 +70,16 @@ test('a kernel older than 3.10 or a systemd older than 219 is refused before any
   const why = hostRefusals(centos6, desired).join('\n');
   assert.match(why, /Linux 2\.6\.32-754\.35\.1\.el6\.x86_64 is older than 3\.10/);
   assert.match(why, /systemd 208 is older than 219/);
+  // A release that brings its own C runtime asks nothing of the host's: CentOS 7's glibc, even musl, is fine.
+  const ownLibc = {
+    ...desired,
+    release: { ...desired.release, minGlibc: undefined, needs: { kernel: '3.10', systemd: 219 } },
+  };
+  assert.deepEqual(
+    hostRefusals({ ...bare(), glibc: '2.17', kernel: '3.10.0-1160.el7.x86_64', systemdVersion: 219 }, ownLibc),
+    [],
+  );
+  assert.deepEqual(hostRefusals({ ...bare(), glibc: '' }, ownLibc), []);
   const centos7 = { ...bare(), kernel: '3.10.0-1160.el7.x86_64', systemdVersion: 219 };
   assert.deepEqual(hostRefusals(centos7, desired), []);
   const probed = parseProbe('systemd=yes\nsystemd_version=219\nkernel=3.10.0-1160.el7.x86_64\n');
