@@ -8,6 +8,10 @@ import { createLogger } from '../shared/logger';
 import { VERSION } from '../shared/version';
 import { AgentDaemon, loadChecked } from './daemon/lifecycle';
 
+// Started through the release's own loader, the process would be named "ld-linux-x86-64" in ps, ss and the
+// journal (bootstrap's probe recognises its agent on the port by that name): it takes its own.
+process.title = 'zkfleet-agent';
+
 const program = new Command('zkfleet-agent')
   .description(
     "zkfleet agent: the per-host daemon that does the runbook's host work for the coordinator, over mTLS gRPC.",

@@ -222,6 +222,36 @@ test(
       });
     });
 
+    await t.test(
+      "the agent runs on the release's C library; what it starts, on the host's, with no variable of it",
+      async () => {
+        const [h] = sb.hosts;
+        const agentMaps = await onHost(h, [
+          'sh',
+          '-c',
+          'cat /proc/$(systemctl show -p MainPID --value zkfleet-agent)/maps',
+        ]);
+        assert.match(agentMaps.stdout, /\/opt\/zkfleet-agent\/releases\/[^/]+\/lib\/libc\.so\.6/);
+        const r = await cli([
+          'exec',
+          sb.ensembleFile,
+          '--json',
+          '--host',
+          h.name,
+          '--',
+          'sh',
+          '-c',
+          'cat /proc/self/maps; echo ===; env',
+        ]);
+        assert.equal(r.code, 0, r.stderr);
+        const [maps, env] = (JSON.parse(r.stdout) as { results: ExecHostResult[] }).results[0].stdout.split('===\n');
+        assert.match(maps, /\/lib\/x86_64-linux-gnu\/libc\.so\.6/);
+        assert.doesNotMatch(maps, /zkfleet-agent/);
+        assert.doesNotMatch(env, /^LD_[A-Z_]+=/m);
+        assert.doesNotMatch(env, /zkfleet-agent\/releases\/[^/]+\/lib/);
+      },
+    );
+
     await t.test('coordinator exec: outputs prefixed by host, exit codes, --timeout, Ctrl-C', async () => {
       const r = await cli(['exec', sb.ensembleFile, '--', 'ip', '-4', '-o', 'addr', 'show', 'eth0']);
       assert.equal(r.code, 0, r.stderr);

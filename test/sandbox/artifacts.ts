@@ -9,7 +9,6 @@ import { sh } from './sh';
  * reachable here). Built once into the cache directory and reused.
  */
 export const CACHE_DIR = path.resolve(__dirname, '../../../.cache/artifacts');
-const JDK_SRC = '/usr/lib/jvm/java-17-openjdk-amd64';
 
 export interface Artifact {
   path: string;
@@ -56,15 +55,7 @@ async function pack(parent: string, top: string, out: string): Promise<void> {
 
 /** The JDK as a vendor tarball would be: jdk-17/{bin,lib,conf,...}; symlinks resolved, dangling ones dropped. */
 export function jdkTarball(): Promise<Artifact> {
-  return cached('jdk-17-linux-x64.tar.gz', async (out, work) => {
-    const dir = path.join(work, 'jdk-17');
-    // -L resolves the package's links into /etc; dangling ones make cp complain, and are simply not copied.
-    await sh('cp', ['-rL', `${JDK_SRC}/.`, dir], { allowFail: true });
-    await fs.rm(path.join(dir, 'jmods'), { recursive: true, force: true });
-    await fs.rm(path.join(dir, 'lib', 'src.zip'), { force: true });
-    if (!existsSync(path.join(dir, 'bin', 'java'))) throw new Error(`could not assemble the test JDK from ${JDK_SRC}`);
-    await pack(work, 'jdk-17', out);
-  });
+  return cached('jdk-17-bullseye-linux-x64.tar.gz', (out, work) => jdkFromBullseye(out, work, 17, 'security'));
 }
 
 const ZK_ENV = `#!/usr/bin/env bash
@@ -146,23 +137,28 @@ export function jmxAgentJar(): Promise<Artifact> {
 
 /**
  * Packages of Debian bullseye (the release before this machine's), fetched with apt through a sources list
- * and state of their own (the machine's apt configuration is not touched) and unpacked with dpkg -x.
+ * and state of their own (the machine's apt configuration is not touched) and unpacked with dpkg -x. Each
+ * archive (`main`, `security`) has its own state, so adding one never changes what another resolves to.
  */
 const bullseyeQueue = new SerialQueue();
+const BULLSEYE = {
+  main: 'deb http://deb.debian.org/debian bullseye main',
+  security: 'deb http://deb.debian.org/debian-security bullseye-security main',
+};
 
 /** One bullseye fetch at a time in this process; flock keeps other processes (a sandbox deploy) out too. */
-function bullseye(packages: string[]): Promise<string> {
-  return bullseyeQueue.run(() => bullseyeFetch(packages));
+function bullseye(packages: string[], archive: keyof typeof BULLSEYE = 'main'): Promise<string> {
+  return bullseyeQueue.run(() => bullseyeFetch(packages, archive));
 }
 
-async function bullseyeFetch(packages: string[]): Promise<string> {
-  const base = path.join(CACHE_DIR, 'bullseye');
+async function bullseyeFetch(packages: string[], archive: keyof typeof BULLSEYE): Promise<string> {
+  const base = path.join(CACHE_DIR, archive === 'main' ? 'bullseye' : `bullseye-${archive}`);
   const root = path.join(base, 'root');
   const done = path.join(base, `.${packages.join('+').replace(/[^A-Za-z0-9.+-]/g, '_')}`);
   if (existsSync(done)) return root;
   for (const d of ['lists/partial', 'archives/partial', 'cache', 'debs', 'root'])
     await fs.mkdir(path.join(base, d), { recursive: true });
-  await fs.writeFile(path.join(base, 'sources.list'), 'deb http://deb.debian.org/debian bullseye main\n');
+  await fs.writeFile(path.join(base, 'sources.list'), `${BULLSEYE[archive]}\n`);
   const o = [
     `Dir::Etc::SourceList=${path.join(base, 'sources.list')}`,
     'Dir::Etc::SourceParts=/dev/null',
@@ -219,19 +215,24 @@ export function brokenZookeeperTarball(): Promise<Artifact> {
 
 /** OpenJDK 11 from bullseye as a vendor tarball (jdk-11/): the JDK the ensemble starts on before an upgrade. */
 export function jdk11Tarball(): Promise<Artifact> {
-  return cached('jdk-11-linux-x64.tar.gz', async (out, work) => {
-    const src = await bullseye(['openjdk-11-jre-headless']);
-    const dir = path.join(work, 'jdk-11');
-    // The package's links point into its own /etc (java.security, ...): made to point into the unpacked
-    // packages, then resolved by the copy; what is still dangling is dropped.
-    const repoint =
-      'find "$1/usr/lib/jvm" -type l | while read -r l; do t=$(readlink "$l"); case "$t" in /*) ln -sfn "$1$t" "$l";; esac; done';
-    await sh('sh', ['-c', repoint, 'repoint', src]);
-    await sh('sh', ['-c', 'cp -rL --preserve=mode "$1/usr/lib/jvm/java-11-openjdk-amd64" "$2"', 'copy', src, dir], {
-      allowFail: true,
-    });
-    if (!existsSync(path.join(dir, 'bin', 'java')))
-      throw new Error('could not assemble the JDK 11 tarball from bullseye');
-    await pack(work, 'jdk-11', out);
-  });
+  return cached('jdk-11-linux-x64.tar.gz', (out, work) => jdkFromBullseye(out, work, 11, 'main'));
+}
+
+/**
+ * A vendor-style JDK tarball (jdk-<major>/) from bullseye's OpenJDK: built against glibc 2.31, it runs on every
+ * sandbox host (bullseye and bookworm), as an upstream JDK built on an old glibc does on every real one.
+ */
+async function jdkFromBullseye(out: string, work: string, major: 11 | 17, archive: keyof typeof BULLSEYE) {
+  const src = await bullseye([`openjdk-${major}-jre-headless`], archive);
+  const dir = path.join(work, `jdk-${major}`);
+  // The package's links point into its own /etc (java.security, ...): made to point into the unpacked
+  // packages, then resolved by the copy; what is still dangling is dropped.
+  const repoint =
+    'find "$1/usr/lib/jvm" -type l | while read -r l; do t=$(readlink "$l"); case "$t" in "$1"*) ;; /*) ln -sfn "$1$t" "$l";; esac; done';
+  await sh('sh', ['-c', repoint, 'repoint', src]);
+  const copy = 'cp -rL --preserve=mode "$1/usr/lib/jvm/java-$3-openjdk-amd64" "$2"';
+  await sh('sh', ['-c', copy, 'copy', src, dir, String(major)], { allowFail: true });
+  if (!existsSync(path.join(dir, 'bin', 'java')))
+    throw new Error(`could not assemble the JDK ${major} tarball from bullseye`);
+  await pack(work, `jdk-${major}`, out);
 }

@@ -9,7 +9,7 @@ import { boot, hostKey, hostPid, inMachine, kill, mountRoot, personalize, shutdo
 import { opsPrepare, opsUp } from './ops-host';
 import { ensurePrereqs } from './prereqs';
 import { sh } from './sh';
-import { ensureTree } from './tree';
+import { ensureTree, type Suite } from './tree';
 import { RUNBOOK_HOSTS, spareHosts, ZONE, type SandboxHost, type SandboxHostState, type SandboxState } from './state';
 
 export * from './state';
@@ -76,8 +76,9 @@ export async function sandboxUp(o: SandboxOptions): Promise<SandboxState> {
   await sandboxDown({ dir, prefix, log });
   await fs.mkdir(dir, { recursive: true });
   log('root filesystem, test artifacts and the agent release (cached after the first run)');
-  const [tree, jdk, zookeeper, release] = await Promise.all([
-    ensureTree(log),
+  const suites = [...new Set<Suite>(['bookworm', ...(o.hosts ?? []).flatMap((h) => (h.suite ? [h.suite] : []))])];
+  const [trees, jdk, zookeeper, release] = await Promise.all([
+    Promise.all(suites.map(async (suite) => [suite, await ensureTree(log, suite)] as const)).then((t) => new Map(t)),
     jdkTarball(),
     zookeeperTarball(),
     agentRelease(),
@@ -87,7 +88,7 @@ export async function sandboxUp(o: SandboxOptions): Promise<SandboxState> {
   await save();
   await network(state, log);
   await operatorKey(state);
-  await prepareHosts(state, tree, o, log);
+  await prepareHosts(state, trees, o, log);
   await save();
   await Promise.all(state.hosts.map((h) => boot(h.machine)));
   await save();
@@ -242,10 +243,15 @@ async function knownHosts(state: SandboxState): Promise<void> {
   await fs.writeFile(state.ssh.knownHosts, lines.join('\n') + '\n');
 }
 
-async function prepareHosts(state: SandboxState, tree: string, o: SandboxOptions, log: (s: string) => void) {
+async function prepareHosts(
+  state: SandboxState,
+  trees: ReadonlyMap<Suite, string>,
+  o: SandboxOptions,
+  log: (s: string) => void,
+) {
   const authorizedKey = await fs.readFile(`${state.ssh.key}.pub`, 'utf8');
   for (const h of state.hosts) {
-    await mountRoot(h.machine, tree);
+    await mountRoot(h.machine, trees.get(h.suite ?? 'bookworm') ?? trees.get('bookworm')!);
     await personalize(h.machine, { address: h.address, dns: dnsAddress(state), authorizedKey });
     if (h.roles.includes('dns')) await dnsPrepare(state, h);
     if (h.roles.includes('image')) await opsPrepare(state, h);

@@ -1,5 +1,6 @@
 import type { Artifact } from './artifacts';
 import type { Machine } from './machine';
+import type { Suite } from './tree';
 
 // The sandbox's shapes and the runbook's hosts: what sandbox.ts makes and the tests and helpers read.
 
@@ -10,6 +11,8 @@ export interface SandboxHost {
   roles: Array<'zookeeper' | 'dns' | 'image'>;
   /** A host with an agent that the ensemble file does not list yet (a membership change adds it). */
   spare?: boolean;
+  /** Boots another Debian suite than the machine's (bullseye: the runbook's older generation of hosts). */
+  suite?: Suite;
 }
 
 export const RUNBOOK_HOSTS: SandboxHost[] = [
