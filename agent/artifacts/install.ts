@@ -235,6 +235,14 @@ export async function javaVersion(javaBin: string): Promise<string> {
 
 const PROFILE = '/etc/profile.d/zkfleet-java.sh';
 
+/** JAVA_HOME for login shells, in POSIX sh: read by RHEL's bash and Debian's dash and bash alike. */
+export function javaProfile(linkPath: string): string {
+  return (
+    `# Managed by zkfleet: the JDK installed under ${path.dirname(linkPath)}\n` +
+    `export JAVA_HOME=${linkPath}\nexport PATH=$JAVA_HOME/bin:$PATH\n`
+  );
+}
+
 const jdk: Product = {
   kind: 'jdk',
   what: 'JDK',
@@ -247,9 +255,7 @@ const jdk: Product = {
   // JAVA_HOME in /etc/profile.d: written whole, so a re-run never appends twice (the runbook's >> does).
   after: async (host, linkPath, dryRun) => {
     const file = host.path(PROFILE);
-    const want =
-      `# Managed by zkfleet: the JDK installed under ${path.dirname(linkPath)}\n` +
-      `export JAVA_HOME=${linkPath}\nexport PATH=$JAVA_HOME/bin:$PATH\n`;
+    const want = javaProfile(linkPath);
     if ((await readFileOr(file)) === want) return undefined;
     if (!dryRun) {
       await fs.mkdir(path.dirname(file), { recursive: true });

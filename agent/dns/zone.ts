@@ -1,5 +1,5 @@
 import { promises as dnsp } from 'node:dns';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ZkfError } from '../../shared/errors';
@@ -10,6 +10,7 @@ import { upsertARecords } from '../../shared/dns/zone-file';
 import { DNS_NAME, isIPv4Address } from '../../shared/names';
 import type { Host } from '../daemon/host';
 import { run, runFailure } from '../daemon/run';
+import { dnsTools, type DnsTools } from './layout';
 
 /**
  * Upsert A records in a BIND zone (and take out those of removed servers): edit in memory (every other byte
@@ -23,6 +24,7 @@ export async function upsertDnsRecords(
   signal?: AbortSignal,
 ): Promise<StepResult> {
   checkRequest(req);
+  const tools = dnsToolsOn(host);
   const file = host.path(req.zoneFile);
   const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new ZkfError('NOT_FOUND', `zone file ${req.zoneFile}: ${err.code}`, { cause: err });
@@ -49,7 +51,10 @@ export async function upsertDnsRecords(
   await fs.writeFile(tmp, edit.text, { mode: st.mode & 0o7777, flag: 'wx' });
   try {
     await fs.chown(tmp, st.uid, st.gid);
-    await checkZone(host, req.zone, tmp, req.zoneFile);
+    await checkZone(tools.checkzone, req.zone, tmp, req.zoneFile);
+    // Under SELinux the zone named reads must carry its directory's context (named_zone_t on RHEL): given to the
+    // temp file beside it, so the rename below stays the one step that changes what named sees.
+    if (tools.restorecon) await run(tools.restorecon, [tmp], { timeout: 30_000 });
     // The previous version stays as .bak (written atomically too) before the new one is renamed in.
     const bak = `${file}.bak`;
     const bakTmp = tempPathFor(bak);
@@ -84,13 +89,27 @@ function checkRequest(req: UpsertDnsRecordsRequest__Output): void {
   }
 }
 
-async function checkZone(host: Host, zone: string, file: string, shownAs: string): Promise<void> {
+/** The DNS host's tools, as its filesystem shows them. */
+function dnsToolsOn(host: Host): DnsTools {
+  const enforce = host.config.root === '/' ? readFileOrUndefined('/sys/fs/selinux/enforce') : undefined;
+  return dnsTools(host.config.dns.checkzone, { exists: (p) => existsSync(host.path(p)), selinuxEnforce: enforce });
+}
+
+function readFileOrUndefined(p: string): string | undefined {
   try {
-    await run(host.config.dns.checkzone, [zone.replace(/\.$/, ''), file], { timeout: 30_000 });
+    return readFileSync(p, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function checkZone(checkzone: string, zone: string, file: string, shownAs: string): Promise<void> {
+  try {
+    await run(checkzone, [zone.replace(/\.$/, ''), file], { timeout: 30_000 });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; code?: number | string };
     if (e.code === 'ENOENT')
-      throw new ZkfError('NOT_FOUND', `${host.config.dns.checkzone} not found: install bind9-utils on the DNS host`, {
+      throw new ZkfError('NOT_FOUND', `${checkzone} not found: install bind9-utils (Debian) or bind (RHEL)`, {
         cause: err,
       });
     const out = `${e.stdout ?? ''}${e.stderr ?? ''}`.split(file).join(shownAs).trim();

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ZkfError } from '../../shared/errors';
@@ -37,17 +37,34 @@ export async function ensureUser(
   if (!USER.test(name)) throw new ZkfError('INVALID_ARGUMENT', `"${name}" is not a user name`);
   const found = await lookupUser(host, name);
   if (found || dryRun) return { account: found, made: !found };
-  const args = ['--system', '--user-group', '--no-create-home', '--home-dir', home, '--shell', '/usr/sbin/nologin'];
-  if (host.config.root !== '/') args.push('--root', host.config.root);
-  const underSystemd = !!process.env.INVOCATION_ID && host.config.root === '/';
-  const [cmd, argv] = underSystemd
-    ? ['nsenter', ['--target', '1', '--mount', '--', 'useradd', ...args, name]]
-    : ['useradd', [...args, name]];
+  const nologin = NOLOGIN.find((p) => existsSync(host.path(p))) ?? '/bin/false';
+  const root = host.config.root === '/' ? undefined : host.config.root;
+  const underSystemd = !!process.env.INVOCATION_ID && !root;
+  const [cmd, argv] = useraddCommand(name, home, { nologin, root, underSystemd });
   await runUseradd(host, name, cmd, argv);
   const account = await lookupUser(host, name);
   if (!account) throw new ZkfError('COMMAND_FAILED', `useradd ${name} ran, but ${name} is not in /etc/passwd`);
   host.log.info('user created', { user: name, uid: account.uid });
   return { account, made: true };
+}
+
+/** The shell of an account that must not log in: RHEL 7 has both paths, older hosts only /sbin's. */
+const NOLOGIN = ['/usr/sbin/nologin', '/sbin/nologin'];
+
+/**
+ * The command that makes the server's account: flags both families' useradd take (RHEL 7's shadow-utils 4.1 and
+ * Debian's 4.13 alike); under systemd in PID 1's mount namespace, the agent's own keeping /etc read-only.
+ */
+export function useraddCommand(
+  name: string,
+  home: string,
+  o: { nologin: string; root?: string; underSystemd: boolean },
+): [string, string[]] {
+  const args = ['--system', '--user-group', '--no-create-home', '--home-dir', home, '--shell', o.nologin];
+  if (o.root) args.push('--root', o.root);
+  return o.underSystemd
+    ? ['nsenter', ['--target', '1', '--mount', '--', 'useradd', ...args, name]]
+    : ['useradd', [...args, name]];
 }
 
 /**
