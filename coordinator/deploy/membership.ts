@@ -28,9 +28,10 @@ export async function planMembershipChange(run: DeployRun): Promise<void> {
   const state = await readState(run.e.stateDir);
   const hosts = hostsOf(run, state);
   const current = currentMembers(run, state);
-  if (!current.length) return;
-  const statuses = await settled(run, specs(hosts, current));
   const target = run.zk.map((h) => ({ name: h.name, myid: run.myids[h.name], observer: h.observer }));
+  // Most deploys change nothing here: no status is read then, and an ensemble that is down is started as before.
+  if (!current.length || sameMembers(current, target)) return;
+  const statuses = await settled(run, specs(hosts, current));
   const plan = planMembership({
     current,
     target,
@@ -82,6 +83,15 @@ function currentMembers(run: DeployRun, state: EnsembleState): Member[] {
   if (state.members) return state.members.map((m) => ({ name: m.name, myid: m.myid, observer: m.observer }));
   const configured = run.zk.filter((h) => (run.facts.get(h.name)?.myid ?? 0) > 0);
   return configured.map((h) => ({ name: h.name, myid: run.myids[h.name], observer: h.observer }));
+}
+
+function sameMembers(a: Member[], b: Member[]): boolean {
+  const key = (ms: Member[]) =>
+    ms
+      .map((m) => `${m.name}/${m.observer}`)
+      .sort()
+      .join(',');
+  return key(a) === key(b);
 }
 
 /** The oldest version a member reports (the one whose defects count), from `srvr`. */
