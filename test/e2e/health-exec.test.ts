@@ -137,7 +137,13 @@ test(
       const li = st.findIndex((s) => s.mode === 'leader');
       const old = sb.hosts[li].name;
       // Stopped on purpose, so that it stays down (a killed server is started again by its supervisor).
-      assert.equal((await cli(['stop', sb.ensembleFile, '--host', old])).code, 0);
+      // The stop returns once the others serve again, naming the new leader: a status right after has a quorum.
+      const stopped = await cli(['stop', sb.ensembleFile, '--host', old]);
+      assert.equal(stopped.code, 0, stopped.stderr);
+      const leads = /^quorum: 2 serving, (hdss7-\d+) leads$/m.exec(stopped.stdout);
+      assert.ok(leads && leads[1] !== old, stopped.stdout);
+      const right = await cli(['status', sb.ensembleFile, '--live', '--json']);
+      assert.equal((JSON.parse(right.stdout) as StatusResult).leader, leads![1]);
       const s = await until('a new leader in the server view', 20_000, async () => {
         const x = await status();
         return x.source === 'server' &&
