@@ -1,6 +1,6 @@
 import { ZkfError } from '../../shared/errors';
 import type { HostSpec } from '../ensemble/file';
-import { serverName } from '../ensemble/topology';
+import { serverName, zoneLabel } from '../ensemble/topology';
 import type { DeployRun } from './run';
 
 /**
@@ -12,11 +12,7 @@ export async function publishDns(run: DeployRun): Promise<void> {
   const dns = run.e.spec.dns;
   if (!dns || !run.zk.length) return;
   const dnsHost = run.e.spec.hosts.find((h) => h.name === dns.host)!;
-  const zone = dns.zone.replace(/\.$/, '');
-  const records = run.zk.map((h) => ({
-    name: serverName(run.e, h, run.myids[h.name]).slice(0, -(zone.length + 1)),
-    address: h.address,
-  }));
+  const records = run.zk.map((h) => ({ name: zoneLabel(run.e, h, run.myids[h.name]), address: h.address }));
   const upsert = () =>
     run.fleet
       .agent(dnsHost)

@@ -1,7 +1,8 @@
 import { ZkfError, asZkfError } from '../../shared/errors';
 import type { HostSpec } from '../ensemble/file';
 import { readState, writeState, type EnsembleState, type MemberRecord } from '../ensemble/state';
-import { serverName } from '../ensemble/topology';
+import { zoneLabel } from '../ensemble/topology';
+import { versionChange } from '../artifacts/versions';
 import {
   describeStep,
   leaderNow,
@@ -27,6 +28,8 @@ export async function planMembershipChange(run: DeployRun): Promise<void> {
   if (!run.zk.length) return;
   const state = await readState(run.e.stateDir);
   const hosts = hostsOf(run, state);
+  // The lists a step renders name the leavers too, with the myids they run with.
+  for (const m of [...(state.members ?? []), ...(state.fence ?? [])]) run.myids[m.name] ??= m.myid;
   const current = currentMembers(run, state);
   const target = run.zk.map((h) => ({ name: h.name, myid: run.myids[h.name], observer: h.observer }));
   // Most deploys change nothing here: no status is read then, and an ensemble that is down is started as before.
@@ -70,7 +73,6 @@ function hostsOf(run: DeployRun, state: EnsembleState): Map<string, HostSpec> {
   for (const m of [...(state.members ?? []), ...(state.fence ?? [])]) {
     if (hosts.has(m.name)) continue;
     hosts.set(m.name, { name: m.name, address: m.address, agent: m.agent, roles: ['zookeeper'], observer: m.observer });
-    run.myids[m.name] ??= m.myid;
   }
   return hosts;
 }
@@ -97,7 +99,8 @@ function sameMembers(a: Member[], b: Member[]): boolean {
 /** The oldest version a member reports (the one whose defects count), from `srvr`. */
 function runningVersion(statuses: Statuses): string {
   const versions = [...statuses.values()].flatMap((s) => (s instanceof Error || !s.version ? [] : [s.version]));
-  return versions.map((v) => v.split(/[-,]/)[0]).sort()[0] ?? '';
+  const oldest = (a: string, b: string) => (versionChange(a, b) === 'upgrade' ? a : b);
+  return versions.map((v) => v.split(/[-,]/)[0]).reduce(oldest, versions[0]?.split(/[-,]/)[0] ?? '');
 }
 
 /** Removed servers that still restart in an earlier step are configured like the others: their facts. */
@@ -259,8 +262,7 @@ async function retire(run: DeployRun, leavers: HostSpec[]): Promise<HostSpec[]> 
 async function dropRecords(run: DeployRun, leavers: HostSpec[], step: MembershipStep): Promise<void> {
   const dns = run.e.spec.dns;
   if (!dns || !leavers.length) return;
-  const zone = dns.zone.replace(/\.$/, '');
-  const remove = leavers.map((h) => serverName(run.e, h, myidOf(step, h.name)).slice(0, -(zone.length + 1)));
+  const remove = leavers.map((h) => zoneLabel(run.e, h, myidOf(step, h.name)));
   const dnsHost = run.e.spec.hosts.find((h) => h.name === dns.host)!;
   await run.step(dnsHost, 'dns', () =>
     run.fleet

@@ -7,6 +7,12 @@ export function serverName(e: Ensemble, host: HostSpec, myid: number): string {
   return e.spec.dns ? `${label}.${e.spec.dns.zone.replace(/\.$/, '')}` : host.address;
 }
 
+/** A server's A record as the zone names it (`zk1` of `zk1.zq.com`): what the DNS host adds and takes out. */
+export function zoneLabel(e: Ensemble, host: HostSpec, myid: number): string {
+  const zone = (e.spec.dns?.zone ?? '').replace(/\.$/, '');
+  return serverName(e, host, myid).slice(0, -(zone.length + 1));
+}
+
 /** The connection string Dubbo's `dubbo.registry.address` takes. */
 export function registryAddress(e: Ensemble, myids: Record<string, number>): string {
   const names = zkHosts(e)
