@@ -21,7 +21,7 @@ import type { DeployRun, MembershipChange } from './run';
 
 /**
  * The file is the membership. Phase (before DNS and installs): the servers the ensemble runs with now (the
- * state's record, else the file's hosts that hold a myid) against the file's, planned with the rules of
+ * state's record) against the file's, planned with the rules of
  * coordinator/zookeeper/membership.ts and shown; a change those rules refuse stops here, nothing touched.
  */
 export async function planMembershipChange(run: DeployRun): Promise<void> {
@@ -30,7 +30,7 @@ export async function planMembershipChange(run: DeployRun): Promise<void> {
   const hosts = hostsOf(run, state);
   // The lists a step renders name the leavers too, with the myids they run with.
   for (const m of [...(state.members ?? []), ...(state.fence ?? [])]) run.myids[m.name] ??= m.myid;
-  const current = currentMembers(run, state);
+  const current = currentMembers(state);
   const target = run.zk.map((h) => ({ name: h.name, myid: run.myids[h.name], observer: h.observer }));
   // Most deploys change nothing here: no status is read then, and an ensemble that is down is started as before.
   if (!current.length || sameMembers(current, target)) return;
@@ -78,13 +78,12 @@ function hostsOf(run: DeployRun, state: EnsembleState): Map<string, HostSpec> {
 }
 
 /**
- * The membership the servers run with: the state's record of the last deploy; before zkfleet kept one, the
- * file's hosts whose server holds a myid (a server this machine never recorded is not seen).
+ * The membership the servers run with: the state's record, written by the first deploy that went through and by
+ * every step since. Without one there is no ensemble to change yet (a first deploy, or one that stopped part-way
+ * and is run again): the file's servers are simply deployed, as before zkfleet planned membership changes.
  */
-function currentMembers(run: DeployRun, state: EnsembleState): Member[] {
-  if (state.members) return state.members.map((m) => ({ name: m.name, myid: m.myid, observer: m.observer }));
-  const configured = run.zk.filter((h) => (run.facts.get(h.name)?.myid ?? 0) > 0);
-  return configured.map((h) => ({ name: h.name, myid: run.myids[h.name], observer: h.observer }));
+function currentMembers(state: EnsembleState): Member[] {
+  return (state.members ?? []).map((m) => ({ name: m.name, myid: m.myid, observer: m.observer }));
 }
 
 function sameMembers(a: Member[], b: Member[]): boolean {
