@@ -10,6 +10,7 @@ import { VERSION } from '../../shared/version';
 import { HealthReporter } from '../health/reporter';
 import { Host } from './host';
 import { RpcMetrics } from './metrics';
+import { zookeeperSeries } from '../health/zookeeper-metrics';
 import { startAgentServer } from './server';
 import { StateFile } from './state';
 import { ZooKeeperSupervisor } from '../zookeeper/supervisor';
@@ -64,7 +65,10 @@ export class AgentDaemon {
     this.server = server;
     this.port = port;
     const m = this.host.config.metrics;
-    const render = async () => this.metrics.render(this.host.config.name, (await this.stateFile.read()).zookeeper);
+    const render = async () => {
+      const zk = (await this.stateFile.read()).zookeeper;
+      return this.metrics.render(this.host.config.name, zk, zk ? await zookeeperSeries(this.host.config.name, zk) : []);
+    };
     if (m) this.metricsServer = await serveMetrics(m.listen, render);
     this.startReporter();
     this.supervisor.start();

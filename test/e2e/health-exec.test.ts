@@ -85,6 +85,9 @@ test(
       const a = await (await fetch(`http://${sb.hosts[1].address}:9100/metrics`)).text();
       assert.match(a, /zkfleet_agent_rpc_total\{host="hdss7-12",method="ConfigureZooKeeper",result="ok"\} [1-9]/);
       assert.match(a, /process_resident_memory_bytes \d+/);
+      // The server's own figures from mntr (3.8.0 here; the mixed-host test checks 3.4.13).
+      assert.match(a, /zookeeper_znode_count\{host="hdss7-12",myid="2"\} [1-9]\d*/);
+      assert.match(a, /zookeeper_server_state\{host="hdss7-12",myid="2",state="(leader|follower)"\} 1/);
     });
 
     await t.test('a report for another host, a coordinator certificate, plain TCP: refused', async () => {

@@ -60,6 +60,8 @@ test(
       const first = await deploy();
       assert.equal(first.code, 0, first.stderr.slice(-3000));
       assert.deepEqual(await versions(), ['3.4.13@11.0.24', '3.4.13@11.0.24', '3.4.13@11.0.24']);
+      const metrics = await (await fetch(`http://${h21.address}:9100/metrics`)).text();
+      assert.match(metrics, /zookeeper_znode_count\{host="hdss7-21",myid="3"\} [1-9]\d*/, 'mntr figures of 3.4.13');
       await use(zk34, jdk11, 2200);
       const roll = await deploy();
       assert.equal(roll.code, 0, roll.stderr.slice(-3000));
