@@ -1,10 +1,10 @@
 import { promises as dnsp } from 'node:dns';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ZkfError } from '../../shared/errors';
 import { killPoint } from '../../shared/fault';
-import { readFileOr, sweepTemps, tempPathFor } from '../../shared/fs-atomic';
+import { sweepTemps, tempPathFor } from '../../shared/fs-atomic';
 import type { StepResult, UpsertDnsRecordsRequest__Output } from '../../shared/generated/wire';
 import { upsertARecords } from '../../shared/dns/zone-file';
 import { DNS_NAME, isIPv4Address } from '../../shared/names';
@@ -24,7 +24,7 @@ export async function upsertDnsRecords(
   signal?: AbortSignal,
 ): Promise<StepResult> {
   checkRequest(req);
-  const tools = await dnsToolsOn(host);
+  const tools = dnsToolsOn(host);
   const file = host.path(req.zoneFile);
   const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new ZkfError('NOT_FOUND', `zone file ${req.zoneFile}: ${err.code}`, { cause: err });
@@ -90,9 +90,17 @@ function checkRequest(req: UpsertDnsRecordsRequest__Output): void {
 }
 
 /** The DNS host's tools, as its filesystem shows them. */
-async function dnsToolsOn(host: Host): Promise<DnsTools> {
-  const enforce = host.config.root === '/' ? (await readFileOr('/sys/fs/selinux/enforce'))?.trim() : undefined;
+function dnsToolsOn(host: Host): DnsTools {
+  const enforce = host.config.root === '/' ? readFileOrUndefined('/sys/fs/selinux/enforce') : undefined;
   return dnsTools(host.config.dns.checkzone, { exists: (p) => existsSync(host.path(p)), selinuxEnforce: enforce });
+}
+
+function readFileOrUndefined(p: string): string | undefined {
+  try {
+    return readFileSync(p, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
 }
 
 async function checkZone(checkzone: string, zone: string, file: string, shownAs: string): Promise<void> {
