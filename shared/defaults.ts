@@ -17,6 +17,8 @@ export const ZOOKEEPER_DEFAULTS = Object.freeze({
   initLimit: 10,
   syncLimit: 5,
   serverName: 'zk{myid}',
+  /** Static membership unless the file turns ZooKeeper's dynamic reconfiguration on. */
+  reconfig: false,
   /** The agent's status needs srvr and mntr; ruok is what load balancers and humans try first. */
   fourLetterWords: 'srvr,mntr,ruok',
   snapRetainCount: 3,

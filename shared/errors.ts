@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'UPGRADE_FAILED'
   | 'MEMBERSHIP_REFUSED'
   | 'SERVER_REMOVED'
+  | 'VERSION_UNSUPPORTED'
   | 'INTERNAL';
 
 /** Fields a script can read from an error (`--json` prints them): what was expected, what was found. */
@@ -83,6 +84,7 @@ const toGrpc: Record<ErrorCode, grpc.status> = {
   DOWNGRADE: grpc.status.FAILED_PRECONDITION,
   UPGRADE_FAILED: grpc.status.ABORTED,
   MEMBERSHIP_REFUSED: grpc.status.FAILED_PRECONDITION,
+  VERSION_UNSUPPORTED: grpc.status.FAILED_PRECONDITION,
   SERVER_REMOVED: grpc.status.FAILED_PRECONDITION,
   INTERNAL: grpc.status.INTERNAL,
 };

@@ -6,10 +6,19 @@ import { readFileOr, sweepTemps, writeFileAtomic } from '../../shared/fs-atomic'
 import { sha256 } from '../../shared/hash';
 import { JVM_FLAGS } from '../../shared/names';
 import type { ConfigureZooKeeperRequest__Output, StepResult } from '../../shared/generated/wire';
-import { describeCfgChange, renderZooCfg } from '../../shared/zookeeper/zoo-cfg';
+import {
+  cfgSettings,
+  describeCfgChange,
+  dynamicMembers,
+  renderDynamicCfg,
+  renderZooCfg,
+  type ZooCfgInput,
+  type ZooCfgServer,
+} from '../../shared/zookeeper/zoo-cfg';
 import type { Host } from '../daemon/host';
 import { required } from '../daemon/request-guard';
 import type { StateFile, Supervisor, ZooKeeperState } from '../daemon/state';
+import { dynamicFileOf, handConfToServer } from './dynamic';
 import { configFileName, logBackend, renderLogConfig } from './logging';
 import { restartPending } from './restart-pending';
 import { holdsData, readMyid } from './process';
@@ -25,6 +34,8 @@ interface Rendered {
   javaEnv: string;
   myidText: string;
   logConfig: string;
+  /** With reconfig: its file, its first text when the server has none yet, a note when its list differs. */
+  dynamic?: { file: string; text?: string; note?: string };
 }
 
 /**
@@ -53,9 +64,10 @@ export async function configureZooKeeper(host: Host, state: StateFile, req: Conf
     parts: { ...files, user: r.zk.user, supervisor: r.zk.supervisor },
     changed: changes.length > 0,
   });
-  const description = changes.length
+  const done = changes.length
     ? (req.dryRun ? 'would change: ' : '') + changes.join('; ')
     : 'zoo.cfg, java.env and myid unchanged';
+  const description = r.dynamic?.note ? `${done}; ${r.dynamic.note}` : done;
   return {
     changed: changes.length > 0,
     description: pending.length ? `${description}; restart pending: ${pending.join(', ')}` : description,
@@ -76,7 +88,9 @@ async function render(host: Host, req: ConfigureRequest): Promise<Rendered> {
   const dataDir = host.path(required(req.dataDir, 'dataDir'));
   const dataLogDir = host.path(required(req.dataLogDir, 'dataLogDir'));
   const logDir = host.path(host.config.zookeeper.logDir);
-  const cfg = renderCfg(req, { dataDir, dataLogDir, observer: self.observer });
+  const cfgFile = path.join(home, 'conf', 'zoo.cfg');
+  const dynamic = req.reconfig ? await renderDynamic(req, cfgFile) : undefined;
+  const cfg = renderCfg(req, { dataDir, dataLogDir, observer: self.observer, dynamic: dynamic?.settings });
   const jdkHome = host.path(required(req.javaHome, 'javaHome'));
   const backend = await logBackend(home);
   const logSettings = {
@@ -91,7 +105,7 @@ async function render(host: Host, req: ConfigureRequest): Promise<Rendered> {
   const zk = {
     installDir,
     home,
-    cfgFile: path.join(home, 'conf', 'zoo.cfg'),
+    cfgFile,
     javaEnvFile: path.join(home, 'conf', 'java.env'),
     logConfigFile: path.join(home, 'conf', configFileName(backend)),
     dataDir,
@@ -106,7 +120,28 @@ async function render(host: Host, req: ConfigureRequest): Promise<Rendered> {
     user: required(req.user, 'user'),
     supervisor,
   };
-  return { zk, cfg, javaEnv, myidText, logConfig };
+  const dynamicParts = dynamic && { file: dynamic.settings.file, text: dynamic.text, note: dynamic.note };
+  return { zk, cfg, javaEnv, myidText, logConfig, dynamic: dynamicParts };
+}
+
+/**
+ * Reconfig: the dynamic file is ZooKeeper's once it exists; zkfleet writes it only for a server that has none
+ * (it joins with the committed list plus itself, as the coordinator sends it), and otherwise says where the
+ * list differs from the request (a reconfig, not this call, changes it).
+ */
+async function renderDynamic(req: ConfigureRequest, cfgFile: string) {
+  const superDigest = required(req.superDigest, 'superDigest');
+  const { file, current } = await dynamicFileOf(cfgFile, await readFileOr(cfgFile));
+  const text = renderDynamicCfg({
+    servers: serversOf(req),
+    clientPort: req.clientPort,
+    clientPortAddress: req.clientPortAddress,
+  });
+  const note =
+    current !== undefined && dynamicMembers(current) !== dynamicMembers(text)
+      ? `membership is ZooKeeper's (${path.basename(file)}: ${dynamicMembers(current)}; asked: ${dynamicMembers(text)})`
+      : undefined;
+  return { settings: { file, superDigest }, text: current === undefined ? text : undefined, note };
 }
 
 function supervisorOf(host: Host, s: string): Supervisor {
@@ -138,7 +173,10 @@ function renderJavaEnv(host: Host, req: ConfigureRequest, jdkHome: string, logDi
 }
 
 /** zoo.cfg from the request: every field the coordinator must send is required here. */
-function renderCfg(req: ConfigureRequest, paths: { dataDir: string; dataLogDir: string; observer: boolean }): string {
+function renderCfg(
+  req: ConfigureRequest,
+  paths: { dataDir: string; dataLogDir: string; observer: boolean; dynamic?: ZooCfgInput['dynamic'] },
+): string {
   return renderZooCfg({
     tickTime: required(req.tickTime, 'tickTime'),
     initLimit: required(req.initLimit, 'initLimit'),
@@ -153,14 +191,18 @@ function renderCfg(req: ConfigureRequest, paths: { dataDir: string; dataLogDir: 
     adminServerPort: req.adminServerAddress ? required(req.adminServerPort, 'adminServerPort') : undefined,
     extra: req.extra ?? {},
     snapshotTrustEmpty: req.snapshotTrustEmpty,
-    servers: req.servers.map((s) => ({
-      id: s.id,
-      host: s.host,
-      quorumPort: required(s.quorumPort, `servers[${s.id}].quorumPort`),
-      electionPort: required(s.electionPort, `servers[${s.id}].electionPort`),
-      observer: s.observer,
-    })),
+    servers: serversOf(req),
   });
+}
+
+function serversOf(req: ConfigureRequest): ZooCfgServer[] {
+  return req.servers.map((s) => ({
+    id: s.id,
+    host: s.host,
+    quorumPort: required(s.quorumPort, `servers[${s.id}].quorumPort`),
+    electionPort: required(s.electionPort, `servers[${s.id}].electionPort`),
+    observer: s.observer,
+  }));
 }
 
 async function requireInstalled(home: string, installDir: string): Promise<void> {
@@ -191,9 +233,15 @@ async function readOld(r: Rendered): Promise<Old> {
   return { cfg, javaEnv, myid, logConfig, dirs };
 }
 
+/** Equal settings: with reconfig, ZooKeeper's own rewrite of zoo.cfg is not a change (shared/zookeeper/zoo-cfg.ts). */
+function sameCfg(old: Old, r: Rendered): boolean {
+  return old.cfg !== undefined && cfgSettings(old.cfg) === cfgSettings(r.cfg);
+}
+
 function describeChanges(r: Rendered, old: Old): string[] {
   const changes: string[] = [];
-  if (old.cfg !== r.cfg) changes.push(describeCfgChange(old.cfg, r.cfg));
+  if (!sameCfg(old, r)) changes.push(describeCfgChange(old.cfg, r.cfg));
+  if (r.dynamic?.text !== undefined) changes.push(`${path.basename(r.dynamic.file)} written`);
   if (old.javaEnv !== r.javaEnv) changes.push(old.javaEnv === undefined ? 'java.env written' : 'java.env changed');
   if (old.myid !== r.zk.myid) changes.push(old.myid ? `myid ${old.myid}→${r.zk.myid}` : `myid ${r.zk.myid}`);
   if (old.logConfig !== r.logConfig)
@@ -212,12 +260,14 @@ async function writeFiles(host: Host, state: StateFile, r: Rendered, old: Old): 
     await traversable(path.dirname(d));
     await fs.mkdir(d, { recursive: true, mode: 0o750 });
   }
-  if (old.cfg !== r.cfg) await writeFileAtomic(zk.cfgFile, r.cfg, { mode: 0o644 });
+  if (r.dynamic?.text !== undefined) await writeFileAtomic(r.dynamic.file, r.dynamic.text, { mode: 0o644 });
+  if (!sameCfg(old, r)) await writeFileAtomic(zk.cfgFile, r.cfg, { mode: 0o644 });
   killPoint('configure.cfg-written');
   if (old.javaEnv !== r.javaEnv) await writeFileAtomic(zk.javaEnvFile, r.javaEnv, { mode: 0o644 });
   if (old.logConfig !== r.logConfig) await writeFileAtomic(zk.logConfigFile, r.logConfig, { mode: 0o644 });
   if (old.myid !== zk.myid) await writeFileAtomic(path.join(zk.dataDir, 'myid'), r.myidText, { mode: 0o644 });
   const account = await handOver(host, zk, done);
+  if (r.dynamic) await handConfToServer(zk.cfgFile, account);
   const before = (await state.read()).zookeeper;
   // A removed server stays removed until the host is added back, which gives it another myid.
   const desired = before?.desired === 'removed' && before.myid !== zk.myid ? undefined : before?.desired;

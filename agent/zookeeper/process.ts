@@ -5,13 +5,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ZkfError } from '../../shared/errors';
 import { readFileOr } from '../../shared/fs-atomic';
 import { sha256 } from '../../shared/hash';
+import { cfgSettings } from '../../shared/zookeeper/zoo-cfg';
 import { exitReason } from '../daemon/run';
 import type { RunIdentity, RunParts, ZooKeeperState } from '../daemon/state';
 import { LOG_FILE } from './logging';
 
 export function identity(p: RunParts): RunIdentity {
   const d = (s: string) => sha256(s).slice(0, 16);
-  return { ...p, cfg: d(p.cfg), javaEnv: d(p.javaEnv), myid: d(p.myid), logConfig: d(p.logConfig) };
+  // With reconfig, ZooKeeper rewrites zoo.cfg itself: what the server runs with is its settings, not its text.
+  return { ...p, cfg: d(cfgSettings(p.cfg)), javaEnv: d(p.javaEnv), myid: d(p.myid), logConfig: d(p.logConfig) };
 }
 
 /** The one digest agents before 0.3 recorded (files, user, supervisor; no trees). */

@@ -2,6 +2,7 @@ import { isServing } from '../../shared/zookeeper/mode';
 import type { ZooKeeperStatus } from '../../shared/generated/wire';
 import { fourLetterWord, parseMntr, parseSrvr, type SrvrInfo } from './four-letter';
 import type { StateFile, ZooKeeperState } from '../daemon/state';
+import { dynamicStatus } from './dynamic';
 import { logTail } from './process';
 import { serverPid } from './runners';
 import { unitState, type UnitState } from './systemd';
@@ -16,7 +17,7 @@ export async function zooKeeperStatus(state: StateFile, logTailLines = 0): Promi
   // server's status before it starts or rolls anything.
   const unit = zk.supervisor === 'systemd' ? unitState().catch(() => undefined) : undefined;
   const pidRead = serverPid(zk, undefined, unit);
-  const [pid, supervision, [srvr, mntr], versions] = await Promise.all([
+  const [pid, supervision, [srvr, mntr], versions, dynamic] = await Promise.all([
     pidRead,
     supervisionOf(zk, unit),
     Promise.allSettled([
@@ -24,6 +25,7 @@ export async function zooKeeperStatus(state: StateFile, logTailLines = 0): Promi
       fourLetterWord(zk.clientHost, zk.clientPort, 'mntr'),
     ]),
     versionsOf(state, pidRead),
+    dynamicStatus(zk.cfgFile),
   ]);
   const status: ZooKeeperStatus = {
     mode: silentMode(pid),
@@ -37,7 +39,7 @@ export async function zooKeeperStatus(state: StateFile, logTailLines = 0): Promi
   if (srvr.status === 'fulfilled') Object.assign(status, fromSrvr(parseSrvr(srvr.value)));
   if (mntr.status === 'fulfilled') Object.assign(status, fromMntr(parseMntr(mntr.value)));
   if (logTailLines && !isServing(status.mode)) status.logTail = await logTail(zk, logTailLines);
-  return { ...status, ...versions };
+  return { ...status, ...versions, ...dynamic };
 }
 
 /**

@@ -15,7 +15,7 @@ export function configureRequest(
   myids: Record<string, number>,
   dryRun: boolean,
   memoryBytes: number,
-  snapshotTrustEmpty = false,
+  more: { snapshotTrustEmpty?: boolean; superDigest?: string } = {},
 ): ConfigureZooKeeperRequest {
   const z = e.spec.zookeeper;
   const servers = zk.map((s) => ({
@@ -50,7 +50,9 @@ export function configureRequest(
     logMaxSizeKb: Math.max(1, Math.round(z.logs.maxSizeMB * 1024)),
     logKeep: z.logs.keep,
     logLevel: z.logs.level,
-    snapshotTrustEmpty,
+    snapshotTrustEmpty: !!more.snapshotTrustEmpty,
+    reconfig: z.reconfig,
+    superDigest: z.reconfig ? more.superDigest : '',
     dryRun,
   };
 }
@@ -120,20 +122,13 @@ export async function configureHost(run: DeployRun, h: HostSpec): Promise<void> 
   const configure = fresh
     ? async () => ({ changed: true, description: 'would write zoo.cfg, java.env and myid' }) as StepResult__Output
     : () =>
-        run.fleet
-          .agent(h)
-          .configureZooKeeper(
-            configureRequest(
-              run.e,
-              h,
-              run.servers,
-              run.myids,
-              run.dryRun,
-              memoryOf(run, h),
-              run.trustEmpty.includes(h.name),
-            ),
-            { signal: run.signal },
-          );
+        run.fleet.agent(h).configureZooKeeper(
+          configureRequest(run.e, h, run.servers, run.myids, run.dryRun, memoryOf(run, h), {
+            snapshotTrustEmpty: run.trustEmpty.includes(h.name),
+            superDigest: run.superUser?.digest,
+          }),
+          { signal: run.signal },
+        );
   const r = await run.hostStep(h, 'configure', configure);
   if (r) run.configured.set(h.name, r);
 }

@@ -14,9 +14,11 @@ import {
   type MembershipStep,
 } from '../zookeeper/membership';
 import { rollOrder, type Statuses } from '../zookeeper/quorum';
-import { statusAll, waitUntil } from '../zookeeper/statuses';
+import { waitUntil } from '../zookeeper/statuses';
 import { configureHost } from './install';
-import { Roll, startServer } from './roll';
+import { join, modeOf, reachable, specs, statusOf, stepFailed } from './join';
+import { reconfigStep } from './reconfig';
+import { Roll } from './roll';
 import type { DeployRun, MembershipChange } from './run';
 
 /**
@@ -35,16 +37,18 @@ export async function planMembershipChange(run: DeployRun): Promise<void> {
   // Most deploys change nothing here: no status is read then, and an ensemble that is down is started as before.
   if (!current.length || sameMembers(current, target)) return;
   const statuses = await settled(run, specs(hosts, current));
+  const dynamic = run.e.spec.zookeeper.reconfig && runsReconfig(statuses);
   const plan = planMembership({
     current,
     target,
     serving: servingNow(statuses),
     version: runningVersion(statuses),
-    dynamic: false,
+    dynamic,
+    reconfigAsked: run.e.spec.zookeeper.reconfig,
     allowOutage: !!run.opts.allowOutage,
   });
   if (!plan.steps.length && !plan.problems.length) return;
-  const lines = planLines(current, plan, false);
+  const lines = planLines(current, plan, dynamic);
   for (const line of lines) run.progress.note(line);
   run.result.plan = [...lines, ...plan.problems.map((p) => `refused: ${p}`)];
   if (plan.problems.length) {
@@ -52,7 +56,7 @@ export async function planMembershipChange(run: DeployRun): Promise<void> {
     throw new ZkfError('MEMBERSHIP_REFUSED', message, { details: { problems: plan.problems } });
   }
   await gatherLeaverFacts(run, hosts, current);
-  run.membership = { current, steps: plan.steps, hosts };
+  run.membership = { current, steps: plan.steps, hosts, dynamic };
   run.useServers(specs(hosts, current));
 }
 
@@ -93,6 +97,12 @@ function sameMembers(a: Member[], b: Member[]): boolean {
       .sort()
       .join(',');
   return key(a) === key(b);
+}
+
+/** Reconfig runs when every member that answers has a dynamic file (a config version). */
+function runsReconfig(statuses: Statuses): boolean {
+  const answers = [...statuses.values()].filter((s) => !(s instanceof Error) && s.pid > 0);
+  return answers.length > 0 && answers.every((s) => !(s instanceof Error) && !!s.configVersion);
 }
 
 /** The oldest version a member reports (the one whose defects count), from `srvr`. */
@@ -142,16 +152,34 @@ async function planSteps(run: DeployRun, change: MembershipChange): Promise<void
     const at = ` (membership step ${i + 1}: ${describeStep(step)})`;
     const would = (h: HostSpec, name: string, what: string) =>
       run.hostStep(h, name, async () => ({ changed: true, description: `${what}${at}` }));
-    for (const j of step.joins) await would(change.hosts.get(j.name)!, 'join', 'would start with the new list');
+    const joinWhat = change.dynamic
+      ? 'would start with the committed list plus itself, then be added by reconfig'
+      : 'would start with the new list';
+    for (const j of step.joins) await would(change.hosts.get(j.name)!, 'join', joinWhat);
+    for (const r of step.roles) {
+      const role = r.observer ? 'an observer' : 'a voter';
+      const how = change.dynamic ? 'by reconfig, without a restart' : 'restarting with the new list';
+      await would(change.hosts.get(r.name)!, 'role', `would become ${role}, ${how}`);
+    }
     for (const n of step.restarts) await would(change.hosts.get(n)!, 'restart', 'would restart onto the new list');
     for (const l of step.leaves) {
       run.addHost(change.hosts.get(l.name)!);
-      await would(change.hosts.get(l.name)!, 'remove', 'would stop for good, its data moved aside');
+      const first = change.dynamic ? 'would be removed by reconfig, then ' : 'would ';
+      await would(change.hosts.get(l.name)!, 'remove', `${first}stop for good, its data moved aside`);
     }
   }
 }
 
 async function runStep(run: DeployRun, change: MembershipChange, step: MembershipStep, before: Member[]) {
+  if (change.dynamic) await reconfigStep(run, change, step, before);
+  else await staticStep(run, change, step, before);
+  const unreached = await retire(run, specs(change.hosts, step.leaves));
+  await dropRecords(run, specs(change.hosts, step.leaves), step);
+  await commit(run, change, step, unreached);
+}
+
+/** Static: the joiner starts with the new list, a leaving leader hands over, the others roll onto the list. */
+async function staticStep(run: DeployRun, change: MembershipChange, step: MembershipStep, before: Member[]) {
   const after = specs(change.hosts, step.members);
   run.useServers(after);
   await run.phase('configure', () => Promise.all(after.map((h) => configureHost(run, h))));
@@ -161,28 +189,6 @@ async function runStep(run: DeployRun, change: MembershipChange, step: Membershi
   for (const j of step.joins) await join(run, change.hosts.get(j.name)!, live);
   for (const l of step.leaves) await handOver(run, change.hosts.get(l.name)!, live, step, before);
   await rollOnto(run, step, before, after, live);
-  const unreached = await retire(run, specs(change.hosts, step.leaves));
-  await dropRecords(run, specs(change.hosts, step.leaves), step);
-  await commit(run, change, step, unreached);
-}
-
-/** The hosts whose agent answers now (a dead leaver is left out of every wait). */
-async function reachable(run: DeployRun, hosts: HostSpec[]): Promise<HostSpec[]> {
-  const unique = [...new Map(hosts.map((h) => [h.name, h])).values()];
-  const statuses = await statusAll(run.fleet, unique, { signal: run.signal });
-  return unique.filter((h) => !(statuses.get(h.name) instanceof Error));
-}
-
-/** The joiner starts with the new list and follows the leader of the old one before anyone restarts. */
-async function join(run: DeployRun, h: HostSpec, live: HostSpec[]): Promise<void> {
-  if (!(await startServer(run, h))) throw new ZkfError('COMMAND_FAILED', run.report(h).error!, { host: h.name });
-  await run.step(h, 'join', async () => {
-    await waitUntil(run.fleet, live, run.e.spec.timeouts.quorumMs, run.signal, (st) =>
-      servingNow(st).has(h.name) ? undefined : `${h.name} has not joined the ensemble yet (${modeOf(st, h.name)})`,
-    );
-    run.configured.delete(h.name);
-    return { changed: true, description: `serving (${modeOf(await statusOf(run, live), h.name)})` };
-  });
 }
 
 /**
@@ -316,17 +322,5 @@ export function membersOf(run: DeployRun): MemberRecord[] {
   }));
 }
 
-function stepFailed(step: MembershipStep, why: string): ZkfError {
-  return new ZkfError('COMMAND_FAILED', `membership step "${describeStep(step)}" stopped: ${why}`);
-}
-
-const specs = (hosts: Map<string, HostSpec>, members: Member[]) =>
-  [...new Set(members.map((m) => m.name))].map((n) => hosts.get(n)!);
-const statusOf = (run: DeployRun, hosts: HostSpec[]) => statusAll(run.fleet, hosts, { signal: run.signal });
 const myidOf = (step: MembershipStep, name: string) =>
   [...step.leaves, ...step.members].find((m) => m.name === name)!.myid;
-
-function modeOf(statuses: Statuses, name: string): string {
-  const s = statuses.get(name);
-  return s instanceof Error ? 'unreachable' : (s?.mode ?? 'unknown');
-}

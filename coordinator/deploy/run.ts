@@ -6,6 +6,7 @@ import { Fleet } from '../fleet/fleet';
 import type { Progress } from '../output/progress';
 import type { Statuses } from '../zookeeper/quorum';
 import type { DeployLease } from '../fleet/lease';
+import type { SuperUser } from '../ensemble/super-user';
 import type { Target } from '../artifacts/versions';
 import type { Member, MembershipStep } from '../zookeeper/membership';
 
@@ -15,6 +16,8 @@ export interface MembershipChange {
   steps: MembershipStep[];
   /** Every host a step names: the file's, and the removed ones from the state. */
   hosts: Map<string, HostSpec>;
+  /** Through ZooKeeper's reconfig (no server that stays restarts), or static. */
+  dynamic: boolean;
 }
 
 /** The commands that run as a DeployRun (each holds the lease while it changes hosts). */
@@ -90,6 +93,8 @@ export class DeployRun extends HostRun<HostReport> {
   lease: DeployLease | undefined;
   /** The versions of the file's ZooKeeper and JDK (what every server must report after its restart). */
   target: Target | undefined;
+  /** With reconfig: the super user the reconfig calls authenticate as (its digest goes to the servers). */
+  superUser: SuperUser | undefined;
   /** Hosts whose 3.4 dataDir 3.5+ would refuse: snapshot.trust.empty is set while they move, then removed. */
   trustEmpty: string[] = [];
   /** Dry run: hosts that would get a tree not uploaded yet (their running server would roll onto it). */

@@ -2,6 +2,8 @@ import { ZkfError } from '../../shared/errors';
 import { artifactVersions } from '../artifacts/tarball-version';
 import { DeployLease } from '../fleet/lease';
 import { downgrades, untrustedDataDirs, versionChange } from '../artifacts/versions';
+import { superUser } from '../ensemble/super-user';
+import { reconfigVersionProblem } from '../zookeeper/membership';
 import { touchedHosts } from './connect';
 import { configureHosts } from './install';
 import { startAndRoll } from './roll';
@@ -46,6 +48,7 @@ export async function checkVersions(run: DeployRun): Promise<void> {
     throw new ZkfError('DOWNGRADE', why, { details: { downgrades: refused } });
   }
   noteMoves(run, installed, target);
+  await prepareReconfig(run, target.zookeeper);
   const facts = run.zk.map((h) => {
     const f = run.facts.get(h.name)!;
     return {
@@ -62,6 +65,14 @@ export async function checkVersions(run: DeployRun): Promise<void> {
         'refuses ("No snapshot found"): snapshot.trust.empty is set for this upgrade and removed by a second roll',
     );
   }
+}
+
+/** Reconfig asked for: a version that has it, and the super user its calls authenticate as. */
+async function prepareReconfig(run: DeployRun, version: string): Promise<void> {
+  if (!run.e.spec.zookeeper.reconfig) return;
+  const why = reconfigVersionProblem(version);
+  if (why) throw new ZkfError('VERSION_UNSUPPORTED', `zookeeper.reconfig: ${why}. Nothing was changed.`);
+  run.superUser = await superUser(run.e.stateDir);
 }
 
 function noteMoves(

@@ -69,6 +69,8 @@ const zookeeperSchema = z.strictObject({
   syncLimit: z.number().int().min(1).max(1000).default(ZK.syncLimit),
   serverName: serverNameSchema,
   bindClientAddress: z.boolean().default(false),
+  /** Dynamic reconfiguration (3.5.3+): membership changes without restarting the servers that stay. */
+  reconfig: z.boolean().default(ZK.reconfig),
   myids: z.record(z.string(), z.number().int().min(1, 'a myid is 1-255').max(255, 'a myid is 1-255')).default({}),
   fourLetterWords: z
     .string()

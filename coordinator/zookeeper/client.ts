@@ -12,6 +12,9 @@ interface ZkClient {
   sync(path: string): Promise<unknown>;
   delete_(path: string, version: number): Promise<unknown>;
   pathExists(path: string, watch: boolean): Promise<boolean>;
+  add_auth(scheme: string, auth: string, done: (rc: number, error: string) => void): void;
+  getconfig(watch: boolean): Promise<[unknown, Buffer | string]>;
+  reconfig(joining: string | null, leaving: string | null, members: string | null, version: number): Promise<unknown>;
   close(): void;
 }
 interface ZkCtor {
@@ -26,6 +29,9 @@ interface ZkCtor {
 }
 
 let zookeeper: ZkCtor | undefined;
+
+/** The C client's log level that turns its logging off (zoo_set_debug_level(0)). */
+const SILENT = 0;
 
 /**
  * The npm `zookeeper` package: the native C client, as Dubbo's own ZooKeeper client sees the ensemble.
@@ -46,7 +52,9 @@ export function connectZk(connect: string, timeoutMs = 10_000, sessionTimeoutMs 
     const client = new ZooKeeper({
       connect,
       timeout: sessionTimeoutMs,
-      debug_level: ZooKeeper.constants.ZOO_LOG_LEVEL_ERROR,
+      // Silent: the addon prints its errors ("yield:zookeeper_process returned an error") to stdout, which would
+      // break `--json`; every failure reaches the caller as an error of the call, and zkfleet says it.
+      debug_level: SILENT,
       host_order_deterministic: false,
       response_counter_limit: 100_000,
     });

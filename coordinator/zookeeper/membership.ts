@@ -20,13 +20,15 @@ export interface Member {
   observer: boolean;
 }
 
-export type StepKind = 'add' | 'remove' | 'replace';
+export type StepKind = 'add' | 'remove' | 'replace' | 'promote' | 'demote';
 
 export interface MembershipStep {
   kind: StepKind;
   /** The servers that join in this step (one at most), and those that leave (one at most). */
   joins: Member[];
   leaves: Member[];
+  /** A member whose role changes in this step (one at most), with its new role: promoted or demoted. */
+  roles: Member[];
   /** The membership after the step. */
   members: Member[];
   /** Static: the servers that restart onto `members` (the roll orders them, the leader last). */
@@ -48,8 +50,10 @@ export interface MembershipInput {
   serving: ReadonlySet<string>;
   /** The ZooKeeper version the servers run (the oldest, when they differ). */
   version: string;
-  /** Dynamic reconfiguration (`zookeeper.reconfig: true`): no server that stays is restarted. */
+  /** Reconfig (`zookeeper.reconfig: true`, and the servers run with it): no server that stays restarts. */
   dynamic: boolean;
+  /** The file asks for reconfig (the servers may not run with it yet). */
+  reconfigAsked?: boolean;
   /** The operator accepts a short loss of quorum at a restart that cannot keep one (a dead server replaced). */
   allowOutage: boolean;
 }
@@ -67,9 +71,9 @@ export function planMembership(input: MembershipInput): MembershipPlan {
   const joining = target.filter((t) => !current.some((c) => c.name === t.name));
   const leaving = current.filter((c) => !target.some((t) => t.name === c.name));
   const changed = target.filter((t) => current.some((c) => c.name === t.name && c.observer !== t.observer));
-  const problems = [...shapeProblems(input, joining, leaving, changed)];
+  const problems = [...shapeProblems(input, joining, leaving)];
   if (problems.length) return { steps: [], problems };
-  const steps = stepsFor(input, joining, leaving);
+  const steps = stepsFor(input, joining, leaving, changed);
   for (const step of steps) if (step.outage && !input.allowOutage) problems.push(outageProblem(step, input));
   const last = steps.at(-1)?.members ?? current;
   if (votersOf(last).length < 3 && votersOf(last).length !== votersOf(current).length) {
@@ -79,8 +83,14 @@ export function planMembership(input: MembershipInput): MembershipPlan {
 }
 
 /** What no step order can make safe: checked before any step is planned. */
-function shapeProblems(input: MembershipInput, joining: Member[], leaving: Member[], changed: Member[]): string[] {
+function shapeProblems(input: MembershipInput, joining: Member[], leaving: Member[]): string[] {
   const out: string[] = [];
+  if (input.reconfigAsked && !input.dynamic && (joining.length || leaving.length)) {
+    out.push(
+      'the file turns reconfig on and changes the membership: the servers do not run with reconfig yet. Deploy ' +
+        'the current hosts with zookeeper.reconfig: true first (one roll), then change the membership',
+    );
+  }
   const static3829 = !input.dynamic && hasZooKeeper3829(input.version);
   if (static3829 && (joining.length || leaving.length)) {
     out.push(
@@ -97,45 +107,46 @@ function shapeProblems(input: MembershipInput, joining: Member[], leaving: Membe
         'removal), or add servers first',
     );
   }
-  for (const m of changed) {
-    out.push(
-      `${m.name}: a change between voter and observer is a removal and an addition: remove it from the file, ` +
-        'deploy, then add it back with its new role (it gets a new myid)',
-    );
-  }
   return out;
 }
 
-/** Dead leavers are swapped for joiners first, then one joiner per step, then one leaver per step. */
-function stepsFor(input: MembershipInput, joining: Member[], leaving: Member[]): MembershipStep[] {
+/**
+ * Dead leavers are swapped for joiners first, then one joiner per step, then one role change per step (an
+ * observer promoted or a voter demoted: the server keeps its myid and its data), then one leaver per step.
+ */
+function stepsFor(input: MembershipInput, joining: Member[], leaving: Member[], roles: Member[]): MembershipStep[] {
   const joins = [...joining];
   const dead = leaving.filter((m) => !input.serving.has(m.name));
   const alive = leaving.filter((m) => input.serving.has(m.name));
   const serving = new Set(input.serving);
   const steps: MembershipStep[] = [];
   let members = [...input.current];
-  const push = (kind: StepKind, join: Member | undefined, leave: Member | undefined) => {
-    const next = [...members.filter((m) => m.name !== leave?.name), ...(join ? [join] : [])];
-    steps.push(stepOf(input, kind, members, next, join, leave, serving));
+  const push = (kind: StepKind, join: Member | undefined, leave: Member | undefined, role?: Member) => {
+    const kept = members.filter((m) => m.name !== leave?.name).map((m) => (m.name === role?.name ? role : m));
+    const next = [...kept, ...(join ? [join] : [])];
+    steps.push(stepOf(input, { kind, before: members, after: next, join, leave, role }, serving));
     if (join) serving.add(join.name);
     if (leave) serving.delete(leave.name);
     members = next;
   };
   for (const leave of dead) push(joins.length ? 'replace' : 'remove', joins.shift(), leave);
   for (const join of joins) push('add', join, undefined);
+  for (const role of roles) push(role.observer ? 'demote' : 'promote', undefined, undefined, role);
   for (const leave of alive) push('remove', undefined, leave);
   return steps;
 }
 
-function stepOf(
-  input: MembershipInput,
-  kind: StepKind,
-  before: Member[],
-  after: Member[],
-  join: Member | undefined,
-  leave: Member | undefined,
-  serving: ReadonlySet<string>,
-): MembershipStep {
+interface StepShape {
+  kind: StepKind;
+  before: Member[];
+  after: Member[];
+  join?: Member;
+  leave?: Member;
+  role?: Member;
+}
+
+function stepOf(input: MembershipInput, shape: StepShape, serving: ReadonlySet<string>): MembershipStep {
+  const { kind, before, after, join, leave, role } = shape;
   const staying = before.filter((m) => m.name !== leave?.name);
   const restarts = input.dynamic ? [] : staying.map((m) => m.name);
   const servingAfter = new Set([...serving, ...(join ? [join.name] : [])]);
@@ -145,6 +156,7 @@ function stepOf(
     kind,
     joins: join ? [join] : [],
     leaves: leave ? [leave] : [],
+    roles: role ? [role] : [],
     members: after,
     restarts,
     voters: votersOf(after).length,
@@ -231,6 +243,13 @@ function smallEnsembleProblem(voters: number): string {
   );
 }
 
+/** Why a version cannot run with dynamic reconfiguration (before 3.5.3 it has none, or an unfinished one). */
+export function reconfigVersionProblem(version: string): string | undefined {
+  const [major, minor, patch] = parseVersion(version) ?? [];
+  const has = major > 3 || (major === 3 && (minor > 5 || (minor === 5 && patch >= 3)));
+  return has ? undefined : `ZooKeeper ${version} has no dynamic reconfiguration; it needs 3.5.3 or later`;
+}
+
 /** ZOOKEEPER-3829: 3.5.0–3.5.8 and 3.6.0–3.6.1 (fixed in 3.5.9 and 3.6.2). */
 export function hasZooKeeper3829(version: string): boolean {
   const [major, minor, patch] = parseVersion(version) ?? [];
@@ -242,6 +261,8 @@ export function hasZooKeeper3829(version: string): boolean {
 export function describeStep(step: MembershipStep): string {
   const m = (x: Member) => `${x.name} (myid ${x.myid}${x.observer ? ', observer' : ''})`;
   if (step.kind === 'replace') return `replace ${m(step.leaves[0])} by ${m(step.joins[0])}`;
+  if (step.kind === 'promote') return `promote ${step.roles[0].name} (myid ${step.roles[0].myid}) to voter`;
+  if (step.kind === 'demote') return `demote ${step.roles[0].name} (myid ${step.roles[0].myid}) to observer`;
   return step.kind === 'add' ? `add ${m(step.joins[0])}` : `remove ${m(step.leaves[0])}`;
 }
 

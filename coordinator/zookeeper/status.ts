@@ -60,6 +60,8 @@ export interface StatusResult {
   observers: string[];
   /** What differs between the file and the servers the ensemble runs with (a deploy would change it). */
   membership: string[];
+  /** With reconfig: the config version and members the servers' dynamic files hold ("" without reconfig). */
+  config: string;
   hosts: HostStatus[];
 }
 
@@ -95,8 +97,20 @@ export async function collectStatus(
       .filter((h) => h.observer)
       .map((h) => h.name),
     membership: membershipNotes(e, state),
+    config: configLine(g.statuses),
     hosts,
   };
+}
+
+/** "100000002: 1,2,3 on every server", or each server's when they differ (a reconfig not yet everywhere). */
+export function configLine(statuses: Map<string, ZooKeeperStatus__Output | Error>): string {
+  const seen = [...statuses].flatMap(([name, s]) =>
+    s instanceof Error || !s.configVersion ? [] : [{ name, config: `${s.configVersion}: ${s.configMembers}` }],
+  );
+  if (!seen.length) return '';
+  const configs = new Set(seen.map((x) => x.config));
+  if (configs.size === 1) return `version ${seen[0].config} on every server that answers`;
+  return `servers differ: ${seen.map((x) => `${x.name} ${x.config}`).join('; ')}`;
 }
 
 /** The file against the membership the last deploy left; removed servers whose host was not told yet. */
@@ -231,7 +245,8 @@ export function renderStatus(s: StatusResult): string {
   const header = ['HOST', 'MYID', 'DNS NAME', 'MODE', 'ZOOKEEPER', 'JDK', 'ZXID', 'LAT(ms)', 'CONNS', 'AGENT', 'NOTES'];
   const body = table(header, rows);
   const membership = s.membership.map((m) => `membership  ${m}\n`).join('');
-  return `${head}\n${body}\nregistry  ${s.registry}\n${membership}${problems}`;
+  const config = s.config ? `reconfig  ${s.config}\n` : '';
+  return `${head}\n${body}\nregistry  ${s.registry}\n${config}${membership}${problems}`;
 }
 
 /** What supervision says of a host: a stop on purpose, restarts and why, a backing-off crash loop. */

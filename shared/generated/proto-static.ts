@@ -2341,6 +2341,8 @@ $root.zkfleet = (function() {
             ConfigureZooKeeperRequest.prototype.logKeep = 0;
             ConfigureZooKeeperRequest.prototype.logLevel = "";
             ConfigureZooKeeperRequest.prototype.snapshotTrustEmpty = false;
+            ConfigureZooKeeperRequest.prototype.reconfig = false;
+            ConfigureZooKeeperRequest.prototype.superDigest = "";
 
             ConfigureZooKeeperRequest.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -2403,6 +2405,10 @@ $root.zkfleet = (function() {
                     writer.uint32(202).string(message.logLevel);
                 if (message.snapshotTrustEmpty != null && $Object.hasOwnProperty.call(message, "snapshotTrustEmpty") && message.snapshotTrustEmpty !== false)
                     writer.uint32(208).bool(message.snapshotTrustEmpty);
+                if (message.reconfig != null && $Object.hasOwnProperty.call(message, "reconfig") && message.reconfig !== false)
+                    writer.uint32(216).bool(message.reconfig);
+                if (message.superDigest != null && $Object.hasOwnProperty.call(message, "superDigest") && message.superDigest !== "")
+                    writer.uint32(226).string(message.superDigest);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (var i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2696,6 +2702,24 @@ $root.zkfleet = (function() {
                                 delete message.snapshotTrustEmpty;
                             continue;
                         }
+                    case 27: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.reconfig = value;
+                            else
+                                delete message.reconfig;
+                            continue;
+                        }
+                    case 28: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.superDigest = value;
+                            else
+                                delete message.superDigest;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -2815,6 +2839,12 @@ $root.zkfleet = (function() {
                 if (object.snapshotTrustEmpty != null)
                     if (object.snapshotTrustEmpty)
                         message.snapshotTrustEmpty = $Boolean(object.snapshotTrustEmpty);
+                if (object.reconfig != null)
+                    if (object.reconfig)
+                        message.reconfig = $Boolean(object.reconfig);
+                if (object.superDigest != null)
+                    if (typeof object.superDigest !== "string" || object.superDigest.length)
+                        message.superDigest = $String(object.superDigest);
                 return message;
             };
 
@@ -2855,6 +2885,8 @@ $root.zkfleet = (function() {
                     object.logKeep = 0;
                     object.logLevel = "";
                     object.snapshotTrustEmpty = false;
+                    object.reconfig = false;
+                    object.superDigest = "";
                 }
                 if (message.installDir != null && $Object.hasOwnProperty.call(message, "installDir"))
                     object.installDir = message.installDir;
@@ -2918,6 +2950,10 @@ $root.zkfleet = (function() {
                     object.logLevel = message.logLevel;
                 if (message.snapshotTrustEmpty != null && $Object.hasOwnProperty.call(message, "snapshotTrustEmpty"))
                     object.snapshotTrustEmpty = message.snapshotTrustEmpty;
+                if (message.reconfig != null && $Object.hasOwnProperty.call(message, "reconfig"))
+                    object.reconfig = message.reconfig;
+                if (message.superDigest != null && $Object.hasOwnProperty.call(message, "superDigest"))
+                    object.superDigest = message.superDigest;
                 return object;
             };
 
@@ -3440,6 +3476,8 @@ $root.zkfleet = (function() {
             ZooKeeperStatus.prototype.restartPending = $util.emptyArray;
             ZooKeeperStatus.prototype.zookeeperPrevious = "";
             ZooKeeperStatus.prototype.jdkPrevious = "";
+            ZooKeeperStatus.prototype.configVersion = "";
+            ZooKeeperStatus.prototype.configMembers = "";
 
             ZooKeeperStatus.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -3515,6 +3553,10 @@ $root.zkfleet = (function() {
                     writer.uint32(266).string(message.zookeeperPrevious);
                 if (message.jdkPrevious != null && $Object.hasOwnProperty.call(message, "jdkPrevious") && message.jdkPrevious !== "")
                     writer.uint32(274).string(message.jdkPrevious);
+                if (message.configVersion != null && $Object.hasOwnProperty.call(message, "configVersion") && message.configVersion !== "")
+                    writer.uint32(282).string(message.configVersion);
+                if (message.configMembers != null && $Object.hasOwnProperty.call(message, "configMembers") && message.configMembers !== "")
+                    writer.uint32(290).string(message.configMembers);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (var i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -3844,6 +3886,24 @@ $root.zkfleet = (function() {
                                 delete message.jdkPrevious;
                             continue;
                         }
+                    case 35: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.configVersion = value;
+                            else
+                                delete message.configVersion;
+                            continue;
+                        }
+                    case 36: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.configMembers = value;
+                            else
+                                delete message.configMembers;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -4016,6 +4076,12 @@ $root.zkfleet = (function() {
                 if (object.jdkPrevious != null)
                     if (typeof object.jdkPrevious !== "string" || object.jdkPrevious.length)
                         message.jdkPrevious = $String(object.jdkPrevious);
+                if (object.configVersion != null)
+                    if (typeof object.configVersion !== "string" || object.configVersion.length)
+                        message.configVersion = $String(object.configVersion);
+                if (object.configMembers != null)
+                    if (typeof object.configMembers !== "string" || object.configMembers.length)
+                        message.configMembers = $String(object.configMembers);
                 return message;
             };
 
@@ -4066,6 +4132,8 @@ $root.zkfleet = (function() {
                     object.jdkStaged = "";
                     object.zookeeperPrevious = "";
                     object.jdkPrevious = "";
+                    object.configVersion = "";
+                    object.configMembers = "";
                 }
                 if (message.pid != null && $Object.hasOwnProperty.call(message, "pid"))
                     object.pid = message.pid;
@@ -4141,6 +4209,10 @@ $root.zkfleet = (function() {
                     object.zookeeperPrevious = message.zookeeperPrevious;
                 if (message.jdkPrevious != null && $Object.hasOwnProperty.call(message, "jdkPrevious"))
                     object.jdkPrevious = message.jdkPrevious;
+                if (message.configVersion != null && $Object.hasOwnProperty.call(message, "configVersion"))
+                    object.configVersion = message.configVersion;
+                if (message.configMembers != null && $Object.hasOwnProperty.call(message, "configMembers"))
+                    object.configMembers = message.configMembers;
                 return object;
             };
 

@@ -21,7 +21,19 @@ export const MANAGED_KEYS = new Set([
   'admin.serverPort',
   'peerType',
   'snapshot.trust.empty',
+  'reconfigEnabled',
+  'standaloneEnabled',
+  'dynamicConfigFile',
+  'DigestAuthenticationProvider.superDigest',
 ]);
+
+/**
+ * With reconfig on, ZooKeeper rewrites zoo.cfg itself after a membership change (QuorumPeerConfig.editStaticConfig:
+ * comments dropped, keys in hash order, `dynamicConfigFile` pointed at `zoo.cfg.dynamic.<version>`, and the
+ * client port moved into the dynamic file). zkfleet compares such a file by its settings, not its text, and the
+ * pointer is ZooKeeper's.
+ */
+export const ZK_OWNED_KEYS = new Set(['dynamicConfigFile']);
 
 /** Plain keys only: a key never needs escaping, so no key can be read back as another. */
 const KEY = /^[A-Za-z][A-Za-z0-9._-]{0,127}$/;
@@ -60,6 +72,11 @@ export interface ZooCfgInput {
   observer: boolean;
   /** Only while a 3.4 dataDir without a snapshot moves to 3.5+ (ZooKeeper's upgrade FAQ). */
   snapshotTrustEmpty?: boolean;
+  /**
+   * Dynamic reconfiguration: the server list and the client port live in `file` (ZooKeeper's from then on), and
+   * the super user zkfleet's reconfig calls authenticate as is known by its digest.
+   */
+  dynamic?: { file: string; superDigest: string };
   extra: Record<string, string>;
   servers: ZooCfgServer[];
 }
@@ -71,8 +88,7 @@ function managedPairs(c: ZooCfgInput): Array<[string, string | number]> {
     ['syncLimit', c.syncLimit],
     ['dataDir', c.dataDir],
     ['dataLogDir', c.dataLogDir],
-    ['clientPort', c.clientPort],
-    ...(c.clientPortAddress ? [['clientPortAddress', c.clientPortAddress] as [string, string]] : []),
+    ...(c.dynamic ? [] : clientPairs(c)),
     ['4lw.commands.whitelist', c.fourLetterWords],
     ['autopurge.snapRetainCount', c.autopurgeSnapRetainCount],
     ['autopurge.purgeInterval', c.autopurgePurgeInterval],
@@ -82,9 +98,76 @@ function managedPairs(c: ZooCfgInput): Array<[string, string | number]> {
           ['admin.serverPort', c.adminServerPort ?? 0],
         ] as Array<[string, string | number]>)
       : ([['admin.enableServer', 'false']] as Array<[string, string]>)),
-    ...(c.observer ? [['peerType', 'observer'] as [string, string]] : []),
+    ...(c.observer && !c.dynamic ? [['peerType', 'observer'] as [string, string]] : []),
     ...(c.snapshotTrustEmpty ? [['snapshot.trust.empty', 'true'] as [string, string]] : []),
+    ...(c.dynamic ? dynamicPairs(c.dynamic) : []),
   ];
+}
+
+function clientPairs(c: ZooCfgInput): Array<[string, string | number]> {
+  return [
+    ['clientPort', c.clientPort],
+    ...(c.clientPortAddress ? [['clientPortAddress', c.clientPortAddress] as [string, string]] : []),
+  ];
+}
+
+function dynamicPairs(d: { file: string; superDigest: string }): Array<[string, string]> {
+  return [
+    ['reconfigEnabled', 'true'],
+    ['standaloneEnabled', 'false'],
+    ['DigestAuthenticationProvider.superDigest', d.superDigest],
+    ['dynamicConfigFile', d.file],
+  ];
+}
+
+/**
+ * The dynamic file's lines, `server.N=host:quorum:election:participant;client` (the client address is the
+ * server's own name when the ensemble binds it, else every address). ZooKeeper writes `version=` itself.
+ */
+export function renderDynamicCfg(c: Pick<ZooCfgInput, 'servers' | 'clientPort' | 'clientPortAddress'>): string {
+  const line = (s: ZooCfgServer) => {
+    const client = c.clientPortAddress ? `${s.host}:${c.clientPort}` : `0.0.0.0:${c.clientPort}`;
+    const role = s.observer ? 'observer' : 'participant';
+    return `server.${s.id}=${s.host}:${s.quorumPort}:${s.electionPort}:${role};${client}`;
+  };
+  return (
+    [...c.servers]
+      .sort((a, b) => a.id - b.id)
+      .map(line)
+      .join('\n') + '\n'
+  );
+}
+
+/**
+ * The members a dynamic file or a config read from ZooKeeper lists, by myid: "1,2,4,5(observer)". The agents
+ * report it from their files, the coordinator compares it with what a reconfig should have made.
+ */
+export function dynamicMembers(text: string): string {
+  return [...parseZooCfg(text)]
+    .filter(([k]) => /^server\.\d+$/.test(k))
+    .map(([k, v]) => ({ id: Number(k.slice('server.'.length)), observer: /:observer\b/.test(v) }))
+    .sort((a, b) => a.id - b.id)
+    .map((m) => `${m.id}${m.observer ? '(observer)' : ''}`)
+    .join(',');
+}
+
+/** The config version ZooKeeper put in a dynamic file's name (`zoo.cfg.dynamic.100000002`), or "". */
+export function dynamicVersion(file: string): string {
+  return /\.dynamic\.([0-9a-f]+)$/.exec(file)?.[1] ?? '';
+}
+
+/**
+ * A zoo.cfg as its settings: with reconfig on, key=value pairs sorted and without the keys ZooKeeper owns, so
+ * ZooKeeper's own rewrite of the file reads as the same settings; otherwise the text itself.
+ */
+export function cfgSettings(text: string): string {
+  const pairs = parseZooCfg(text);
+  if (pairs.get('reconfigEnabled') !== 'true') return text;
+  return [...pairs]
+    .filter(([k]) => !ZK_OWNED_KEYS.has(k))
+    .map(([k, v]) => `${k}=${v}`)
+    .sort()
+    .join('\n');
 }
 
 function serverLine(s: ZooCfgServer): [string, string] {
@@ -107,7 +190,7 @@ export function renderZooCfg(c: ZooCfgInput): string {
     ...Object.keys(c.extra)
       .sort()
       .map((k): [string, string] => [k, c.extra[k]]),
-    ...[...c.servers].sort((a, b) => a.id - b.id).map(serverLine),
+    ...(c.dynamic ? [] : [...c.servers].sort((a, b) => a.id - b.id).map(serverLine)),
   ];
   const lines = pairs.map(([k, v]) => {
     const why = propertyValueProblem(String(v));

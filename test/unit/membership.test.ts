@@ -5,6 +5,7 @@ import {
   hasZooKeeper3829,
   planLines,
   planMembership,
+  reconfigVersionProblem,
   type Member,
   type MembershipInput,
 } from '../../coordinator/zookeeper/membership';
@@ -111,15 +112,31 @@ test('no change and a first deploy plan no step', () => {
   assert.deepEqual(planMembership(input([], [a, b, c])), { steps: [], problems: [] });
 });
 
-test('an observer is added like a voter but counts for no quorum; a role change is refused', () => {
+test('an observer is added like a voter but counts for no quorum; promoted or demoted in a step of its own', () => {
   const o = m('o', 4, true);
   const plan = planMembership(input([a, b, c], [a, b, c, o]));
   assert.deepEqual(
     plan.steps.map((s) => [describeStep(s), s.voters, s.quorum]),
     [['add o (myid 4, observer)', 3, 2]],
   );
-  const flip = planMembership(input([a, b, c, o], [a, b, c, m('o', 4)]));
-  assert.match(flip.problems[0], /o: a change between voter and observer is a removal and an addition/);
+  const promote = planMembership(input([a, b, c, o], [a, b, c, m('o', 4)]));
+  assert.deepEqual(promote.problems, []);
+  assert.deepEqual(
+    promote.steps.map((s) => [describeStep(s), s.voters, s.quorum, s.restarts.join(',')]),
+    [['promote o (myid 4) to voter', 4, 3, 'a,b,c,o']],
+  );
+  const dynamic = planMembership(input([a, b, c, o], [a, b, c, m('o', 4)], { dynamic: true, version: '3.8.0' }));
+  assert.deepEqual(dynamic.steps[0].restarts, []);
+  const demote = planMembership(input([a, b, c, d], [a, b, c, m('d', 4, true)]));
+  assert.deepEqual(
+    demote.steps.map((s) => [describeStep(s), s.voters, s.quorum]),
+    [['demote d (myid 4) to observer', 3, 2]],
+  );
+  const two = planMembership(input([a, b, c], [a, b, m('c', 3, true)])).problems;
+  assert.ok(
+    two.some((p) => /the change leaves 2 voters/.test(p)),
+    two.join('\n'),
+  );
 });
 
 test('the plan as printed: members before and after, each step with its quorum and restarts', () => {
@@ -134,4 +151,22 @@ test('the plan as printed: members before and after, each step with its quorum a
 test('an ensemble that has no quorum of the old list serving now is refused, whatever the step', () => {
   const plan = planMembership(input([a, b, c], [a, b, c, d], { serving: new Set(['a']) }));
   assert.match(plan.problems[0], /^add d \(myid 4\): only 1 of the 3 voters of the old list serve now/);
+});
+
+test('reconfig asked by the file but not running yet: turning it on comes first, as its own deploy', () => {
+  const plan = planMembership(input([a, b, c], [a, b, c, d], { version: '3.8.0', reconfigAsked: true }));
+  assert.equal(plan.steps.length, 0);
+  assert.match(plan.problems[0], /reconfig: true first \(one roll\), then change the membership/);
+  const running = planMembership(
+    input([a, b, c], [a, b, c, d], { version: '3.8.0', reconfigAsked: true, dynamic: true }),
+  );
+  assert.deepEqual(running.problems, []);
+  assert.deepEqual(running.steps[0].restarts, []);
+});
+
+test('reconfig needs 3.5.3 or later', () => {
+  assert.match(reconfigVersionProblem('3.4.13') ?? '', /3\.4\.13 has no dynamic reconfiguration; it needs 3\.5\.3/);
+  assert.ok(reconfigVersionProblem('3.5.2'));
+  assert.equal(reconfigVersionProblem('3.5.3'), undefined);
+  assert.equal(reconfigVersionProblem('3.8.0'), undefined);
 });

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeCfgChange, extraKeyProblem, parseZooCfg, renderZooCfg } from '../../shared/zookeeper/zoo-cfg';
+import {
+  cfgSettings,
+  describeCfgChange,
+  dynamicMembers,
+  dynamicVersion,
+  extraKeyProblem,
+  parseZooCfg,
+  renderDynamicCfg,
+  renderZooCfg,
+} from '../../shared/zookeeper/zoo-cfg';
 
 const base = {
   tickTime: 2000,
@@ -46,4 +55,47 @@ test('describes a change key by key', () => {
   const a = renderZooCfg(base);
   const b = renderZooCfg({ ...base, tickTime: 3000, extra: { maxClientCnxns: '100' } });
   assert.equal(describeCfgChange(a, b), 'zoo.cfg: tickTime 2000→3000, maxClientCnxns added');
+});
+
+const dynamic = { file: '/opt/zookeeper/conf/zoo.cfg.dynamic', superDigest: 'super:kdkHZPry8XrtME7WGJ+d+Md0E1w=' };
+
+test('reconfig: zoo.cfg holds no server list and no client port; the dynamic file holds both', () => {
+  const cfg = parseZooCfg(renderZooCfg({ ...base, observer: true, dynamic }));
+  assert.equal(cfg.get('reconfigEnabled'), 'true');
+  assert.equal(cfg.get('standaloneEnabled'), 'false');
+  assert.equal(cfg.get('dynamicConfigFile'), dynamic.file);
+  assert.equal(cfg.get('DigestAuthenticationProvider.superDigest'), dynamic.superDigest);
+  for (const k of ['clientPort', 'peerType', 'server.1']) assert.equal(cfg.has(k), false, k);
+  const servers = [
+    ...base.servers,
+    { id: 4, host: 'zk4.zq.com', quorumPort: 2888, electionPort: 3888, observer: true },
+  ];
+  assert.equal(
+    renderDynamicCfg({ servers, clientPort: 2181 }),
+    [1, 2, 3].map((i) => `server.${i}=zk${i}.zq.com:2888:3888:participant;0.0.0.0:2181\n`).join('') +
+      'server.4=zk4.zq.com:2888:3888:observer;0.0.0.0:2181\n',
+  );
+  assert.match(renderDynamicCfg({ servers, clientPort: 2181, clientPortAddress: '10.4.7.11' }), /;zk1\.zq\.com:2181\n/);
+});
+
+test("reconfig: ZooKeeper's own rewrite of zoo.cfg (hash order, no comment, its pointer) is the same settings", () => {
+  const ours = renderZooCfg({ ...base, dynamic });
+  const theirs = [...parseZooCfg(ours)]
+    .reverse()
+    .map(([k, v]) => `${k}=${k === 'dynamicConfigFile' ? `${v}.100000002` : v}`)
+    .join('\n');
+  assert.equal(cfgSettings(theirs), cfgSettings(ours));
+  assert.notEqual(cfgSettings(theirs.replace('tickTime=2000', 'tickTime=3000')), cfgSettings(ours));
+  // Without reconfig a file is its text: a reordering is a change, as before.
+  const plain = renderZooCfg(base);
+  assert.equal(cfgSettings(plain), plain);
+});
+
+test('the members and version of a dynamic file or a config read from ZooKeeper', () => {
+  const config =
+    'server.3=zk3:2888:3888:participant;0.0.0.0:2181\nserver.1=zk1:2888:3888:participant;0.0.0.0:2181\n' +
+    'server.5=zk5:2888:3888:observer;0.0.0.0:2181\nversion=100000002\n';
+  assert.equal(dynamicMembers(config), '1,3,5(observer)');
+  assert.equal(dynamicVersion('/opt/zookeeper/conf/zoo.cfg.dynamic.100000002'), '100000002');
+  assert.equal(dynamicVersion('/opt/zookeeper/conf/zoo.cfg.dynamic'), '');
 });

@@ -65,6 +65,13 @@ export interface ConfigureZooKeeperRequest {
    * snapshot.trust.empty: only while a 3.4 dataDir with transaction logs and no snapshot moves to 3.5+.
    */
   'snapshotTrustEmpty'?: (boolean);
+  /**
+   * Dynamic reconfiguration (3.5.3+): zoo.cfg gets reconfigEnabled and points at a dynamic file, which is
+   * written from `servers` only when the server has none yet (a joiner, or reconfig turned on): ZooKeeper owns it
+   * from then on. `super_digest` ("super:<base64 sha1>") lets the coordinator's reconfig calls in.
+   */
+  'reconfig'?: (boolean);
+  'superDigest'?: (string);
 }
 
 export interface ConfigureZooKeeperRequest__Output {
@@ -130,4 +137,11 @@ export interface ConfigureZooKeeperRequest__Output {
    * snapshot.trust.empty: only while a 3.4 dataDir with transaction logs and no snapshot moves to 3.5+.
    */
   'snapshotTrustEmpty': (boolean);
+  /**
+   * Dynamic reconfiguration (3.5.3+): zoo.cfg gets reconfigEnabled and points at a dynamic file, which is
+   * written from `servers` only when the server has none yet (a joiner, or reconfig turned on): ZooKeeper owns it
+   * from then on. `super_digest` ("super:<base64 sha1>") lets the coordinator's reconfig calls in.
+   */
+  'reconfig': (boolean);
+  'superDigest': (string);
 }

@@ -71,6 +71,12 @@ export interface ZooKeeperStatus {
    */
   'zookeeperPrevious'?: (string);
   'jdkPrevious'?: (string);
+  /**
+   * Dynamic reconfiguration: the config version in ZooKeeper's dynamic file's name and the myids it lists
+   * ("1,2,4,5(observer)"); both "" without reconfig.
+   */
+  'configVersion'?: (string);
+  'configMembers'?: (string);
 }
 
 export interface ZooKeeperStatus__Output {
@@ -141,4 +147,10 @@ export interface ZooKeeperStatus__Output {
    */
   'zookeeperPrevious': (string);
   'jdkPrevious': (string);
+  /**
+   * Dynamic reconfiguration: the config version in ZooKeeper's dynamic file's name and the myids it lists
+   * ("1,2,4,5(observer)"); both "" without reconfig.
+   */
+  'configVersion': (string);
+  'configMembers': (string);
 }

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { ZkfError } from '../../shared/errors';
+import { dynamicMembers } from '../../shared/zookeeper/zoo-cfg';
+import { connectZk, createRetried, retriedOnConnectionLoss, zkLibrary, type ZkClient } from './client';
+
+/**
+ * ZooKeeper's dynamic reconfiguration through its client API (3.5.3+), as the super user: one change, then a
+ * committed write, as the Reconfig guide asks before a removed server is stopped. A call whose answer a lost
+ * connection took is not made twice: the config is read first, and a change already in it is done.
+ */
+export interface ReconfigChange {
+  /** Dynamic-file lines of the servers that join: `server.4=zk4.od.com:2888:3888:participant;0.0.0.0:2181`. */
+  joining: string[];
+  /** The myids that leave. */
+  leaving: number[];
+}
+
+const RECONFIG_MS = 30_000;
+
+export async function reconfigure(
+  connect: string,
+  superAuth: string,
+  change: ReconfigChange,
+  signal?: AbortSignal,
+): Promise<string> {
+  const deadline = Date.now() + RECONFIG_MS;
+  const client = await connectZk(connect, 10_000, 10_000, signal);
+  try {
+    await authenticate(client, superAuth);
+    const config = await retriedOnConnectionLoss(deadline, signal, async () => {
+      const now = await configOf(client);
+      if (applied(now, change)) return now;
+      const joining = change.joining.length ? change.joining.join(',') : null;
+      const leaving = change.leaving.length ? change.leaving.join(',') : null;
+      return configText(await client.reconfig(joining, leaving, null, -1));
+    }).catch((err: Error) => {
+      throw new ZkfError('COMMAND_FAILED', `reconfig ${describe(change)} failed: ${err.message}`, { cause: err });
+    });
+    await committedWrite(client, deadline, signal);
+    return config;
+  } finally {
+    client.close();
+  }
+}
+
+function applied(config: string, change: ReconfigChange): boolean {
+  const ids = new Set(
+    dynamicMembers(config)
+      .split(',')
+      .map((m) => parseInt(m, 10)),
+  );
+  const joinIds = change.joining.map((l) => Number(/^server\.(\d+)=/.exec(l)?.[1]));
+  return joinIds.every((id) => ids.has(id)) && change.leaving.every((id) => !ids.has(id));
+}
+
+function authenticate(client: ZkClient, auth: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    client.add_auth('digest', auth, (rc, error) =>
+      rc ? reject(new ZkfError('PERMISSION_DENIED', `ZooKeeper refused zkfleet's super user: ${error}`)) : resolve(),
+    ),
+  );
+}
+
+async function configOf(client: ZkClient): Promise<string> {
+  return configText(await client.getconfig(false));
+}
+
+/** The npm client answers a config read with [stat, data] and a reconfig with the data alone. */
+function configText(reply: unknown): string {
+  const data = Array.isArray(reply) ? reply[1] : reply;
+  return Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
+}
+
+/** A write committed after the change: the removed server may then be stopped (Reconfig guide). */
+async function committedWrite(client: ZkClient, deadline: number, signal?: AbortSignal): Promise<void> {
+  const path = `/zkfleet-reconfig-${randomBytes(4).toString('hex')}`;
+  await createRetried(
+    client,
+    path,
+    'committed after a reconfig',
+    zkLibrary().constants.ZOO_EPHEMERAL,
+    deadline,
+    signal,
+  );
+  await client.delete_(path, -1).catch(() => undefined);
+}
+
+function describe(c: ReconfigChange): string {
+  const parts = [...c.joining.map((l) => `add ${l.split('=')[0]}`), ...c.leaving.map((id) => `remove server.${id}`)];
+  return parts.join(', ');
+}
