@@ -10,6 +10,7 @@ import {
   cfgSettings,
   describeCfgChange,
   dynamicMembers,
+  parseZooCfg,
   renderDynamicCfg,
   renderZooCfg,
   type ZooCfgInput,
@@ -89,7 +90,7 @@ async function render(host: Host, req: ConfigureRequest): Promise<Rendered> {
   const dataLogDir = host.path(required(req.dataLogDir, 'dataLogDir'));
   const logDir = host.path(host.config.zookeeper.logDir);
   const cfgFile = path.join(home, 'conf', 'zoo.cfg');
-  const dynamic = req.reconfig ? await renderDynamic(req, cfgFile) : undefined;
+  const dynamic = req.reconfig ? await renderDynamic(req, cfgFile, [dataDir, dataLogDir]) : undefined;
   const cfg = renderCfg(req, { dataDir, dataLogDir, observer: self.observer, dynamic: dynamic?.settings });
   const jdkHome = host.path(required(req.javaHome, 'javaHome'));
   const backend = await logBackend(home);
@@ -125,13 +126,15 @@ async function render(host: Host, req: ConfigureRequest): Promise<Rendered> {
 }
 
 /**
- * Reconfig: the dynamic file is ZooKeeper's once it exists; zkfleet writes it only for a server that has none
- * (it joins with the committed list plus itself, as the coordinator sends it), and otherwise says where the
- * list differs from the request (a reconfig, not this call, changes it).
+ * Reconfig: the dynamic file is ZooKeeper's once the server holds data; zkfleet writes it only for a server
+ * without data (it joins with the committed list plus itself, as the coordinator sends it — a host added back,
+ * its old data moved aside, does not start from the list of its earlier life), and otherwise says where the list
+ * differs from the request (a reconfig, not this call, changes it).
  */
-async function renderDynamic(req: ConfigureRequest, cfgFile: string) {
+async function renderDynamic(req: ConfigureRequest, cfgFile: string, dataDirs: string[]) {
   const superDigest = required(req.superDigest, 'superDigest');
-  const { file, current } = await dynamicFileOf(cfgFile, await readFileOr(cfgFile));
+  const fresh = !(await holdsData(...dataDirs));
+  const { file, current } = await dynamicFileOf(cfgFile, fresh ? undefined : await readFileOr(cfgFile));
   const text = renderDynamicCfg({
     servers: serversOf(req),
     clientPort: req.clientPort,
@@ -233,9 +236,13 @@ async function readOld(r: Rendered): Promise<Old> {
   return { cfg, javaEnv, myid, logConfig, dirs };
 }
 
-/** Equal settings: with reconfig, ZooKeeper's own rewrite of zoo.cfg is not a change (shared/zookeeper/zoo-cfg.ts). */
+/**
+ * Equal settings: with reconfig, ZooKeeper's own rewrite of zoo.cfg is not a change (shared/zookeeper/zoo-cfg.ts)
+ * as long as it points at the dynamic file the server is to start with.
+ */
 function sameCfg(old: Old, r: Rendered): boolean {
-  return old.cfg !== undefined && cfgSettings(old.cfg) === cfgSettings(r.cfg);
+  if (old.cfg === undefined || cfgSettings(old.cfg) !== cfgSettings(r.cfg)) return false;
+  return !r.dynamic || parseZooCfg(old.cfg).get('dynamicConfigFile') === r.dynamic.file;
 }
 
 function describeChanges(r: Rendered, old: Old): string[] {

@@ -43,14 +43,14 @@ export async function reconfigure(
   }
 }
 
+/** Whether the config already holds the change: each joiner's line with its role, no leaver. */
 function applied(config: string, change: ReconfigChange): boolean {
-  const ids = new Set(
-    dynamicMembers(config)
-      .split(',')
-      .map((m) => parseInt(m, 10)),
+  const members = new Set(dynamicMembers(config).split(','));
+  const asMember = (line: string) => dynamicMembers(line);
+  return (
+    change.joining.every((l) => members.has(asMember(l))) &&
+    change.leaving.every((id) => !members.has(String(id)) && !members.has(`${id}(observer)`))
   );
-  const joinIds = change.joining.map((l) => Number(/^server\.(\d+)=/.exec(l)?.[1]));
-  return joinIds.every((id) => ids.has(id)) && change.leaving.every((id) => !ids.has(id));
 }
 
 function authenticate(client: ZkClient, auth: string): Promise<void> {

@@ -22,13 +22,12 @@ test(
     const sb = await withSandbox(t, { prefix: 'zkr', subnet: 85, hosts: RUNBOOK_HOSTS, spare: 2 });
     const file = sb.ensembleFile;
     const host = (name: string) => sb.hosts.find((h) => h.name === name)!;
-    const use = (names: string[], reconfig: boolean) =>
+    const use = (names: string[], reconfig: boolean, observer?: string) =>
       fs.writeFile(
         file,
-        ensembleYaml(sb, '', (h) => names.includes(h.name)).replace(
-          '  extra: {}\n',
-          `  extra: {}\n  reconfig: ${reconfig}\n`,
-        ),
+        ensembleYaml(sb, '', (h) => names.includes(h.name))
+          .replace('  extra: {}\n', `  extra: {}\n  reconfig: ${reconfig}\n`)
+          .replace(new RegExp(`(name: ${observer}, .*?roles: \\[zookeeper\\]) }`), '$1, observer: true }'),
       );
     const tls = await loadTls({ ca: pkiPaths(sb.pkiDir).caCert, ...certPaths(sb.pkiDir, 'coordinator') });
     const agents = new Map(sb.hosts.map((h) => [h.name, new AgentConnection(h.name, h.agent, tls)]));
@@ -132,6 +131,29 @@ test(
         );
       }
       assert.ok(maxDown <= 1, `at one moment ${maxDown} servers of the ensemble were down`);
+    });
+
+    await t.test('a removed host added back as an observer, then promoted to voter: reconfig, no restart', async () => {
+      const kept = (await statuses(grown)).flatMap((st, i) => (st.desired === 'removed' ? [] : [grown[i]]));
+      const back = grown.find((n) => !kept.includes(n) && n.startsWith('hdss7-3'))!;
+      const before = await pids(kept);
+      await use([...kept, back], true, back);
+      const added = await deployJson();
+      assert.equal(added.code, 0, added.stderr);
+      assert.match(added.stderr, /membership step 1 of 1: add hdss7-3\d \(myid 6, observer\)/);
+      assert.equal((await status(back)).mode, 'observer');
+      assert.equal((await status(back)).myid, 6, 'a host added back gets a new myid');
+      const observerPid = (await status(back)).pid;
+      await use([...kept, back], true);
+      const promoted = await deployJson();
+      assert.equal(promoted.code, 0, promoted.stderr);
+      assert.match(promoted.stderr, /membership step 1 of 1: promote hdss7-3\d \(myid 6\) to voter/);
+      assert.deepEqual(await pids([...kept, back]), [...before, observerPid], 'a server was restarted');
+      const all = await statuses([...kept, back]);
+      assert.deepEqual(all.map((x) => x.mode).sort(), ['follower', 'follower', 'follower', 'leader']);
+      for (const x of all) assert.equal(x.configMembers, all[0].configMembers);
+      assert.equal(all[0].configMembers.split(',').length, 4);
+      assert.doesNotMatch(all[0].configMembers, /observer/);
     });
   },
 );
