@@ -9,8 +9,7 @@ import { loadAgentConfig, type AgentConfig } from './config';
 import { VERSION } from '../../shared/version';
 import { HealthReporter } from '../health/reporter';
 import { Host } from './host';
-import { RpcMetrics } from './metrics';
-import { zookeeperSeries } from '../health/zookeeper-metrics';
+import { AgentMetrics } from '../health/metrics';
 import { startAgentServer } from './server';
 import { StateFile } from './state';
 import { ZooKeeperSupervisor } from '../zookeeper/supervisor';
@@ -42,7 +41,7 @@ export class AgentDaemon {
   private reporter: HealthReporter | undefined;
   private readonly stateFile: StateFile;
   private readonly store: ArtifactStore;
-  private readonly metrics = new RpcMetrics();
+  private readonly metrics: AgentMetrics;
   private readonly supervisor: ZooKeeperSupervisor;
 
   constructor(
@@ -53,6 +52,7 @@ export class AgentDaemon {
   ) {
     this.host = new Host(config, log);
     this.stateFile = StateFile.in(config.stateDir);
+    this.metrics = new AgentMetrics(this.host, this.stateFile);
     this.store = new ArtifactStore(config.stateDir);
     this.supervisor = new ZooKeeperSupervisor(this.host, this.stateFile);
   }
@@ -65,11 +65,7 @@ export class AgentDaemon {
     this.server = server;
     this.port = port;
     const m = this.host.config.metrics;
-    const render = async () => {
-      const zk = (await this.stateFile.read()).zookeeper;
-      return this.metrics.render(this.host.config.name, zk, zk ? await zookeeperSeries(this.host.config.name, zk) : []);
-    };
-    if (m) this.metricsServer = await serveMetrics(m.listen, render);
+    if (m) this.metricsServer = await serveMetrics(m.listen, () => this.metrics.text());
     this.startReporter();
     this.supervisor.start();
     this.state = 'RUNNING';

@@ -1,6 +1,4 @@
 import { labelSet } from '../../shared/prometheus-text';
-import type { ZooKeeperState } from '../daemon/state';
-import { fourLetterWord, parseMntr } from '../zookeeper/four-letter';
 
 /**
  * ZooKeeper's own figures from `mntr` (every version, 3.4 included) as `zookeeper_*` series: `zk_<name>` becomes
@@ -25,10 +23,4 @@ export function mntrSeries(
     }
   }
   return out;
-}
-
-/** The server's figures for a scrape: one `mntr` (a server that does not answer adds none). */
-export async function zookeeperSeries(host: string, zk: ZooKeeperState): Promise<string[]> {
-  const mntr = await fourLetterWord(zk.clientHost, zk.clientPort, 'mntr', 500).catch(() => undefined);
-  return mntr ? mntrSeries(parseMntr(mntr), { host, myid: zk.myid }) : [];
 }

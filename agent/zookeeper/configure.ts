@@ -195,6 +195,7 @@ function renderCfg(
     extra: req.extra ?? {},
     snapshotTrustEmpty: req.snapshotTrustEmpty,
     servers: serversOf(req),
+    prometheus: req.prometheusPort ? { port: req.prometheusPort, host: req.prometheusHost || undefined } : undefined,
   });
 }
 

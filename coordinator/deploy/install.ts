@@ -3,6 +3,7 @@ import { defaultHeapMB, JDK_DEFAULTS, ZOOKEEPER_DEFAULTS } from '../../shared/de
 import type { ConfigureZooKeeperRequest, StepResult__Output } from '../../shared/generated/wire';
 import type { Ensemble, HostSpec } from '../ensemble/file';
 import { serverName } from '../ensemble/topology';
+import { providerHasHttpHost } from '../artifacts/provider';
 import { uploadArtifact } from '../fleet/upload';
 import type { Outcome } from '../fleet/host-run';
 import type { DeployRun } from './run';
@@ -15,7 +16,7 @@ export function configureRequest(
   myids: Record<string, number>,
   dryRun: boolean,
   memoryBytes: number,
-  more: { snapshotTrustEmpty?: boolean; superDigest?: string } = {},
+  more: { snapshotTrustEmpty?: boolean; superDigest?: string; providerHost?: boolean } = {},
 ): ConfigureZooKeeperRequest {
   const z = e.spec.zookeeper;
   const servers = zk.map((s) => ({
@@ -52,6 +53,8 @@ export function configureRequest(
     logLevel: z.logs.level,
     snapshotTrustEmpty: !!more.snapshotTrustEmpty,
     reconfig: z.reconfig,
+    prometheusPort: z.prometheus?.port ?? 0,
+    prometheusHost: z.prometheus && more.providerHost ? h.address : '',
     superDigest: z.reconfig ? more.superDigest : '',
     dryRun,
   };
@@ -126,6 +129,7 @@ export async function configureHost(run: DeployRun, h: HostSpec): Promise<void> 
           configureRequest(run.e, h, run.servers, run.myids, run.dryRun, memoryOf(run, h), {
             snapshotTrustEmpty: run.trustEmpty.includes(h.name),
             superDigest: run.superUser?.digest,
+            providerHost: !!run.target && providerHasHttpHost(run.target.zookeeper),
           }),
           { signal: run.signal },
         );

@@ -2,6 +2,7 @@ import { ZkfError } from '../../shared/errors';
 import { artifactVersions } from '../artifacts/tarball-version';
 import { DeployLease } from '../fleet/lease';
 import { downgrades, untrustedDataDirs, versionChange } from '../artifacts/versions';
+import { libNames, providerProblem } from '../artifacts/provider';
 import { superUser } from '../ensemble/super-user';
 import { reconfigVersionProblem } from '../zookeeper/membership';
 import { touchedHosts } from './connect';
@@ -49,6 +50,7 @@ export async function checkVersions(run: DeployRun): Promise<void> {
   }
   noteMoves(run, installed, target);
   await prepareReconfig(run, target.zookeeper);
+  await checkProvider(run, target.zookeeper);
   const facts = run.zk.map((h) => {
     const f = run.facts.get(h.name)!;
     return {
@@ -73,6 +75,14 @@ async function prepareReconfig(run: DeployRun, version: string): Promise<void> {
   const why = reconfigVersionProblem(version);
   if (why) throw new ZkfError('VERSION_UNSUPPORTED', `zookeeper.reconfig: ${why}. Nothing was changed.`);
   run.superUser = await superUser(run.e.stateDir);
+}
+
+/** zookeeper.prometheus asked for: a version that has the provider, and a tarball that carries its jars. */
+async function checkProvider(run: DeployRun, version: string): Promise<void> {
+  if (!run.e.spec.zookeeper.prometheus) return;
+  const lib = await run.phase('versions', () => libNames(run.e.artifactPaths.zookeeper, run.signal));
+  const why = providerProblem(version, lib);
+  if (why) throw new ZkfError('ARTIFACT_MISSING', `zookeeper.prometheus: ${why}. Nothing was changed.`);
 }
 
 function noteMoves(

@@ -69,6 +69,8 @@ const zookeeperSchema = z.strictObject({
   syncLimit: z.number().int().min(1).max(1000).default(ZK.syncLimit),
   serverName: serverNameSchema,
   bindClientAddress: z.boolean().default(false),
+  /** ZooKeeper's own PrometheusMetricsProvider (3.6+), served on each server's address at this port. */
+  prometheus: z.strictObject({ port: port.default(ZK.prometheusPort) }).optional(),
   /** Dynamic reconfiguration (3.5.3+): membership changes without restarting the servers that stay. */
   reconfig: z.boolean().default(ZK.reconfig),
   myids: z.record(z.string(), z.number().int().min(1, 'a myid is 1-255').max(255, 'a myid is 1-255')).default({}),
@@ -121,7 +123,8 @@ export const EnsembleSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes'),
   pki: z.string().min(1),
   stateDir: z.string().optional(),
-  coordinator: z.strictObject({ address: hostPort }).optional(),
+  /** The coordinator server: where agents report, and where its /metrics is (for `coordinator monitoring`). */
+  coordinator: z.strictObject({ address: hostPort, metrics: hostPort.optional() }).optional(),
   artifacts: z.strictObject({ jdk: artifact, zookeeper: artifact, jmxAgent: artifact.optional() }),
   hosts: z.array(hostSchema).min(1, 'list at least one host'),
   jdk: z.strictObject({ installDir: absolutePath.default(JDK_DEFAULTS.installDir) }).prefault({}),
@@ -194,7 +197,8 @@ class Findings {
  */
 export async function loadEnsemble(
   file: string,
-  options: { stateDir?: string; checkArtifacts?: boolean } = {},
+  /** checkPki false: a command that talks to nobody (monitoring) does not need the PKI made yet. */
+  options: { stateDir?: string; checkArtifacts?: boolean; checkPki?: boolean } = {},
 ): Promise<Ensemble> {
   const abs = path.resolve(file);
   const text = await readFileOr(abs);
@@ -213,7 +217,7 @@ export async function loadEnsemble(
   };
   const stateDir = path.resolve(dir, options.stateDir ?? spec.stateDir ?? path.join('.zkfleet', spec.name));
   const pkiDir = path.resolve(dir, spec.pki);
-  await checkPki(spec, pkiDir, f);
+  if (options.checkPki !== false) await checkPki(spec, pkiDir, f);
   if (options.checkArtifacts !== false) await checkArtifacts(spec, artifactPaths, stateDir, f);
   if (f.problems.length) throw new ConfigError(file, f.problems);
   const backupDir = path.resolve(dir, spec.backup.dir ?? path.join(stateDir, 'backups'));

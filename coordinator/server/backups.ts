@@ -67,16 +67,9 @@ export class BackupSchedule {
     }
   }
 
-  metrics(): string[] {
-    return [
-      '# HELP zkfleet_backup_last_success_timestamp_seconds When the last verified backup was taken (0: none).',
-      '# TYPE zkfleet_backup_last_success_timestamp_seconds gauge',
-      `zkfleet_backup_last_success_timestamp_seconds ${Math.floor(this.lastSuccess / 1000)}`,
-      '# TYPE zkfleet_backup_last_size_bytes gauge',
-      `zkfleet_backup_last_size_bytes ${this.lastBytes}`,
-      '# TYPE zkfleet_backup_failures_total counter',
-      `zkfleet_backup_failures_total ${this.failures}`,
-    ];
+  /** The schedule, in ms (backup.every). */
+  get everyMs(): number {
+    return this.config.everyMs;
   }
 
   async stop(): Promise<void> {

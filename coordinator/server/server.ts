@@ -10,8 +10,9 @@ import { zkfleetProto } from '../../shared/proto';
 import type { HealthReport__Output, ReportAck } from '../../shared/generated/wire';
 import { checkOwnCertificate, loadTls, requireRole, serverCredentials } from '../../shared/pki/tls';
 import type { ServeConfig } from './config';
-import { HealthStore, lowDiskOf } from './health-store';
-import { MODES } from '../../shared/zookeeper/mode';
+import type { Registry } from 'prom-client';
+import { HealthStore } from './health-store';
+import { serverRegistry } from './metrics';
 
 type Lifecycle = 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED';
 
@@ -24,6 +25,7 @@ export class CoordinatorServer {
   private readonly reportStreams = new Set<grpc.ServerDuplexStream<HealthReport__Output, ReportAck>>();
   readonly store: HealthStore;
   readonly backups: BackupSchedule | undefined;
+  private readonly registry: Registry;
   port = 0;
 
   constructor(
@@ -33,6 +35,7 @@ export class CoordinatorServer {
     this.store = new HealthStore(config.stateDir, log);
     const event = (host: string, kind: string, detail: string) => this.store.event(host, kind, detail);
     this.backups = config.backup && new BackupSchedule(config.backup, event, log);
+    this.registry = serverRegistry(this.store, this.backups);
   }
 
   async start(): Promise<void> {
@@ -126,53 +129,9 @@ export class CoordinatorServer {
     call.on('cancelled', forget);
   }
 
-  metrics(): string {
-    const now = Date.now();
-    const { hosts } = this.store.view(0);
-    const modes = MODES.filter((m) => m !== 'unknown');
-    const zxidNum = (z: string) => (/^0x[0-9a-f]+$/i.test(z) ? Number(BigInt(z)) : 0);
-    const lines = [
-      '# HELP zkfleet_host_up 1 while the host reports within its TTL.',
-      '# TYPE zkfleet_host_up gauge',
-      ...hosts.map((h) => `zkfleet_host_up{host="${h.name}"} ${h.stale ? 0 : 1}`),
-      '# HELP zkfleet_report_age_seconds Age of the latest health report.',
-      '# TYPE zkfleet_report_age_seconds gauge',
-      ...hosts.map((h) => `zkfleet_report_age_seconds{host="${h.name}"} ${((now - h.receivedAtMs) / 1000).toFixed(3)}`),
-      '# HELP zkfleet_zookeeper_mode The server mode (1 for the current one).',
-      '# TYPE zkfleet_zookeeper_mode gauge',
-      ...hosts.flatMap((h) =>
-        modes.map(
-          (m) => `zkfleet_zookeeper_mode{host="${h.name}",mode="${m}"} ${h.report.zookeeper?.mode === m ? 1 : 0}`,
-        ),
-      ),
-      '# TYPE zkfleet_zookeeper_zxid gauge',
-      ...hosts.map((h) => `zkfleet_zookeeper_zxid{host="${h.name}"} ${zxidNum(h.report.zookeeper?.zxid ?? '')}`),
-      '# TYPE zkfleet_zookeeper_latency_avg_ms gauge',
-      ...hosts.map((h) => `zkfleet_zookeeper_latency_avg_ms{host="${h.name}"} ${h.report.zookeeper?.latencyAvg ?? 0}`),
-      '# TYPE zkfleet_zookeeper_outstanding_requests gauge',
-      ...hosts.map(
-        (h) => `zkfleet_zookeeper_outstanding_requests{host="${h.name}"} ${h.report.zookeeper?.outstanding ?? 0}`,
-      ),
-      '# TYPE zkfleet_zookeeper_connections gauge',
-      ...hosts.map((h) => `zkfleet_zookeeper_connections{host="${h.name}"} ${h.report.zookeeper?.connections ?? 0}`),
-      '# HELP zkfleet_zookeeper_restarts_total Times the server was started again after it stopped by itself.',
-      '# TYPE zkfleet_zookeeper_restarts_total counter',
-      ...hosts.map((h) => `zkfleet_zookeeper_restarts_total{host="${h.name}"} ${h.report.zookeeper?.restarts ?? 0}`),
-      '# TYPE zkfleet_drift gauge',
-      ...hosts.map((h) => `zkfleet_drift{host="${h.name}"} ${h.report.drift.length ? 1 : 0}`),
-      '# TYPE zkfleet_disk_low gauge',
-      ...hosts.map((h) => `zkfleet_disk_low{host="${h.name}"} ${lowDiskOf(h.report) ? 1 : 0}`),
-      '# TYPE zkfleet_disk_free_bytes gauge',
-      ...hosts.flatMap((h) =>
-        h.report.disks.map((d) => `zkfleet_disk_free_bytes{host="${h.name}",path="${d.path}"} ${d.freeBytes}`),
-      ),
-      '# TYPE zkfleet_reports_total counter',
-      `zkfleet_reports_total ${this.store.reportsTotal}`,
-      ...(this.backups?.metrics() ?? []),
-      '# TYPE process_resident_memory_bytes gauge',
-      `process_resident_memory_bytes ${process.memoryUsage().rss}`,
-    ];
-    return lines.join('\n') + '\n';
+  /** The /metrics text (coordinator/server/metrics.ts). */
+  metrics(): Promise<string> {
+    return this.registry.metrics();
   }
 
   /** Drain: stop taking reports, finish the ones in flight, write the state. Safe to call twice. */

@@ -2343,6 +2343,8 @@ $root.zkfleet = (function() {
             ConfigureZooKeeperRequest.prototype.snapshotTrustEmpty = false;
             ConfigureZooKeeperRequest.prototype.reconfig = false;
             ConfigureZooKeeperRequest.prototype.superDigest = "";
+            ConfigureZooKeeperRequest.prototype.prometheusPort = 0;
+            ConfigureZooKeeperRequest.prototype.prometheusHost = "";
 
             ConfigureZooKeeperRequest.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -2409,6 +2411,10 @@ $root.zkfleet = (function() {
                     writer.uint32(216).bool(message.reconfig);
                 if (message.superDigest != null && $Object.hasOwnProperty.call(message, "superDigest") && message.superDigest !== "")
                     writer.uint32(226).string(message.superDigest);
+                if (message.prometheusPort != null && $Object.hasOwnProperty.call(message, "prometheusPort") && message.prometheusPort !== 0)
+                    writer.uint32(232).uint32(message.prometheusPort);
+                if (message.prometheusHost != null && $Object.hasOwnProperty.call(message, "prometheusHost") && message.prometheusHost !== "")
+                    writer.uint32(242).string(message.prometheusHost);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (var i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2720,6 +2726,24 @@ $root.zkfleet = (function() {
                                 delete message.superDigest;
                             continue;
                         }
+                    case 29: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.prometheusPort = value;
+                            else
+                                delete message.prometheusPort;
+                            continue;
+                        }
+                    case 30: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.prometheusHost = value;
+                            else
+                                delete message.prometheusHost;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -2845,6 +2869,12 @@ $root.zkfleet = (function() {
                 if (object.superDigest != null)
                     if (typeof object.superDigest !== "string" || object.superDigest.length)
                         message.superDigest = $String(object.superDigest);
+                if (object.prometheusPort != null)
+                    if ($Number(object.prometheusPort) !== 0)
+                        message.prometheusPort = object.prometheusPort >>> 0;
+                if (object.prometheusHost != null)
+                    if (typeof object.prometheusHost !== "string" || object.prometheusHost.length)
+                        message.prometheusHost = $String(object.prometheusHost);
                 return message;
             };
 
@@ -2887,6 +2917,8 @@ $root.zkfleet = (function() {
                     object.snapshotTrustEmpty = false;
                     object.reconfig = false;
                     object.superDigest = "";
+                    object.prometheusPort = 0;
+                    object.prometheusHost = "";
                 }
                 if (message.installDir != null && $Object.hasOwnProperty.call(message, "installDir"))
                     object.installDir = message.installDir;
@@ -2954,6 +2986,10 @@ $root.zkfleet = (function() {
                     object.reconfig = message.reconfig;
                 if (message.superDigest != null && $Object.hasOwnProperty.call(message, "superDigest"))
                     object.superDigest = message.superDigest;
+                if (message.prometheusPort != null && $Object.hasOwnProperty.call(message, "prometheusPort"))
+                    object.prometheusPort = message.prometheusPort;
+                if (message.prometheusHost != null && $Object.hasOwnProperty.call(message, "prometheusHost"))
+                    object.prometheusHost = message.prometheusHost;
                 return object;
             };
 

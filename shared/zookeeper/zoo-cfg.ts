@@ -25,6 +25,9 @@ export const MANAGED_KEYS = new Set([
   'standaloneEnabled',
   'dynamicConfigFile',
   'DigestAuthenticationProvider.superDigest',
+  'metricsProvider.className',
+  'metricsProvider.httpPort',
+  'metricsProvider.httpHost',
 ]);
 
 /**
@@ -77,6 +80,8 @@ export interface ZooCfgInput {
    * the super user zkfleet's reconfig calls authenticate as is known by its digest.
    */
   dynamic?: { file: string; superDigest: string };
+  /** ZooKeeper's PrometheusMetricsProvider on this port, bound to `host` when given (3.8+). */
+  prometheus?: { port: number; host?: string };
   extra: Record<string, string>;
   servers: ZooCfgServer[];
 }
@@ -100,7 +105,16 @@ function managedPairs(c: ZooCfgInput): Array<[string, string | number]> {
       : ([['admin.enableServer', 'false']] as Array<[string, string]>)),
     ...(c.observer && !c.dynamic ? [['peerType', 'observer'] as [string, string]] : []),
     ...(c.snapshotTrustEmpty ? [['snapshot.trust.empty', 'true'] as [string, string]] : []),
+    ...(c.prometheus ? providerPairs(c.prometheus) : []),
     ...(c.dynamic ? dynamicPairs(c.dynamic) : []),
+  ];
+}
+
+function providerPairs(p: { port: number; host?: string }): Array<[string, string | number]> {
+  return [
+    ['metricsProvider.className', 'org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider'],
+    ['metricsProvider.httpPort', p.port],
+    ...(p.host ? [['metricsProvider.httpHost', p.host] as [string, string]] : []),
   ];
 }
 

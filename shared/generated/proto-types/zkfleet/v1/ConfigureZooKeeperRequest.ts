@@ -72,6 +72,11 @@ export interface ConfigureZooKeeperRequest {
    */
   'reconfig'?: (boolean);
   'superDigest'?: (string);
+  /**
+   * ZooKeeper's PrometheusMetricsProvider (3.6+) on this port (0: off), bound to `prometheus_host` (3.8+; "" all).
+   */
+  'prometheusPort'?: (number);
+  'prometheusHost'?: (string);
 }
 
 export interface ConfigureZooKeeperRequest__Output {
@@ -144,4 +149,9 @@ export interface ConfigureZooKeeperRequest__Output {
    */
   'reconfig': (boolean);
   'superDigest': (string);
+  /**
+   * ZooKeeper's PrometheusMetricsProvider (3.6+) on this port (0: off), bound to `prometheus_host` (3.8+; "" all).
+   */
+  'prometheusPort': (number);
+  'prometheusHost': (string);
 }
