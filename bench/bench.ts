@@ -70,6 +70,8 @@ interface Results {
     nodeFloor: { rssMB: number; anonMB: number; fileMB: number };
   };
   upload: Stat;
+  /** Milliseconds of the agent's CPU per /metrics scrape (its own series and its server's `mntr`). */
+  metricsScrape?: Stat;
   /**
    * Seconds: the JDK's upload with its unpack (the deploy's way); the agent's own unpack of the stored file
    * alone (zlib in front of tar, what the upload should hide behind); GNU tar with gzip unpacking it alone.
@@ -402,6 +404,28 @@ async function agentFootprint(sb: SandboxState): Promise<Results['agentFootprint
   };
 }
 
+const SCRAPES = 200;
+
+/** The agent's CPU per /metrics scrape, its ZooKeeper server answering: SCRAPES scrapes in a row, per run. */
+async function metricsScrapes(sb: SandboxState): Promise<Stat> {
+  log(`agent /metrics: ${RUNS + 2} runs of ${SCRAPES} scrapes, the agent's CPU per scrape`);
+  const h = sb.hosts[0];
+  const pid = await agentHostPid(h);
+  const scrape = async () => {
+    const r = await fetch(`http://${h.address}:9100/metrics`);
+    if (!r.ok || !/zookeeper_znode_count/.test(await r.text())) throw new Error('a scrape without the mntr figures');
+  };
+  for (let i = 0; i < 10; i++) await scrape();
+  const runs: number[] = [];
+  for (let i = 0; i < RUNS + 2; i++) {
+    const t0 = await cpuSeconds(pid);
+    for (let n = 0; n < SCRAPES; n++) await scrape();
+    const t1 = await cpuSeconds(pid);
+    runs.push(((t1.self - t0.self) / SCRAPES) * 1000);
+  }
+  return stat(runs);
+}
+
 function machine(): Results['machine'] {
   const cpu = os.cpus();
   return {
@@ -494,7 +518,9 @@ async function measure(): Promise<Results> {
   log('health ingestion');
   const healthIngestion = await ingestion(sb);
   const agent = await agentFootprint(sb);
+  const metricsScrape = await metricsScrapes(sb);
   return {
+    metricsScrape,
     machine: m,
     coldDeploy,
     noopDeploy,
@@ -560,10 +586,27 @@ function table(r: Results): string[] {
     row('agent idle footprint', footprintCell(r.agentFootprint), '≤ 50 MB idle, ≤ 65 MB after a JDK upload'),
     row('coordinator server RSS (after ingestion)', `${r.healthIngestion.coordinatorRssMB.toFixed(0)} MB`, '—'),
     row('artifact upload, JDK tarball over mTLS', uploadCell(r), '≥ 300 MB/s, or hidden behind the unpack'),
+    ...(r.metricsScrape ? [scrapeRow(r.metricsScrape)] : []),
   ];
 }
 
+function scrapeRow(x: Stat): string {
+  return `| agent /metrics, CPU per scrape (its server's mntr included) | ${fmt(x, 'ms', 2)} | ≤ 2 ms |`;
+}
+
+/** BENCH_ONLY=metrics: the scrape row alone, on a fresh sandbox with a deployed ensemble. */
+async function scrapeOnly(): Promise<void> {
+  try {
+    const sb = await freshSandbox();
+    await deployJson(sb.ensembleFile);
+    process.stdout.write(`${scrapeRow(await metricsScrapes(sb))}\n`);
+  } finally {
+    await sandboxDown({ dir: DIR, prefix: PREFIX });
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'metrics') return scrapeOnly();
   const started = Date.now();
   let r: Results;
   try {

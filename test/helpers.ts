@@ -121,3 +121,15 @@ export async function withSandbox(
     log: process.env.ZKF_TEST_VERBOSE ? (s) => process.stderr.write(`sandbox: ${s}\n`) : undefined,
   });
 }
+
+/**
+ * The value of the series `name` in a Prometheus exposition that has every label given, in whatever order the
+ * labels were written (prom-client puts default labels last, a histogram's `le` first); undefined when none.
+ */
+export function seriesValue(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const line = text.split('\n').find((l) => {
+    if (!l.startsWith(`${name}{`) && !l.startsWith(`${name} `)) return false;
+    return Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`));
+  });
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}

@@ -296,7 +296,7 @@ function backupCase(lastSuccess: string, interval: string): AlertCase {
   };
 }
 
-/** The certificates zkfleet made: expiring within three weeks (the agents renew theirs that far ahead). */
+/** The certificates zkfleet made, expiring within three weeks (bootstrap renews an agent's within 30 days). */
 function certificateAlert(): Alert {
   return {
     name: 'ZkfleetCertificateExpiring',
@@ -304,8 +304,8 @@ function certificateAlert(): Alert {
     expr: 'zkfleet_certificate_expiry_timestamp_seconds{E} - time() < 21 * 86400',
     summary: 'the {{ $labels.kind }} certificate on {{ $labels.host }} expires within 21 days',
     action:
-      'agents renew their own three weeks ahead: one that did not cannot reach the CA key — coordinator pki ' +
-      'issue-agent and bootstrap renew it by hand',
+      'coordinator bootstrap FILE --host HOST issues the agent a new certificate (it renews any that expires ' +
+      'within 30 days) and restarts the agent; its ZooKeeper server keeps running',
     labels: ['ensemble', 'host', 'kind'],
     fires: {
       series: [

@@ -52,7 +52,12 @@ export class BackupSchedule {
     return this.running;
   }
 
+  /** Told each backup's duration and outcome (the server's /metrics histogram). */
+  onTaken: ((seconds: number, ok: boolean) => void) | undefined;
+
   private async take(): Promise<void> {
+    const started = performance.now();
+    const taken = (ok: boolean) => this.onTaken?.((performance.now() - started) / 1000, ok);
     try {
       const e = await loadEnsemble(this.config.ensemble, { checkArtifacts: false });
       const dir = this.config.dir ?? e.backupDir;
@@ -61,8 +66,10 @@ export class BackupSchedule {
       this.lastSuccess = Date.now();
       this.lastBytes = r.bytes;
       this.event(r.manifest.source.host, 'backup', `${r.name}: ${r.manifest.verified.nodeCount} znodes, verified`);
+      taken(true);
     } catch (err) {
       this.failures++;
+      taken(false);
       this.event('ensemble', 'backup-failed', err instanceof ZkfError ? err.message : String(err));
     }
   }

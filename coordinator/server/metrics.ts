@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { MODES } from '../../shared/zookeeper/mode';
 import type { BackupSchedule } from './backups';
 import { lowDiskOf, type HealthStore } from './health-store';
@@ -99,6 +99,14 @@ function backupGauges(registry: Registry, b: BackupSchedule): void {
   gauge('zkfleet_backup_last_size_bytes', 'Size of the last verified backup.', () => b.lastBytes);
   gauge('zkfleet_backup_failures_total', 'Scheduled backups that failed.', () => b.failures);
   gauge('zkfleet_backup_interval_seconds', 'The backup schedule (backup.every).', () => b.everyMs / 1000);
+  const durations = new Histogram({
+    name: 'zkfleet_backup_duration_seconds',
+    help: 'How long scheduled backups took, verification included.',
+    labelNames: ['result'],
+    buckets: [1, 5, 15, 60, 300, 1800],
+    registers: [registry],
+  });
+  b.onTaken = (seconds, ok) => durations.observe({ result: ok ? 'ok' : 'error' }, seconds);
 }
 
 function zxidNumber(z: string): number {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { StateFile, type ZooKeeperState } from '../../agent/daemon/state';
 import { AgentMetrics } from '../../agent/health/metrics';
 import { localAgent } from './local-fleet';
-import { tmpDir } from '../helpers';
+import { seriesValue, tmpDir } from '../helpers';
 
 /**
  * The agent's /metrics through prom-client, on a real agent's host and certificate: a data directory whose
@@ -23,14 +23,7 @@ test("agent metrics: zkfleet_* series with host and myid; a hostile disk path es
   const metrics = new AgentMetrics(a.daemon.host, state);
   metrics.count('Facts', true, 3);
   const text = await metrics.text();
-  /** The value of the series `name` that has every label given (in whatever order prom-client wrote them). */
-  const value = (name: string, labels: Record<string, string>) => {
-    const line = text.split('\n').find((l) => {
-      if (!l.startsWith(`${name}{`)) return false;
-      return Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`));
-    });
-    return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
-  };
+  const value = (name: string, labels: Record<string, string>) => seriesValue(text, name, labels);
   const server = { myid: '3', host: 'local-1' };
   const escaped = path.join(dir, 'data \\"quoted\\" \\\\ back\\nslash');
   assert.ok(

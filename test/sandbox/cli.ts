@@ -1,6 +1,8 @@
 import { Command } from 'commander';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { OPS_HOST, powerHost, RUNBOOK_HOSTS, sandboxDown, sandboxUp } from './sandbox';
+import { startPrometheus } from './prometheus';
+import { OPS_HOST, powerHost, readSandbox, RUNBOOK_HOSTS, sandboxDown, sandboxUp } from './sandbox';
 
 const program = new Command('sandbox').description(
   "the runbook's hosts on this machine: booted Debian machines in network namespaces, a real BIND, a real " +
@@ -63,6 +65,22 @@ for (const [command, on] of [
       process.stderr.write(`sandbox: ${h.name} ${on ? 'booted' : 'powered off'}\n`);
     });
 }
+program
+  .command('prometheus')
+  .option('--dir <dir>', 'where the sandbox lives', 'sandbox')
+  .option('--scrape-interval <duration>', 'how often it scrapes and evaluates the alert rules', '5s')
+  .description("run Debian's Prometheus on the ops host with `coordinator monitoring`'s output; print its URL")
+  .action(async (o: { dir: string; scrapeInterval: string }) => {
+    const state = await readSandbox(o.dir);
+    if (!state) throw new Error(`no sandbox in ${o.dir}: npm run sandbox -- up`);
+    const out = path.join(state.dir, 'monitoring');
+    const coordinator = path.resolve(__dirname, '../../coordinator/main.js');
+    const args = [coordinator, 'monitoring', state.ensembleFile, '--out', out, '--scrape-interval', o.scrapeInterval];
+    execFileSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    const p = await startPrometheus(state, out);
+    process.stderr.write(`sandbox: Prometheus (pid ${p.pid}) scrapes the sandbox; \`sandbox down\` stops it\n`);
+    process.stdout.write(`${p.url}\n`);
+  });
 program.parseAsync().catch((err) => {
   process.stderr.write(`sandbox: ${(err as Error).message}\n`);
   process.exit(1);

@@ -99,3 +99,18 @@ test('the members and version of a dynamic file or a config read from ZooKeeper'
   assert.equal(dynamicVersion('/opt/zookeeper/conf/zoo.cfg.dynamic.100000002'), '100000002');
   assert.equal(dynamicVersion('/opt/zookeeper/conf/zoo.cfg.dynamic'), '');
 });
+
+test("ZooKeeper's Prometheus provider in zoo.cfg: class, port, and the host address when given (3.8+)", () => {
+  const cfg = parseZooCfg(renderZooCfg({ ...base, prometheus: { port: 7000, host: '10.4.7.11' } }));
+  assert.equal(
+    cfg.get('metricsProvider.className'),
+    'org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider',
+  );
+  assert.equal(cfg.get('metricsProvider.httpPort'), '7000');
+  assert.equal(cfg.get('metricsProvider.httpHost'), '10.4.7.11');
+  assert.equal(
+    parseZooCfg(renderZooCfg({ ...base, prometheus: { port: 7000 } })).has('metricsProvider.httpHost'),
+    false,
+  );
+  assert.equal(parseZooCfg(renderZooCfg(base)).has('metricsProvider.className'), false);
+});
