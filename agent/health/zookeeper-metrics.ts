@@ -9,16 +9,17 @@ export function mntrSeries(
   labels: Readonly<Record<string, string | number>>,
 ): string[] {
   const out: string[] = [];
-  // The same labels on every series (3.8's mntr has hundreds): escaped once per scrape. No HELP lines: the
-  // name says it, and 3.8's figures would double the scrape's size.
+  // The same labels on every series (3.8's mntr has hundreds): escaped once per scrape. No HELP or TYPE lines
+  // (Prometheus reads an untyped sample as a gauge): 3.8's figures would more than double the scrape's size, and
+  // the size is most of an agent's CPU per scrape (README, Benchmarks).
   const set = labelSet(labels);
   for (const [key, value] of mntr) {
     if (!key.startsWith('zk_') || key === 'zk_version') continue;
     const name = seriesName(key);
     if (key === 'zk_server_state') {
-      out.push(`# TYPE ${name} gauge`, `${name}${labelSet({ ...labels, state: value })} 1`);
+      out.push(`${name}${labelSet({ ...labels, state: value })} 1`);
     } else if (/^-?\d+(\.\d+)?$/.test(value)) {
-      out.push(`# TYPE ${name} gauge`, `${name}${set} ${value}`);
+      out.push(`${name}${set} ${value}`);
     }
   }
   return out;
