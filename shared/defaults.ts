@@ -19,6 +19,8 @@ export const ZOOKEEPER_DEFAULTS = Object.freeze({
   serverName: 'zk{myid}',
   /** Static membership unless the file turns ZooKeeper's dynamic reconfiguration on. */
   reconfig: false,
+  /** The registry's root znode that zookeeper.auth puts its ACL on (Dubbo's default group). */
+  registryRoot: '/dubbo',
   /** ZooKeeper's PrometheusMetricsProvider port (metricsProvider.httpPort), when the file turns it on. */
   prometheusPort: 7000,
   /** The agent's status needs srvr and mntr; ruok is what load balancers and humans try first. */

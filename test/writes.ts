@@ -24,7 +24,8 @@ export interface WriteTally {
 }
 
 /** A test client's session: 10 s to connect, a 20 s session (a roll's elections stay well inside it). */
-const session = (connect: string) => connectZk(connect, 10_000, 20_000);
+/** `auth` ("user:password"): the session authenticates by digest first (a server that refuses anonymous ones). */
+const session = (connect: string, auth?: string) => connectZk(connect, 10_000, 20_000, undefined, auth);
 
 function children(client: ZkClient, path: string): Promise<string[]> {
   return (client as unknown as { get_children(p: string, w: boolean): Promise<string[]> }).get_children(path, false);
@@ -39,8 +40,9 @@ export async function startWrites(
   t: TestContext,
   connect: string,
   path: string,
+  auth?: string,
 ): Promise<{ stop(): Promise<WriteTally> }> {
-  let client: ZkClient | undefined = await firstSession(connect);
+  let client: ZkClient | undefined = await firstSession(connect, auth);
   await client.create(path, '', 0).catch(() => undefined);
   const acked: string[] = [];
   let attempts = 0;
@@ -51,7 +53,7 @@ export async function startWrites(
       attempts++;
       try {
         if (!client) {
-          client = await session(connect);
+          client = await session(connect, auth);
           sessions++;
         }
         await client.create(`${path}/w${i}`, String(i), 0);
@@ -78,7 +80,7 @@ export async function startWrites(
     async stop() {
       await halt();
       // Read back through a session of its own: the writer's may have just expired.
-      const found = new Set(await znodes(connect, path));
+      const found = new Set(await znodes(connect, path, auth));
       return { acked: acked.length, attempts, sessions, lost: acked.filter((w) => !found.has(w)), ackedNames: acked };
     },
   };
@@ -88,10 +90,10 @@ export async function startWrites(
  * The writer's first session, tried three times as an application's client would: a mixed-host run once saw the
  * first attempt right after a roll get no session in 10 s (cause not known), then the next run none.
  */
-async function firstSession(connect: string): Promise<ZkClient> {
+async function firstSession(connect: string, auth?: string): Promise<ZkClient> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await session(connect);
+      return await session(connect, auth);
     } catch (err) {
       if (attempt >= 3) throw err;
       await sleep(1000);
@@ -100,8 +102,8 @@ async function firstSession(connect: string): Promise<ZkClient> {
 }
 
 /** A session of its own for `fn`, closed whatever happens (an open native client keeps a test process alive). */
-export async function withZk<T>(connect: string, fn: (client: ZkClient) => Promise<T>): Promise<T> {
-  const client = await session(connect);
+export async function withZk<T>(connect: string, fn: (client: ZkClient) => Promise<T>, auth?: string): Promise<T> {
+  const client = await session(connect, auth);
   try {
     return await fn(client);
   } finally {
@@ -110,11 +112,15 @@ export async function withZk<T>(connect: string, fn: (client: ZkClient) => Promi
 }
 
 /** Znodes under `path` now (a fresh session), to compare with what was written before a change. */
-export function znodes(connect: string, path: string): Promise<string[]> {
-  return withZk(connect, async (client) => {
-    await client.sync(path);
-    return (await children(client, path)).sort();
-  });
+export function znodes(connect: string, path: string, auth?: string): Promise<string[]> {
+  return withZk(
+    connect,
+    async (client) => {
+      await client.sync(path);
+      return (await children(client, path)).sort();
+    },
+    auth,
+  );
 }
 
 /**

@@ -84,6 +84,9 @@ async function render(host: Host, req: ConfigureRequest): Promise<Rendered> {
   const self = req.servers.find((s) => s.id === myid);
   if (!self) throw new ZkfError('INVALID_ARGUMENT', `myid ${myid} is not among the servers`);
   const supervisor = supervisorOf(host, req.supervisor);
+  if (req.enforceAuth && !req.superDigest) {
+    throw new ZkfError('INVALID_ARGUMENT', 'enforceAuth without superDigest: zkfleet itself could not get in');
+  }
   const home = host.path(path.posix.join(installDir, 'zookeeper'));
   await requireInstalled(home, installDir);
   const dataDir = host.path(required(req.dataDir, 'dataDir'));
@@ -132,7 +135,7 @@ async function render(host: Host, req: ConfigureRequest): Promise<Rendered> {
  * differs from the request (a reconfig, not this call, changes it).
  */
 async function renderDynamic(req: ConfigureRequest, cfgFile: string, dataDirs: string[]) {
-  const superDigest = required(req.superDigest, 'superDigest');
+  required(req.superDigest, 'superDigest');
   const fresh = !(await holdsData(...dataDirs));
   const { file, current } = await dynamicFileOf(cfgFile, fresh ? undefined : await readFileOr(cfgFile));
   const text = renderDynamicCfg({
@@ -144,7 +147,7 @@ async function renderDynamic(req: ConfigureRequest, cfgFile: string, dataDirs: s
     current !== undefined && dynamicMembers(current) !== dynamicMembers(text)
       ? `membership is ZooKeeper's (${path.basename(file)}: ${dynamicMembers(current)}; asked: ${dynamicMembers(text)})`
       : undefined;
-  return { settings: { file, superDigest }, text: current === undefined ? text : undefined, note };
+  return { settings: { file }, text: current === undefined ? text : undefined, note };
 }
 
 function supervisorOf(host: Host, s: string): Supervisor {
@@ -195,6 +198,8 @@ function renderCfg(
     extra: req.extra ?? {},
     snapshotTrustEmpty: req.snapshotTrustEmpty,
     servers: serversOf(req),
+    superDigest: req.superDigest || undefined,
+    enforceAuth: req.enforceAuth,
     prometheus: req.prometheusPort ? { port: req.prometheusPort, host: req.prometheusHost || undefined } : undefined,
   });
 }

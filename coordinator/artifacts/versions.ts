@@ -155,3 +155,13 @@ function filled(t: Target, from: Target): Target {
 export function describe(t: Target): string {
   return `ZooKeeper ${t.zookeeper || '-'} on JDK ${t.jdk || '-'}`;
 }
+
+/** Why a version cannot refuse anonymous clients (enforce.auth.enabled came in 3.7.0), or undefined. */
+export function enforceVersionProblem(version: string): string | undefined {
+  const [major, minor] = parseVersion(version) ?? [];
+  const has = major > 3 || (major === 3 && minor >= 7);
+  return has
+    ? undefined
+    : `ZooKeeper ${version} cannot refuse anonymous clients (enforce.auth.enabled came in 3.7.0); upgrade, or set ` +
+        'enforce: false to keep the ACLs without it';
+}

@@ -1,5 +1,6 @@
 import type { Ensemble } from '../ensemble/file';
 import { readState, writeState } from '../ensemble/state';
+import { applyRegistryAcl } from './acl';
 import { connectAgents } from './connect';
 import { publishDns } from './dns';
 import { awaitImageBuild, startImageBuild } from './image';
@@ -36,6 +37,7 @@ const PHASES: Phase[] = [
   changeMembership, // one step at a time: join, roll onto the new list, remove; each recorded when done
   startAndRoll, // start what is down; roll what runs with changed files
   verifyQuorum, // one leader, all synced, the client check
+  applyRegistryAcl, // zookeeper.auth: the registry root's ACL, as zkfleet's super user
   untrustSnapshots, // after a 3.4 → 3.5+ upgrade that needed it: snapshot.trust.empty off, a second roll
   awaitImageBuild,
   recordDeploy,

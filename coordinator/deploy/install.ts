@@ -55,7 +55,9 @@ export function configureRequest(
     reconfig: z.reconfig,
     prometheusPort: z.prometheus?.port ?? 0,
     prometheusHost: z.prometheus && more.providerHost ? h.address : '',
-    superDigest: z.reconfig ? more.superDigest : '',
+    // The super user is zkfleet's way in for reconfig and for setting the registry's ACL.
+    superDigest: z.reconfig || z.auth ? more.superDigest : '',
+    enforceAuth: !!z.auth?.enforce,
     dryRun,
   };
 }

@@ -6,7 +6,7 @@ import { Fleet } from '../fleet/fleet';
 import type { Progress } from '../output/progress';
 import type { Statuses } from '../zookeeper/quorum';
 import type { DeployLease } from '../fleet/lease';
-import type { SuperUser } from '../ensemble/super-user';
+import type { DigestUser } from '../ensemble/zookeeper-users';
 import type { Target } from '../artifacts/versions';
 import type { Member, MembershipStep } from '../zookeeper/membership';
 
@@ -57,6 +57,8 @@ export interface DeployResult {
   registry?: string;
   leader?: string;
   verify?: { path: string; checked: string[] };
+  /** zookeeper.auth: the registry root's ACL (users by name; passwords are in files beside the state). */
+  acl?: { path: string; entries: string; changed: boolean; enforced: boolean; users: Record<string, string> };
   image?: ImageReport;
   warnings: string[];
   /** The versions of the file's artifacts, and what each host ran before (a deploy that changes them). */
@@ -94,7 +96,7 @@ export class DeployRun extends HostRun<HostReport> {
   /** The versions of the file's ZooKeeper and JDK (what every server must report after its restart). */
   target: Target | undefined;
   /** With reconfig: the super user the reconfig calls authenticate as (its digest goes to the servers). */
-  superUser: SuperUser | undefined;
+  superUser: DigestUser | undefined;
   /** Hosts whose 3.4 dataDir 3.5+ would refuse: snapshot.trust.empty is set while they move, then removed. */
   trustEmpty: string[] = [];
   /** Dry run: hosts that would get a tree not uploaded yet (their running server would roll onto it). */

@@ -1,9 +1,9 @@
 import { ZkfError } from '../../shared/errors';
 import { artifactVersions } from '../artifacts/tarball-version';
 import { DeployLease } from '../fleet/lease';
-import { downgrades, untrustedDataDirs, versionChange } from '../artifacts/versions';
+import { downgrades, enforceVersionProblem, untrustedDataDirs, versionChange } from '../artifacts/versions';
 import { libNames, providerProblem } from '../artifacts/provider';
-import { superUser } from '../ensemble/super-user';
+import { superUser } from '../ensemble/zookeeper-users';
 import { reconfigVersionProblem } from '../zookeeper/membership';
 import { touchedHosts } from './connect';
 import { configureHosts } from './install';
@@ -69,11 +69,18 @@ export async function checkVersions(run: DeployRun): Promise<void> {
   }
 }
 
-/** Reconfig asked for: a version that has it, and the super user its calls authenticate as. */
+/**
+ * Reconfig or client authentication asked for: a version that has it, and the super user zkfleet's own calls
+ * authenticate as (reconfig, the ACLs, the client check once anonymous clients are refused).
+ */
 async function prepareReconfig(run: DeployRun, version: string): Promise<void> {
-  if (!run.e.spec.zookeeper.reconfig) return;
-  const why = reconfigVersionProblem(version);
-  if (why) throw new ZkfError('VERSION_UNSUPPORTED', `zookeeper.reconfig: ${why}. Nothing was changed.`);
+  const z = run.e.spec.zookeeper;
+  if (!z.reconfig && !z.auth) return;
+  const problems = [
+    ...(z.reconfig ? [reconfigVersionProblem(version)].map((w) => w && `zookeeper.reconfig: ${w}`) : []),
+    ...(z.auth?.enforce ? [enforceVersionProblem(version)].map((w) => w && `zookeeper.auth.enforce: ${w}`) : []),
+  ].filter(Boolean);
+  if (problems.length) throw new ZkfError('VERSION_UNSUPPORTED', `${problems.join('; ')}. Nothing was changed.`);
   run.superUser = await superUser(run.e.stateDir);
 }
 

@@ -1,4 +1,5 @@
 import { zkHosts } from '../ensemble/file';
+import { superUser } from '../ensemble/zookeeper-users';
 import { waitForQuorum } from '../zookeeper/statuses';
 import type { Statuses } from '../zookeeper/quorum';
 import { verifyEnsemble } from '../zookeeper/client';
@@ -28,7 +29,9 @@ async function clientCheck(run: DeployRun): Promise<void> {
   const servers = run.zk.map((h) => ({ name: h.name, connect: `${h.address}:${port}` }));
   const t = Date.now();
   run.progress.start('ensemble', 'verify');
-  const verify = await run.phase('verify', () => verifyEnsemble(servers, run.signal));
+  // With client authentication the check authenticates as zkfleet's super user (rollback and restore too).
+  const auth = run.e.spec.zookeeper.auth ? (run.superUser ?? (await superUser(run.e.stateDir))).auth : undefined;
+  const verify = await run.phase('verify', () => verifyEnsemble(servers, run.signal, auth));
   run.result.verify = verify;
   const description = `znode written through the ensemble, read back from ${verify.checked.length} servers`;
   run.progress.done('ensemble', 'verify', { changed: false, description, ms: Date.now() - t });

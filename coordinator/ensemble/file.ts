@@ -48,6 +48,14 @@ const hostSchema = z.strictObject({
   observer: z.boolean().default(false),
 });
 
+/** A digest user's name: it goes into ACLs (`digest:name:hash`) and file names. `super` is zkfleet's own. */
+const userName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a user name such as dubbo (lower-case letters, digits, _ and -)')
+  .refine((u) => u !== 'super', "super is zkfleet's own user; name the applications' users");
+/** A znode path such as /dubbo. */
+const zkNodePath = z.string().regex(/^(\/[A-Za-z0-9._-]+)+$/, 'must be a znode path such as /dubbo');
+
 const serverNameSchema = z
   .string()
   .default(ZK.serverName)
@@ -71,6 +79,18 @@ const zookeeperSchema = z.strictObject({
   bindClientAddress: z.boolean().default(false),
   /** ZooKeeper's own PrometheusMetricsProvider (3.6+), served on each server's address at this port. */
   prometheus: z.strictObject({ port: port.default(ZK.prometheusPort) }).optional(),
+  /**
+   * Client authentication: digest users zkfleet makes passwords for, enforced (3.7+) so that an anonymous client
+   * is refused, and an ACL on the registry's root so that only `writers` change it.
+   */
+  auth: z
+    .strictObject({
+      users: z.array(userName).min(1, 'name at least one user (the applications, e.g. dubbo)'),
+      writers: z.array(userName).optional(),
+      root: zkNodePath.default(ZK.registryRoot),
+      enforce: z.boolean().default(true),
+    })
+    .optional(),
   /** Dynamic reconfiguration (3.5.3+): membership changes without restarting the servers that stay. */
   reconfig: z.boolean().default(ZK.reconfig),
   myids: z.record(z.string(), z.number().int().min(1, 'a myid is 1-255').max(255, 'a myid is 1-255')).default({}),
@@ -304,6 +324,10 @@ function checkZooKeeperKeys(spec: EnsembleFile, f: Findings): void {
   }
   if (z.quorumPort === z.electionPort || [z.quorumPort, z.electionPort].includes(z.clientPort)) {
     f.problem(['zookeeper', 'clientPort'], 'clientPort, quorumPort and electionPort must all differ');
+  }
+  const auth = z.auth;
+  for (const [i, w] of (auth?.writers ?? []).entries()) {
+    if (!auth!.users.includes(w)) f.problem(['zookeeper', 'auth', 'writers', i], `"${w}" is not one of auth.users`);
   }
   if (z.syncLimit > z.initLimit) {
     f.warnings.push(`zookeeper.syncLimit (${z.syncLimit}) is larger than initLimit (${z.initLimit})`);

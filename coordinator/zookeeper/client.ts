@@ -14,6 +14,8 @@ interface ZkClient {
   pathExists(path: string, watch: boolean): Promise<boolean>;
   add_auth(scheme: string, auth: string, done: (rc: number, error: string) => void): void;
   getconfig(watch: boolean): Promise<[unknown, Buffer | string]>;
+  get_acl(path: string): Promise<[Array<{ perms: number; scheme: string; auth: string }>, unknown]>;
+  set_acl(path: string, version: number, acl: Array<{ perms: number; scheme: string; auth: string }>): Promise<unknown>;
   reconfig(joining: string | null, leaving: string | null, members: string | null, version: number): Promise<unknown>;
   close(): void;
 }
@@ -42,8 +44,33 @@ export function zkLibrary(): ZkCtor {
   return zookeeper;
 }
 
-/** Connect with a deadline; the client is closed if the deadline passes or the signal fires. */
-export function connectZk(connect: string, timeoutMs = 10_000, sessionTimeoutMs = 10_000, signal?: AbortSignal) {
+/**
+ * Connect with a deadline; the client is closed if the deadline passes or the signal fires. With `auth`
+ * ("user:password"), the session authenticates by digest before anything else (what a server that refuses
+ * anonymous clients needs).
+ */
+export async function connectZk(
+  connect: string,
+  timeoutMs = 10_000,
+  sessionTimeoutMs = 10_000,
+  signal?: AbortSignal,
+  auth?: string,
+): Promise<ZkClient> {
+  const client = await connected(connect, timeoutMs, sessionTimeoutMs, signal);
+  if (auth) await authenticate(client, auth).catch((err: unknown) => (client.close(), Promise.reject(err)));
+  return client;
+}
+
+function authenticate(client: ZkClient, auth: string): Promise<void> {
+  const user = auth.slice(0, auth.indexOf(':'));
+  return new Promise((resolve, reject) =>
+    client.add_auth('digest', auth, (rc, error) =>
+      rc ? reject(new ZkfError('PERMISSION_DENIED', `ZooKeeper refused the digest user ${user}: ${error}`)) : resolve(),
+    ),
+  );
+}
+
+function connected(connect: string, timeoutMs: number, sessionTimeoutMs: number, signal?: AbortSignal) {
   const ZooKeeper = zkLibrary();
   return new Promise<ZkClient>((resolve, reject) => {
     // response_counter_limit: the npm client closes its own handle as "expired" after that many failed
@@ -93,14 +120,15 @@ const VERIFY_MS = 20_000;
 export async function verifyEnsemble(
   servers: Array<{ name: string; connect: string }>,
   signal?: AbortSignal,
+  auth?: string,
 ): Promise<{ path: string; checked: string[] }> {
   const deadline = Date.now() + VERIFY_MS;
   const token = `${new Date().toISOString()} ${randomBytes(6).toString('hex')}`;
   const path = `/zkfleet-verify-${randomBytes(4).toString('hex')}`;
-  const writer = await connectZk(servers.map((s) => s.connect).join(','), 10_000, 10_000, signal);
+  const writer = await connectZk(servers.map((s) => s.connect).join(','), 10_000, 10_000, signal, auth);
   try {
     await writeToken(writer, path, token, deadline, signal);
-    const checked = await Promise.all(servers.map((s) => readBack(s, path, token, deadline, signal)));
+    const checked = await Promise.all(servers.map((s) => readBack(s, path, token, deadline, signal, auth)));
     await writer.delete_(path, -1).catch(() => undefined);
     return { path, checked };
   } finally {
@@ -124,8 +152,9 @@ async function readBack(
   token: string,
   deadline: number,
   signal?: AbortSignal,
+  auth?: string,
 ) {
-  const reader = await connectZk(s.connect, 10_000, 10_000, signal).catch((err: ZkfError) => {
+  const reader = await connectZk(s.connect, 10_000, 10_000, signal, auth).catch((err: ZkfError) => {
     throw err.code === 'CANCELLED' ? err : new ZkfError('VERIFY_FAILED', `${s.name}: ${err.message}`, { host: s.name });
   });
   try {

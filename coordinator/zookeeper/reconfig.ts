@@ -24,9 +24,8 @@ export async function reconfigure(
   signal?: AbortSignal,
 ): Promise<string> {
   const deadline = Date.now() + RECONFIG_MS;
-  const client = await connectZk(connect, 10_000, 10_000, signal);
+  const client = await connectZk(connect, 10_000, 10_000, signal, superAuth);
   try {
-    await authenticate(client, superAuth);
     const config = await retriedOnConnectionLoss(deadline, signal, async () => {
       const now = await configOf(client);
       if (applied(now, change)) return now;
@@ -50,14 +49,6 @@ function applied(config: string, change: ReconfigChange): boolean {
   return (
     change.joining.every((l) => members.has(asMember(l))) &&
     change.leaving.every((id) => !members.has(String(id)) && !members.has(`${id}(observer)`))
-  );
-}
-
-function authenticate(client: ZkClient, auth: string): Promise<void> {
-  return new Promise((resolve, reject) =>
-    client.add_auth('digest', auth, (rc, error) =>
-      rc ? reject(new ZkfError('PERMISSION_DENIED', `ZooKeeper refused zkfleet's super user: ${error}`)) : resolve(),
-    ),
   );
 }
 

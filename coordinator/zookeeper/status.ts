@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Disk__Output, ZooKeeperStatus__Output } from '../../shared/generated/wire';
 import { lowDisk } from '../../shared/disk';
 import { zkHosts, type Ensemble, type HostSpec } from '../ensemble/file';
@@ -8,6 +9,7 @@ import { fetchServerView, type ServerView } from '../fleet/health-view';
 import { judgeQuorum, type Statuses } from './quorum';
 import { readState, type EnsembleState } from '../ensemble/state';
 import { registryAddress, serverName } from '../ensemble/topology';
+import { applicationUserFile } from '../ensemble/zookeeper-users';
 
 export interface HostStatus {
   name: string;
@@ -62,6 +64,8 @@ export interface StatusResult {
   membership: string[];
   /** With reconfig: the config version and members the servers' dynamic files hold ("" without reconfig). */
   config: string;
+  /** With zookeeper.auth: what is enforced and who writes the registry ("" without). */
+  auth: string;
   hosts: HostStatus[];
 }
 
@@ -98,8 +102,19 @@ export async function collectStatus(
       .map((h) => h.name),
     membership: membershipNotes(e, state),
     config: configLine(g.statuses),
+    auth: authLine(e),
     hosts,
   };
+}
+
+/** "anonymous clients refused; users dubbo, ops; /dubbo written by dubbo; passwords in .../zookeeper-users/". */
+function authLine(e: Ensemble): string {
+  const a = e.spec.zookeeper.auth;
+  if (!a) return '';
+  const who = a.enforce ? 'anonymous clients refused (enforce.auth.enabled)' : 'anonymous clients allowed (read only)';
+  const dir = path.dirname(applicationUserFile(e.stateDir, a.users[0]));
+  const writers = (a.writers ?? a.users).join(', ');
+  return `${who}; users ${a.users.join(', ')}; ${a.root} written by ${writers}; passwords in ${dir}/`;
 }
 
 /** "100000002: 1,2,3 on every server", or each server's when they differ (a reconfig not yet everywhere). */
@@ -246,7 +261,8 @@ export function renderStatus(s: StatusResult): string {
   const body = table(header, rows);
   const membership = s.membership.map((m) => `membership  ${m}\n`).join('');
   const config = s.config ? `reconfig  ${s.config}\n` : '';
-  return `${head}\n${body}\nregistry  ${s.registry}\n${config}${membership}${problems}`;
+  const auth = s.auth ? `auth      ${s.auth}\n` : '';
+  return `${head}\n${body}\nregistry  ${s.registry}\n${auth}${config}${membership}${problems}`;
 }
 
 /** What supervision says of a host: a stop on purpose, restarts and why, a backing-off crash loop. */

@@ -2345,6 +2345,7 @@ $root.zkfleet = (function() {
             ConfigureZooKeeperRequest.prototype.superDigest = "";
             ConfigureZooKeeperRequest.prototype.prometheusPort = 0;
             ConfigureZooKeeperRequest.prototype.prometheusHost = "";
+            ConfigureZooKeeperRequest.prototype.enforceAuth = false;
 
             ConfigureZooKeeperRequest.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -2415,6 +2416,8 @@ $root.zkfleet = (function() {
                     writer.uint32(232).uint32(message.prometheusPort);
                 if (message.prometheusHost != null && $Object.hasOwnProperty.call(message, "prometheusHost") && message.prometheusHost !== "")
                     writer.uint32(242).string(message.prometheusHost);
+                if (message.enforceAuth != null && $Object.hasOwnProperty.call(message, "enforceAuth") && message.enforceAuth !== false)
+                    writer.uint32(248).bool(message.enforceAuth);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (var i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2744,6 +2747,15 @@ $root.zkfleet = (function() {
                                 delete message.prometheusHost;
                             continue;
                         }
+                    case 31: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.enforceAuth = value;
+                            else
+                                delete message.enforceAuth;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -2875,6 +2887,9 @@ $root.zkfleet = (function() {
                 if (object.prometheusHost != null)
                     if (typeof object.prometheusHost !== "string" || object.prometheusHost.length)
                         message.prometheusHost = $String(object.prometheusHost);
+                if (object.enforceAuth != null)
+                    if (object.enforceAuth)
+                        message.enforceAuth = $Boolean(object.enforceAuth);
                 return message;
             };
 
@@ -2919,6 +2934,7 @@ $root.zkfleet = (function() {
                     object.superDigest = "";
                     object.prometheusPort = 0;
                     object.prometheusHost = "";
+                    object.enforceAuth = false;
                 }
                 if (message.installDir != null && $Object.hasOwnProperty.call(message, "installDir"))
                     object.installDir = message.installDir;
@@ -2990,6 +3006,8 @@ $root.zkfleet = (function() {
                     object.prometheusPort = message.prometheusPort;
                 if (message.prometheusHost != null && $Object.hasOwnProperty.call(message, "prometheusHost"))
                     object.prometheusHost = message.prometheusHost;
+                if (message.enforceAuth != null && $Object.hasOwnProperty.call(message, "enforceAuth"))
+                    object.enforceAuth = message.enforceAuth;
                 return object;
             };
 

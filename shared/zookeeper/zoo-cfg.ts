@@ -28,6 +28,8 @@ export const MANAGED_KEYS = new Set([
   'metricsProvider.className',
   'metricsProvider.httpPort',
   'metricsProvider.httpHost',
+  'enforce.auth.enabled',
+  'enforce.auth.schemes',
 ]);
 
 /**
@@ -75,11 +77,12 @@ export interface ZooCfgInput {
   observer: boolean;
   /** Only while a 3.4 dataDir without a snapshot moves to 3.5+ (ZooKeeper's upgrade FAQ). */
   snapshotTrustEmpty?: boolean;
-  /**
-   * Dynamic reconfiguration: the server list and the client port live in `file` (ZooKeeper's from then on), and
-   * the super user zkfleet's reconfig calls authenticate as is known by its digest.
-   */
-  dynamic?: { file: string; superDigest: string };
+  /** Dynamic reconfiguration: the server list and the client port live in `file` (ZooKeeper's from then on). */
+  dynamic?: { file: string };
+  /** The super user zkfleet's own calls authenticate as (reconfig, ACLs), by its digest. */
+  superDigest?: string;
+  /** Clients must authenticate (digest) before anything else: 3.7+ refuses an anonymous one. */
+  enforceAuth?: boolean;
   /** ZooKeeper's PrometheusMetricsProvider on this port, bound to `host` when given (3.8+). */
   prometheus?: { port: number; host?: string };
   extra: Record<string, string>;
@@ -106,6 +109,13 @@ function managedPairs(c: ZooCfgInput): Array<[string, string | number]> {
     ...(c.observer && !c.dynamic ? [['peerType', 'observer'] as [string, string]] : []),
     ...(c.snapshotTrustEmpty ? [['snapshot.trust.empty', 'true'] as [string, string]] : []),
     ...(c.prometheus ? providerPairs(c.prometheus) : []),
+    ...(c.superDigest ? [['DigestAuthenticationProvider.superDigest', c.superDigest] as [string, string]] : []),
+    ...(c.enforceAuth
+      ? ([
+          ['enforce.auth.enabled', 'true'],
+          ['enforce.auth.schemes', 'digest'],
+        ] as Array<[string, string]>)
+      : []),
     ...(c.dynamic ? dynamicPairs(c.dynamic) : []),
   ];
 }
@@ -125,11 +135,10 @@ function clientPairs(c: ZooCfgInput): Array<[string, string | number]> {
   ];
 }
 
-function dynamicPairs(d: { file: string; superDigest: string }): Array<[string, string]> {
+function dynamicPairs(d: { file: string }): Array<[string, string]> {
   return [
     ['reconfigEnabled', 'true'],
     ['standaloneEnabled', 'false'],
-    ['DigestAuthenticationProvider.superDigest', d.superDigest],
     ['dynamicConfigFile', d.file],
   ];
 }

@@ -129,6 +129,18 @@ const CASES: Array<[string, (s: string) => string, string, string]> = [
     'zookeeper.clientPort',
   ],
   ['YAML syntax error', (s) => s.replace('  installDir: /opt', '  installDir: [/opt'), '', 'YAML'],
+  [
+    'a registry writer who is not one of the users',
+    (s) => s.replace('  extra: {}', '  extra: {}\n  auth: { users: [dubbo], writers: [ops] }'),
+    'auth: { users: [dubbo], writers: [ops] }',
+    'zookeeper.auth.writers[0]',
+  ],
+  [
+    "zkfleet's own super user named as an application's",
+    (s) => s.replace('  extra: {}', '  extra: {}\n  auth: { users: [super] }'),
+    'auth: { users: [super] }',
+    'zookeeper.auth.users[0]',
+  ],
 ];
 
 test('invalid ensemble files stop before any agent call, naming the field and the line', async (t) => {

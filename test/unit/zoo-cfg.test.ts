@@ -57,14 +57,15 @@ test('describes a change key by key', () => {
   assert.equal(describeCfgChange(a, b), 'zoo.cfg: tickTime 2000→3000, maxClientCnxns added');
 });
 
-const dynamic = { file: '/opt/zookeeper/conf/zoo.cfg.dynamic', superDigest: 'super:kdkHZPry8XrtME7WGJ+d+Md0E1w=' };
+const dynamic = { file: '/opt/zookeeper/conf/zoo.cfg.dynamic' };
+const superDigest = 'super:kdkHZPry8XrtME7WGJ+d+Md0E1w=';
 
 test('reconfig: zoo.cfg holds no server list and no client port; the dynamic file holds both', () => {
-  const cfg = parseZooCfg(renderZooCfg({ ...base, observer: true, dynamic }));
+  const cfg = parseZooCfg(renderZooCfg({ ...base, observer: true, dynamic, superDigest }));
   assert.equal(cfg.get('reconfigEnabled'), 'true');
   assert.equal(cfg.get('standaloneEnabled'), 'false');
   assert.equal(cfg.get('dynamicConfigFile'), dynamic.file);
-  assert.equal(cfg.get('DigestAuthenticationProvider.superDigest'), dynamic.superDigest);
+  assert.equal(cfg.get('DigestAuthenticationProvider.superDigest'), superDigest);
   for (const k of ['clientPort', 'peerType', 'server.1']) assert.equal(cfg.has(k), false, k);
   const servers = [
     ...base.servers,
@@ -113,4 +114,13 @@ test("ZooKeeper's Prometheus provider in zoo.cfg: class, port, and the host addr
     false,
   );
   assert.equal(parseZooCfg(renderZooCfg(base)).has('metricsProvider.className'), false);
+});
+
+test('client authentication: the super digest, and enforcement by digest when asked', () => {
+  const cfg = parseZooCfg(renderZooCfg({ ...base, superDigest, enforceAuth: true }));
+  assert.equal(cfg.get('DigestAuthenticationProvider.superDigest'), superDigest);
+  assert.equal(cfg.get('enforce.auth.enabled'), 'true');
+  assert.equal(cfg.get('enforce.auth.schemes'), 'digest');
+  assert.equal(parseZooCfg(renderZooCfg(base)).has('enforce.auth.enabled'), false);
+  assert.match(extraKeyProblem('enforce.auth.enabled', 'false') ?? '', /managed by zkfleet/);
 });

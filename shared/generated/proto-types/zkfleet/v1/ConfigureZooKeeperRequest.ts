@@ -68,7 +68,8 @@ export interface ConfigureZooKeeperRequest {
   /**
    * Dynamic reconfiguration (3.5.3+): zoo.cfg gets reconfigEnabled and points at a dynamic file, which is
    * written from `servers` only when the server has none yet (a joiner, or reconfig turned on): ZooKeeper owns it
-   * from then on. `super_digest` ("super:<base64 sha1>") lets the coordinator's reconfig calls in.
+   * from then on. `super_digest` ("super:<base64 sha1>") lets the coordinator's own calls in (reconfig, ACLs);
+   * sent with reconfig or with client authentication.
    */
   'reconfig'?: (boolean);
   'superDigest'?: (string);
@@ -77,6 +78,10 @@ export interface ConfigureZooKeeperRequest {
    */
   'prometheusPort'?: (number);
   'prometheusHost'?: (string);
+  /**
+   * Clients must authenticate by digest before anything else (enforce.auth.enabled, 3.7+).
+   */
+  'enforceAuth'?: (boolean);
 }
 
 export interface ConfigureZooKeeperRequest__Output {
@@ -145,7 +150,8 @@ export interface ConfigureZooKeeperRequest__Output {
   /**
    * Dynamic reconfiguration (3.5.3+): zoo.cfg gets reconfigEnabled and points at a dynamic file, which is
    * written from `servers` only when the server has none yet (a joiner, or reconfig turned on): ZooKeeper owns it
-   * from then on. `super_digest` ("super:<base64 sha1>") lets the coordinator's reconfig calls in.
+   * from then on. `super_digest` ("super:<base64 sha1>") lets the coordinator's own calls in (reconfig, ACLs);
+   * sent with reconfig or with client authentication.
    */
   'reconfig': (boolean);
   'superDigest': (string);
@@ -154,4 +160,8 @@ export interface ConfigureZooKeeperRequest__Output {
    */
   'prometheusPort': (number);
   'prometheusHost': (string);
+  /**
+   * Clients must authenticate by digest before anything else (enforce.auth.enabled, 3.7+).
+   */
+  'enforceAuth': (boolean);
 }
