@@ -40,7 +40,8 @@ test(
     t.after(() => agents.forEach((a) => a.close()));
 
     await use(runbook);
-    assert.equal((await deployJson()).code, 0);
+    const first = await deployJson();
+    assert.equal(first.code, 0, `${first.result.error?.message ?? ''}\n${first.stderr.slice(-3000)}`);
     const connect = sb.hosts
       .filter((h) => runbook.includes(h.name))
       .map((h) => `${h.address}:2181`)
