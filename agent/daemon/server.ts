@@ -22,6 +22,7 @@ import { configureZooKeeper } from '../zookeeper/configure';
 import { streamLog } from '../zookeeper/log';
 import { zooKeeperService } from '../zookeeper/service';
 import { zooKeeperStatus } from '../zookeeper/status';
+import { zooKeeperServerKey } from '../tls/server-stores';
 
 export type { RpcCounter };
 
@@ -50,6 +51,7 @@ export function agentHandlers({ host, state, store, metrics }: AgentParts): Agen
       installZooKeeper(host, store, state, req, signal),
     ),
     ConfigureZooKeeper: g.unary('ConfigureZooKeeper', 'zookeeper', (req) => configureZooKeeper(host, state, req)),
+    ZooKeeperServerKey: g.unary('ZooKeeperServerKey', 'zookeeper', (req) => zooKeeperServerKey(host, req)),
     ZooKeeperService: g.unary('ZooKeeperService', 'zookeeper', (req, signal) =>
       zooKeeperService(host, state, req, signal),
     ),

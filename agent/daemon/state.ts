@@ -1,3 +1,4 @@
+import type { QuorumStage } from '../../shared/zookeeper/quorum-tls';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { readFileOr, writeFileAtomic } from '../../shared/fs-atomic';
@@ -10,6 +11,8 @@ export interface RunParts {
   javaEnv: string;
   myid: string;
   logConfig: string;
+  /** The TLS key and trust stores' text ('' without TLS). */
+  tls: string;
   user: string;
   supervisor: string;
   zookeeperTree: string;
@@ -59,6 +62,10 @@ export interface ZooKeeperState {
   uid: number;
   gid: number;
   supervisor: Supervisor;
+  /** Quorum TLS: the stores' directory (real), the migration stage configured, the certificate's expiry. */
+  tlsDir?: string;
+  quorumTls?: QuorumStage;
+  tlsNotAfter?: string;
   /** What the server should be doing: set by start, restart and stop, kept by the supervisor. */
   desired?: Desired;
   /** What the running server was started with (its files, user, trees): a restart is due while it differs. */

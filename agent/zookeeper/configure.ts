@@ -24,6 +24,7 @@ import { configFileName, logBackend, renderLogConfig } from './logging';
 import { restartPending } from './restart-pending';
 import { holdsData, readMyid } from './process';
 import { renderZkUnit, systemctl, ZK_UNIT, ZK_UNIT_FILE } from './systemd';
+import { renderStores, storesOnDisk, storesPart, writeStores, type Stores } from '../tls/server-stores';
 import { ensureUser, ownTree, type Account } from './user';
 
 type ConfigureRequest = ConfigureZooKeeperRequest__Output;
@@ -37,6 +38,8 @@ interface Rendered {
   logConfig: string;
   /** With reconfig: its file, its first text when the server has none yet, a note when its list differs. */
   dynamic?: { file: string; text?: string; note?: string };
+  /** Quorum TLS: the PEM stores this server reads (undefined: no TLS). */
+  stores?: Stores;
 }
 
 /**
@@ -60,7 +63,7 @@ export async function configureZooKeeper(host: Host, state: StateFile, req: Conf
     changes.push(...(await writeFiles(host, state, r, old)));
     await state.update({ lastConfigure: req });
   } else if (prev?.user !== r.zk.user) changes.push(`would run as ${r.zk.user}`);
-  const files = { cfg: r.cfg, javaEnv: r.javaEnv, myid: r.myidText, logConfig: r.logConfig };
+  const files = { cfg: r.cfg, javaEnv: r.javaEnv, myid: r.myidText, logConfig: r.logConfig, tls: storesPart(r.stores) };
   const pending = await restartPending(state, {
     parts: { ...files, user: r.zk.user, supervisor: r.zk.supervisor },
     changed: changes.length > 0,
@@ -94,7 +97,9 @@ async function render(host: Host, req: ConfigureRequest): Promise<Rendered> {
   const logDir = host.path(host.config.zookeeper.logDir);
   const cfgFile = path.join(home, 'conf', 'zoo.cfg');
   const dynamic = req.reconfig ? await renderDynamic(req, cfgFile, [dataDir, dataLogDir]) : undefined;
-  const cfg = renderCfg(req, { dataDir, dataLogDir, observer: self.observer, dynamic: dynamic?.settings });
+  const stores = await renderStores(host, req);
+  const quorumTls = stores && { stage: stores.stage, dir: stores.dir };
+  const cfg = renderCfg(req, { dataDir, dataLogDir, observer: self.observer, dynamic: dynamic?.settings, quorumTls });
   const jdkHome = host.path(required(req.javaHome, 'javaHome'));
   const backend = await logBackend(home);
   const logSettings = {
@@ -123,9 +128,12 @@ async function render(host: Host, req: ConfigureRequest): Promise<Rendered> {
     jdkHome,
     user: required(req.user, 'user'),
     supervisor,
+    tlsDir: stores?.dir,
+    quorumTls: stores?.stage,
+    tlsNotAfter: stores?.notAfter,
   };
   const dynamicParts = dynamic && { file: dynamic.settings.file, text: dynamic.text, note: dynamic.note };
-  return { zk, cfg, javaEnv, myidText, logConfig, dynamic: dynamicParts };
+  return { zk, cfg, javaEnv, myidText, logConfig, dynamic: dynamicParts, stores };
 }
 
 /**
@@ -181,7 +189,13 @@ function renderJavaEnv(host: Host, req: ConfigureRequest, jdkHome: string, logDi
 /** zoo.cfg from the request: every field the coordinator must send is required here. */
 function renderCfg(
   req: ConfigureRequest,
-  paths: { dataDir: string; dataLogDir: string; observer: boolean; dynamic?: ZooCfgInput['dynamic'] },
+  paths: {
+    dataDir: string;
+    dataLogDir: string;
+    observer: boolean;
+    dynamic?: ZooCfgInput['dynamic'];
+    quorumTls?: ZooCfgInput['quorumTls'];
+  },
 ): string {
   return renderZooCfg({
     tickTime: required(req.tickTime, 'tickTime'),
@@ -227,10 +241,11 @@ interface Old {
   myid: number;
   logConfig?: string;
   dirs: boolean;
+  stores: string;
 }
 
 async function readOld(r: Rendered): Promise<Old> {
-  const [cfg, javaEnv, myid, logConfig, dirs] = await Promise.all([
+  const [cfg, javaEnv, myid, logConfig, dirs, stores] = await Promise.all([
     readFileOr(r.zk.cfgFile),
     readFileOr(r.zk.javaEnvFile),
     readMyid(r.zk.dataDir),
@@ -238,8 +253,9 @@ async function readOld(r: Rendered): Promise<Old> {
     Promise.all([r.zk.dataDir, r.zk.dataLogDir].map((d) => fs.stat(d).catch(() => undefined))).then((s) =>
       s.every(Boolean),
     ),
+    storesOnDisk(r.stores?.dir),
   ]);
-  return { cfg, javaEnv, myid, logConfig, dirs };
+  return { cfg, javaEnv, myid, logConfig, dirs, stores };
 }
 
 /**
@@ -260,6 +276,7 @@ function describeChanges(r: Rendered, old: Old): string[] {
   if (old.logConfig !== r.logConfig)
     changes.push(`${path.basename(r.zk.logConfigFile)} ${old.logConfig === undefined ? 'written' : 'changed'}`);
   if (!old.dirs) changes.push('data directories created');
+  if (r.stores && old.stores !== storesPart(r.stores)) changes.push(`TLS stores ${old.stores ? 'changed' : 'written'}`);
   return changes;
 }
 
@@ -280,6 +297,7 @@ async function writeFiles(host: Host, state: StateFile, r: Rendered, old: Old): 
   if (old.logConfig !== r.logConfig) await writeFileAtomic(zk.logConfigFile, r.logConfig, { mode: 0o644 });
   if (old.myid !== zk.myid) await writeFileAtomic(path.join(zk.dataDir, 'myid'), r.myidText, { mode: 0o644 });
   const account = await handOver(host, zk, done);
+  if (r.stores) await writeStores(r.stores, account);
   if (r.dynamic) await handConfToServer(zk.cfgFile, account);
   const before = (await state.read()).zookeeper;
   // A removed server stays removed until the host is added back, which gives it another myid.

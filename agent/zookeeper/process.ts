@@ -9,11 +9,14 @@ import { cfgSettings } from '../../shared/zookeeper/zoo-cfg';
 import { exitReason } from '../daemon/run';
 import type { RunIdentity, RunParts, ZooKeeperState } from '../daemon/state';
 import { LOG_FILE } from './logging';
+import { storesOnDisk } from '../tls/server-stores';
 
 export function identity(p: RunParts): RunIdentity {
   const d = (s: string) => sha256(s).slice(0, 16);
   // With reconfig, ZooKeeper rewrites zoo.cfg itself: what the server runs with is its settings, not its text.
-  return { ...p, cfg: d(cfgSettings(p.cfg)), javaEnv: d(p.javaEnv), myid: d(p.myid), logConfig: d(p.logConfig) };
+  const files = { cfg: d(cfgSettings(p.cfg)), javaEnv: d(p.javaEnv), myid: d(p.myid), logConfig: d(p.logConfig) };
+  // '' without TLS: what a server started before the stores existed recorded (no part at all) reads the same.
+  return { ...p, ...files, tls: p.tls ? d(p.tls) : '' };
 }
 
 /** The one digest agents before 0.3 recorded (files, user, supervisor; no trees). */
@@ -26,6 +29,7 @@ const PART_NAMES: Record<keyof RunParts, string> = {
   javaEnv: 'java.env',
   myid: 'myid',
   logConfig: 'the logging configuration',
+  tls: 'the TLS key and trust stores',
   user: 'the user',
   supervisor: 'the supervisor',
   zookeeperTree: 'the ZooKeeper tree',
@@ -36,7 +40,7 @@ const PART_NAMES: Record<keyof RunParts, string> = {
 export function identityDiff(then: RunIdentity | undefined, now: RunIdentity): string[] {
   if (!then) return [];
   return (Object.keys(PART_NAMES) as Array<keyof RunParts>)
-    .filter((k) => then[k] !== now[k])
+    .filter((k) => (then[k] ?? '') !== (now[k] ?? ''))
     .map((k) =>
       k.endsWith('Tree') || k === 'user' || k === 'supervisor'
         ? `${PART_NAMES[k]} ${then[k] || '-'} → ${now[k]}`
@@ -55,7 +59,8 @@ export type FileParts = Omit<RunParts, 'zookeeperTree' | 'jdkTree'>;
 export async function partsOnDisk(zk: ZooKeeperState): Promise<FileParts> {
   const files = [zk.cfgFile, zk.javaEnvFile, path.join(zk.dataDir, 'myid'), zk.logConfigFile];
   const [cfg, javaEnv, myid, logConfig] = await Promise.all(files.map(async (f) => (await readFileOr(f)) ?? ''));
-  return { cfg, javaEnv, myid, logConfig, user: zk.user, supervisor: zk.supervisor };
+  const tls = await storesOnDisk(zk.tlsDir);
+  return { cfg, javaEnv, myid, logConfig, tls, user: zk.user, supervisor: zk.supervisor };
 }
 
 /** The identity of what is on disk now, with the trees a start now would run from. */

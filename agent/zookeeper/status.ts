@@ -33,6 +33,8 @@ export async function zooKeeperStatus(state: StateFile, logTailLines = 0): Promi
     myid: zk.myid,
     clientAddress: `${zk.clientHost}:${zk.clientPort}`,
     ...supervision,
+    quorumTls: zk.quorumTls ?? 'quorum_plain',
+    tlsNotAfter: zk.tlsNotAfter ?? '',
   };
   // A backoff is the wait of a server that should run and does not: a running one has none to show.
   if (pid) status.backoffMs = 0;

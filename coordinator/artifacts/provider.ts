@@ -22,9 +22,7 @@ export function providerProblem(version: string, lib: string[]): string | undefi
     const mntr = "its mntr figures are on the agents' /metrics";
     return `ZooKeeper ${version} has no PrometheusMetricsProvider (it came in 3.6.0); ${mntr}`;
   }
-  const present = (jar: string) =>
-    lib.some((n) => n.startsWith(`${jar}-`) && /-[\d.]+\.jar$/.test(n.slice(jar.length)));
-  const missing = PROVIDER_JARS.filter((jar) => !present(jar)).map((jar) =>
+  const missing = PROVIDER_JARS.filter((jar) => !hasJar(lib, jar)).map((jar) =>
     jar === 'zookeeper-prometheus-metrics' ? `${jar}-${version}.jar` : `${jar}-<version>.jar`,
   );
   if (!missing.length) return undefined;
@@ -32,6 +30,33 @@ export function providerProblem(version: string, lib: string[]): string | undefi
     `the ZooKeeper tarball lacks ${missing.map((j) => `lib/${j}`).join(', ')}, which the PrometheusMetricsProvider ` +
     "needs: upstream tarballs carry them (a tree assembled from Debian's packages does not); use one, or leave " +
     'zookeeper.prometheus out (the agents serve the mntr figures either way)'
+  );
+}
+
+/**
+ * Whether lib/ holds the jar `name`, versioned (`netty-codec-4.1.73.Final.jar`) or not (`netty-codec.jar`);
+ * `netty-codec-http-4.1.48.Final.jar` is not `netty-codec`.
+ */
+export function hasJar(lib: string[], name: string): boolean {
+  return lib.some(
+    (n) => n === `${name}.jar` || (n.startsWith(`${name}-`) && /^-\d[\w.]*\.jar$/.test(n.slice(name.length))),
+  );
+}
+
+/**
+ * The Netty jars TLS needs (quorum and client: NettyServerCnxnFactory and X509Util), beside the netty-handler,
+ * -transport, -buffer and -common every 3.5+ tree has. Upstream tarballs carry them; a tree assembled from Debian's
+ * packages lacks the three below (`NoClassDefFoundError: io/netty/handler/codec/ByteToMessageDecoder`).
+ */
+export const TLS_JARS = ['netty-codec', 'netty-resolver', 'netty-transport-native-unix-common'];
+
+/** Why this tree cannot serve TLS, or undefined. */
+export function tlsJarsProblem(lib: string[]): string | undefined {
+  const missing = TLS_JARS.filter((jar) => !hasJar(lib, jar)).map((jar) => `lib/${jar}-<version>.jar`);
+  if (!missing.length) return undefined;
+  return (
+    `the ZooKeeper tarball lacks ${missing.join(', ')}, which TLS needs (Netty): upstream tarballs carry them; ` +
+    "a tree assembled from Debian's packages does not (they are in libnetty-java's /usr/share/java)"
   );
 }
 

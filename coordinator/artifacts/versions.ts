@@ -165,3 +165,12 @@ export function enforceVersionProblem(version: string): string | undefined {
     : `ZooKeeper ${version} cannot refuse anonymous clients (enforce.auth.enabled came in 3.7.0); upgrade, or set ` +
         'enforce: false to keep the ACLs without it';
 }
+
+/** Why a version cannot run quorum TLS as zkfleet sets it up (PEM stores, portUnification: 3.5.5), or undefined. */
+export function tlsVersionProblem(version: string): string | undefined {
+  const v = parseVersion(version) ?? [];
+  return compare(v, [3, 5, 5], 3) >= 0
+    ? undefined
+    : `ZooKeeper ${version} has no quorum TLS zkfleet can set up (it needs 3.5.5 or later: sslQuorum, ` +
+        'portUnification, PEM stores); upgrade first, then turn TLS on';
+}

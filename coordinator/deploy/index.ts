@@ -7,6 +7,7 @@ import { awaitImageBuild, startImageBuild } from './image';
 import { installHosts } from './install';
 import { assignServerIds } from './myids';
 import { changeMembership, fenceRemoved, membersOf, planMembershipChange } from './membership';
+import { advanceQuorumTls, issueServerCertificates, planQuorumTls } from '../security/quorum-tls';
 import { startAndRoll } from './roll';
 import { DeployRun, type DeployOptions, type DeployResult } from './run';
 import { checkVersions, takeLease, untrustSnapshots } from './upgrade';
@@ -32,11 +33,14 @@ const PHASES: Phase[] = [
   fenceRemoved, // removed servers whose host was off at their removal: stopped for good now
   assignServerIds, // stable myids, written to the state before any host is touched
   planMembershipChange, // the file's servers against the running ones: the steps, shown; refused here if unsafe
+  planQuorumTls, // zookeeper.tls.quorum: the migration's stages from the one reached, shown; refused if impossible
   publishDns, // A records, then every host resolves every server name
+  issueServerCertificates, // TLS: each server's certificate for the key its agent made, renewed 3 weeks ahead
   installHosts, // artifacts, JDK, ZooKeeper, zoo.cfg/java.env/myid
   changeMembership, // one step at a time: join, roll onto the new list, remove; each recorded when done
   startAndRoll, // start what is down; roll what runs with changed files
   verifyQuorum, // one leader, all synced, the client check
+  advanceQuorumTls, // the TLS stage reached recorded, then each further stage a verified roll of its own
   applyRegistryAcl, // zookeeper.auth: the registry root's ACL, as zkfleet's super user
   untrustSnapshots, // after a 3.4 → 3.5+ upgrade that needed it: snapshot.trust.empty off, a second roll
   awaitImageBuild,

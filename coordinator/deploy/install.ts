@@ -6,6 +6,7 @@ import { serverName } from '../ensemble/topology';
 import { providerHasHttpHost } from '../artifacts/provider';
 import { uploadArtifact } from '../fleet/upload';
 import type { Outcome } from '../fleet/host-run';
+import type { QuorumStage } from '../../shared/zookeeper/quorum-tls';
 import type { DeployRun } from './run';
 
 /** The request that renders a host's zoo.cfg, java.env and myid: every field set, none left to the agent. */
@@ -16,7 +17,12 @@ export function configureRequest(
   myids: Record<string, number>,
   dryRun: boolean,
   memoryBytes: number,
-  more: { snapshotTrustEmpty?: boolean; superDigest?: string; providerHost?: boolean } = {},
+  more: {
+    snapshotTrustEmpty?: boolean;
+    superDigest?: string;
+    providerHost?: boolean;
+    tls?: { stage: QuorumStage; certPem?: string; caPem?: string };
+  } = {},
 ): ConfigureZooKeeperRequest {
   const z = e.spec.zookeeper;
   const servers = zk.map((s) => ({
@@ -58,6 +64,9 @@ export function configureRequest(
     // The super user is zkfleet's way in for reconfig and for setting the registry's ACL.
     superDigest: z.reconfig || z.auth ? more.superDigest : '',
     enforceAuth: !!z.auth?.enforce,
+    quorumTls: more.tls?.stage ?? 'quorum_plain',
+    tlsCertPem: more.tls?.certPem ?? '',
+    tlsCaPem: more.tls?.caPem ?? '',
     dryRun,
   };
 }
@@ -132,6 +141,11 @@ export async function configureHost(run: DeployRun, h: HostSpec): Promise<void> 
             snapshotTrustEmpty: run.trustEmpty.includes(h.name),
             superDigest: run.superUser?.digest,
             providerHost: !!run.target && providerHasHttpHost(run.target.zookeeper),
+            tls: run.quorumTls && {
+              stage: run.quorumTls.stage,
+              certPem: run.serverCerts.get(h.name),
+              caPem: run.tlsCaPem,
+            },
           }),
           { signal: run.signal },
         );

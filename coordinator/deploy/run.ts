@@ -4,6 +4,7 @@ import type { Facts__Output, StepResult__Output } from '../../shared/generated/w
 import { zkHosts, type Ensemble, type HostSpec } from '../ensemble/file';
 import { Fleet } from '../fleet/fleet';
 import type { Progress } from '../output/progress';
+import type { QuorumStage } from '../../shared/zookeeper/quorum-tls';
 import type { Statuses } from '../zookeeper/quorum';
 import type { DeployLease } from '../fleet/lease';
 import type { DigestUser } from '../ensemble/zookeeper-users';
@@ -63,12 +64,20 @@ export interface DeployResult {
   warnings: string[];
   /** The versions of the file's artifacts, and what each host ran before (a deploy that changes them). */
   versions?: { target: Target; hosts: Record<string, { zookeeper: string; jdk: string }> };
+  /** zookeeper.tls.quorum changing: the stages this deploy rolls through. */
+  quorumTls?: { from: string; to: string; stages: string[] };
   /** restore: what it will do, shown before it does it. */
   plan?: string[];
   /** Leases taken from another holder with --break-lock. */
   brokenLeases?: string[];
   error?: { code: string; message: string; details?: object };
   timings: Record<string, number>;
+}
+
+/** Quorum TLS in a deploy: the stage zoo.cfg gets now, and the stages still to roll through after it. */
+export interface QuorumTlsRun {
+  stage: QuorumStage;
+  remaining: QuorumStage[];
 }
 
 /** What the base image's build on the ops host did. */
@@ -105,6 +114,10 @@ export class DeployRun extends HostRun<HostReport> {
   untouched: Statuses | undefined;
   /** The membership change this run makes, one step at a time (planned before anything is touched). */
   membership: MembershipChange | undefined;
+  /** Quorum TLS: the stage zoo.cfg gets now and those still to roll through; the servers' certificates. */
+  quorumTls: QuorumTlsRun | undefined;
+  serverCerts = new Map<string, string>();
+  tlsCaPem: string | undefined;
   /** The server list zoo.cfg gets now: the file's, or during a membership change the list of its step. */
   private serverList: HostSpec[] | undefined;
   private readonly aborter: AbortController;

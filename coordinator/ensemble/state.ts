@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ZkfError } from '../../shared/errors';
+import type { QuorumStage } from '../../shared/zookeeper/quorum-tls';
 import { readFileOr, writeFileAtomic } from '../../shared/fs-atomic';
 
 /**
@@ -21,6 +22,8 @@ export interface EnsembleState {
   members?: MemberRecord[];
   /** Removed servers whose agent could not be told yet: told (and their server kept stopped) at the next contact. */
   fence?: MemberRecord[];
+  /** Quorum TLS: the last stage every server was verified at (absent: plaintext). */
+  quorumTls?: QuorumStage;
 }
 
 /** A server of the ensemble as the state keeps it: enough to reach its agent without the file. */

@@ -22,6 +22,8 @@ import type {
   VerifyBackupReply__Output,
   ZooKeeperServiceReply__Output,
   ZooKeeperStatus__Output,
+  ZooKeeperServerKeyReply__Output,
+  ZooKeeperServerKeyRequest,
 } from '../../shared/generated/wire';
 import { clientCredentials, diagnoseTls, type TlsMaterial } from '../../shared/pki/tls';
 
@@ -115,6 +117,9 @@ export class AgentConnection {
   }
   configureZooKeeper(req: ConfigureZooKeeperRequest, o?: CallOptions): Promise<StepResult__Output> {
     return this.unary(this.client.ConfigureZooKeeper, req, o);
+  }
+  zooKeeperServerKey(req: ZooKeeperServerKeyRequest, o?: CallOptions): Promise<ZooKeeperServerKeyReply__Output> {
+    return this.unary(this.client.ZooKeeperServerKey, req, { timeoutMs: 30_000, ...o });
   }
   /** `trees`: activate the trees staged for the server (an upgrade's turn), or go back to the ones before. */
   zooKeeperService(

@@ -1,3 +1,4 @@
+import { QUORUM_TLS_OFF, QUORUM_TLS_ON } from '../../shared/zookeeper/quorum-tls';
 import path from 'node:path';
 import type { Disk__Output, ZooKeeperStatus__Output } from '../../shared/generated/wire';
 import { lowDisk } from '../../shared/disk';
@@ -66,6 +67,8 @@ export interface StatusResult {
   config: string;
   /** With zookeeper.auth: what is enforced and who writes the registry ("" without). */
   auth: string;
+  /** Quorum TLS: the stage the servers are at and the earliest certificate expiry ("" when never turned on). */
+  tls: string;
   hosts: HostStatus[];
 }
 
@@ -103,6 +106,7 @@ export async function collectStatus(
     membership: membershipNotes(e, state),
     config: configLine(g.statuses),
     auth: authLine(e),
+    tls: tlsLine(e, g.statuses),
     hosts,
   };
 }
@@ -115,6 +119,24 @@ function authLine(e: Ensemble): string {
   const dir = path.dirname(applicationUserFile(e.stateDir, a.users[0]));
   const writers = (a.writers ?? a.users).join(', ');
   return `${who}; users ${a.users.join(', ')}; ${a.root} written by ${writers}; passwords in ${dir}/`;
+}
+
+/** "quorum_tls_only on every server; certificates valid until 2029-03-01 (hdss7-12 first)", or each server's stage. */
+export function tlsLine(e: Ensemble, statuses: Map<string, ZooKeeperStatus__Output | Error>): string {
+  const seen = [...statuses].flatMap(([name, s]) => (s instanceof Error || !s.quorumTls ? [] : [{ name, s }]));
+  const wanted = e.spec.zookeeper.tls.quorum ? QUORUM_TLS_ON : QUORUM_TLS_OFF;
+  if (seen.every(({ s }) => s.quorumTls === QUORUM_TLS_OFF) && wanted === QUORUM_TLS_OFF) return '';
+  const stages = new Set(seen.map(({ s }) => s.quorumTls));
+  const where =
+    stages.size === 1
+      ? `${[...stages][0]} on every server that answers`
+      : `servers differ: ${seen.map(({ name, s }) => `${name} ${s.quorumTls}`).join('; ')}`;
+  const certs = seen.filter(({ s }) => s.tlsNotAfter).sort((a, b) => a.s.tlsNotAfter.localeCompare(b.s.tlsNotAfter));
+  const until = certs.length
+    ? `; certificates valid until ${certs[0].s.tlsNotAfter.slice(0, 10)} (${certs[0].name} first)`
+    : '';
+  const pending = [...stages].some((st) => st !== wanted) ? `; the file asks for ${wanted}: a deploy moves it` : '';
+  return `${where}${until}${pending}`;
 }
 
 /** "100000002: 1,2,3 on every server", or each server's when they differ (a reconfig not yet everywhere). */
@@ -262,7 +284,8 @@ export function renderStatus(s: StatusResult): string {
   const membership = s.membership.map((m) => `membership  ${m}\n`).join('');
   const config = s.config ? `reconfig  ${s.config}\n` : '';
   const auth = s.auth ? `auth      ${s.auth}\n` : '';
-  return `${head}\n${body}\nregistry  ${s.registry}\n${auth}${config}${membership}${problems}`;
+  const tls = s.tls ? `tls       ${s.tls}\n` : '';
+  return `${head}\n${body}\nregistry  ${s.registry}\n${auth}${tls}${config}${membership}${problems}`;
 }
 
 /** What supervision says of a host: a stop on purpose, restarts and why, a backing-off crash loop. */

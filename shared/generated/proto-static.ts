@@ -2346,6 +2346,9 @@ $root.zkfleet = (function() {
             ConfigureZooKeeperRequest.prototype.prometheusPort = 0;
             ConfigureZooKeeperRequest.prototype.prometheusHost = "";
             ConfigureZooKeeperRequest.prototype.enforceAuth = false;
+            ConfigureZooKeeperRequest.prototype.quorumTls = 0;
+            ConfigureZooKeeperRequest.prototype.tlsCertPem = "";
+            ConfigureZooKeeperRequest.prototype.tlsCaPem = "";
 
             ConfigureZooKeeperRequest.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -2418,6 +2421,12 @@ $root.zkfleet = (function() {
                     writer.uint32(242).string(message.prometheusHost);
                 if (message.enforceAuth != null && $Object.hasOwnProperty.call(message, "enforceAuth") && message.enforceAuth !== false)
                     writer.uint32(248).bool(message.enforceAuth);
+                if (message.quorumTls != null && $Object.hasOwnProperty.call(message, "quorumTls") && message.quorumTls !== 0)
+                    writer.uint32(256).int32(message.quorumTls);
+                if (message.tlsCertPem != null && $Object.hasOwnProperty.call(message, "tlsCertPem") && message.tlsCertPem !== "")
+                    writer.uint32(266).string(message.tlsCertPem);
+                if (message.tlsCaPem != null && $Object.hasOwnProperty.call(message, "tlsCaPem") && message.tlsCaPem !== "")
+                    writer.uint32(274).string(message.tlsCaPem);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (var i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2756,6 +2765,33 @@ $root.zkfleet = (function() {
                                 delete message.enforceAuth;
                             continue;
                         }
+                    case 32: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.quorumTls = value;
+                            else
+                                delete message.quorumTls;
+                            continue;
+                        }
+                    case 33: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.tlsCertPem = value;
+                            else
+                                delete message.tlsCertPem;
+                            continue;
+                        }
+                    case 34: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.tlsCaPem = value;
+                            else
+                                delete message.tlsCaPem;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -2890,6 +2926,34 @@ $root.zkfleet = (function() {
                 if (object.enforceAuth != null)
                     if (object.enforceAuth)
                         message.enforceAuth = $Boolean(object.enforceAuth);
+                if (object.quorumTls !== 0 && (typeof object.quorumTls !== "string" || $root.zkfleet.v1.QuorumTls[object.quorumTls] !== 0))
+                    switch (object.quorumTls) {
+                    case "quorum_plain":
+                    case 0:
+                        message.quorumTls = 0;
+                        break;
+                    case "quorum_unified":
+                    case 1:
+                        message.quorumTls = 1;
+                        break;
+                    case "quorum_tls_unified":
+                    case 2:
+                        message.quorumTls = 2;
+                        break;
+                    case "quorum_tls_only":
+                    case 3:
+                        message.quorumTls = 3;
+                        break;
+                    default:
+                        if (typeof object.quorumTls === "number" && (object.quorumTls | 0) === object.quorumTls)
+                            message.quorumTls = object.quorumTls;
+                    }
+                if (object.tlsCertPem != null)
+                    if (typeof object.tlsCertPem !== "string" || object.tlsCertPem.length)
+                        message.tlsCertPem = $String(object.tlsCertPem);
+                if (object.tlsCaPem != null)
+                    if (typeof object.tlsCaPem !== "string" || object.tlsCaPem.length)
+                        message.tlsCaPem = $String(object.tlsCaPem);
                 return message;
             };
 
@@ -2935,6 +2999,9 @@ $root.zkfleet = (function() {
                     object.prometheusPort = 0;
                     object.prometheusHost = "";
                     object.enforceAuth = false;
+                    object.quorumTls = options.enums === $String ? "quorum_plain" : 0;
+                    object.tlsCertPem = "";
+                    object.tlsCaPem = "";
                 }
                 if (message.installDir != null && $Object.hasOwnProperty.call(message, "installDir"))
                     object.installDir = message.installDir;
@@ -3008,6 +3075,12 @@ $root.zkfleet = (function() {
                     object.prometheusHost = message.prometheusHost;
                 if (message.enforceAuth != null && $Object.hasOwnProperty.call(message, "enforceAuth"))
                     object.enforceAuth = message.enforceAuth;
+                if (message.quorumTls != null && $Object.hasOwnProperty.call(message, "quorumTls"))
+                    object.quorumTls = options.enums === $String ? $root.zkfleet.v1.QuorumTls[message.quorumTls] === $undefined ? message.quorumTls : $root.zkfleet.v1.QuorumTls[message.quorumTls] : message.quorumTls;
+                if (message.tlsCertPem != null && $Object.hasOwnProperty.call(message, "tlsCertPem"))
+                    object.tlsCertPem = message.tlsCertPem;
+                if (message.tlsCaPem != null && $Object.hasOwnProperty.call(message, "tlsCaPem"))
+                    object.tlsCaPem = message.tlsCaPem;
                 return object;
             };
 
@@ -3016,6 +3089,305 @@ $root.zkfleet = (function() {
             };
 
             return ConfigureZooKeeperRequest;
+        })();
+
+        v1.QuorumTls = (function() {
+            var valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "quorum_plain"] = 0;
+            values[valuesById[1] = "quorum_unified"] = 1;
+            values[valuesById[2] = "quorum_tls_unified"] = 2;
+            values[valuesById[3] = "quorum_tls_only"] = 3;
+            return values;
+        })();
+
+        v1.ZooKeeperServerKeyRequest = (function() {
+
+            var ZooKeeperServerKeyRequest = function (properties) {
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            ZooKeeperServerKeyRequest.prototype.installDir = "";
+            ZooKeeperServerKeyRequest.prototype.name = "";
+            ZooKeeperServerKeyRequest.prototype.user = "";
+
+            ZooKeeperServerKeyRequest.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.installDir != null && $Object.hasOwnProperty.call(message, "installDir") && message.installDir !== "")
+                    writer.uint32(10).string(message.installDir);
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(18).string(message.name);
+                if (message.user != null && $Object.hasOwnProperty.call(message, "user") && message.user !== "")
+                    writer.uint32(26).string(message.user);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            ZooKeeperServerKeyRequest.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.zkfleet.v1.ZooKeeperServerKeyRequest();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.installDir = value;
+                            else
+                                delete message.installDir;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.user = value;
+                            else
+                                delete message.user;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            ZooKeeperServerKeyRequest.fromObject = function (object, _depth) {
+                if (object instanceof $root.zkfleet.v1.ZooKeeperServerKeyRequest)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".zkfleet.v1.ZooKeeperServerKeyRequest: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var message = new $root.zkfleet.v1.ZooKeeperServerKeyRequest();
+                if (object.installDir != null)
+                    if (typeof object.installDir !== "string" || object.installDir.length)
+                        message.installDir = $String(object.installDir);
+                if (object.name != null)
+                    if (typeof object.name !== "string" || object.name.length)
+                        message.name = $String(object.name);
+                if (object.user != null)
+                    if (typeof object.user !== "string" || object.user.length)
+                        message.user = $String(object.user);
+                return message;
+            };
+
+            ZooKeeperServerKeyRequest.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var object = {};
+                if (options.defaults) {
+                    object.installDir = "";
+                    object.name = "";
+                    object.user = "";
+                }
+                if (message.installDir != null && $Object.hasOwnProperty.call(message, "installDir"))
+                    object.installDir = message.installDir;
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
+                    object.name = message.name;
+                if (message.user != null && $Object.hasOwnProperty.call(message, "user"))
+                    object.user = message.user;
+                return object;
+            };
+
+            ZooKeeperServerKeyRequest.prototype.toJSON = function() {
+                return ZooKeeperServerKeyRequest.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return ZooKeeperServerKeyRequest;
+        })();
+
+        v1.ZooKeeperServerKeyReply = (function() {
+
+            var ZooKeeperServerKeyReply = function (properties) {
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            ZooKeeperServerKeyReply.prototype.csrPem = "";
+            ZooKeeperServerKeyReply.prototype.certPem = "";
+
+            ZooKeeperServerKeyReply.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.csrPem != null && $Object.hasOwnProperty.call(message, "csrPem") && message.csrPem !== "")
+                    writer.uint32(10).string(message.csrPem);
+                if (message.certPem != null && $Object.hasOwnProperty.call(message, "certPem") && message.certPem !== "")
+                    writer.uint32(18).string(message.certPem);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            ZooKeeperServerKeyReply.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.zkfleet.v1.ZooKeeperServerKeyReply();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.csrPem = value;
+                            else
+                                delete message.csrPem;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.certPem = value;
+                            else
+                                delete message.certPem;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            ZooKeeperServerKeyReply.fromObject = function (object, _depth) {
+                if (object instanceof $root.zkfleet.v1.ZooKeeperServerKeyReply)
+                    return object;
+                if (!$util.isObject(object))
+                    throw $TypeError(".zkfleet.v1.ZooKeeperServerKeyReply: object expected");
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var message = new $root.zkfleet.v1.ZooKeeperServerKeyReply();
+                if (object.csrPem != null)
+                    if (typeof object.csrPem !== "string" || object.csrPem.length)
+                        message.csrPem = $String(object.csrPem);
+                if (object.certPem != null)
+                    if (typeof object.certPem !== "string" || object.certPem.length)
+                        message.certPem = $String(object.certPem);
+                return message;
+            };
+
+            ZooKeeperServerKeyReply.toObject = function (message, options, _depth) {
+                if (!options)
+                    options = {};
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var object = {};
+                if (options.defaults) {
+                    object.csrPem = "";
+                    object.certPem = "";
+                }
+                if (message.csrPem != null && $Object.hasOwnProperty.call(message, "csrPem"))
+                    object.csrPem = message.csrPem;
+                if (message.certPem != null && $Object.hasOwnProperty.call(message, "certPem"))
+                    object.certPem = message.certPem;
+                return object;
+            };
+
+            ZooKeeperServerKeyReply.prototype.toJSON = function() {
+                return ZooKeeperServerKeyReply.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            return ZooKeeperServerKeyReply;
         })();
 
         v1.ZooKeeperServiceRequest = (function() {
@@ -3532,6 +3904,8 @@ $root.zkfleet = (function() {
             ZooKeeperStatus.prototype.jdkPrevious = "";
             ZooKeeperStatus.prototype.configVersion = "";
             ZooKeeperStatus.prototype.configMembers = "";
+            ZooKeeperStatus.prototype.tlsNotAfter = "";
+            ZooKeeperStatus.prototype.quorumTls = 0;
 
             ZooKeeperStatus.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -3611,6 +3985,10 @@ $root.zkfleet = (function() {
                     writer.uint32(282).string(message.configVersion);
                 if (message.configMembers != null && $Object.hasOwnProperty.call(message, "configMembers") && message.configMembers !== "")
                     writer.uint32(290).string(message.configMembers);
+                if (message.tlsNotAfter != null && $Object.hasOwnProperty.call(message, "tlsNotAfter") && message.tlsNotAfter !== "")
+                    writer.uint32(298).string(message.tlsNotAfter);
+                if (message.quorumTls != null && $Object.hasOwnProperty.call(message, "quorumTls") && message.quorumTls !== 0)
+                    writer.uint32(304).int32(message.quorumTls);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (var i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -3958,6 +4336,24 @@ $root.zkfleet = (function() {
                                 delete message.configMembers;
                             continue;
                         }
+                    case 37: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.tlsNotAfter = value;
+                            else
+                                delete message.tlsNotAfter;
+                            continue;
+                        }
+                    case 38: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.quorumTls = value;
+                            else
+                                delete message.quorumTls;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -4136,6 +4532,31 @@ $root.zkfleet = (function() {
                 if (object.configMembers != null)
                     if (typeof object.configMembers !== "string" || object.configMembers.length)
                         message.configMembers = $String(object.configMembers);
+                if (object.tlsNotAfter != null)
+                    if (typeof object.tlsNotAfter !== "string" || object.tlsNotAfter.length)
+                        message.tlsNotAfter = $String(object.tlsNotAfter);
+                if (object.quorumTls !== 0 && (typeof object.quorumTls !== "string" || $root.zkfleet.v1.QuorumTls[object.quorumTls] !== 0))
+                    switch (object.quorumTls) {
+                    case "quorum_plain":
+                    case 0:
+                        message.quorumTls = 0;
+                        break;
+                    case "quorum_unified":
+                    case 1:
+                        message.quorumTls = 1;
+                        break;
+                    case "quorum_tls_unified":
+                    case 2:
+                        message.quorumTls = 2;
+                        break;
+                    case "quorum_tls_only":
+                    case 3:
+                        message.quorumTls = 3;
+                        break;
+                    default:
+                        if (typeof object.quorumTls === "number" && (object.quorumTls | 0) === object.quorumTls)
+                            message.quorumTls = object.quorumTls;
+                    }
                 return message;
             };
 
@@ -4188,6 +4609,8 @@ $root.zkfleet = (function() {
                     object.jdkPrevious = "";
                     object.configVersion = "";
                     object.configMembers = "";
+                    object.tlsNotAfter = "";
+                    object.quorumTls = options.enums === $String ? "quorum_plain" : 0;
                 }
                 if (message.pid != null && $Object.hasOwnProperty.call(message, "pid"))
                     object.pid = message.pid;
@@ -4267,6 +4690,10 @@ $root.zkfleet = (function() {
                     object.configVersion = message.configVersion;
                 if (message.configMembers != null && $Object.hasOwnProperty.call(message, "configMembers"))
                     object.configMembers = message.configMembers;
+                if (message.tlsNotAfter != null && $Object.hasOwnProperty.call(message, "tlsNotAfter"))
+                    object.tlsNotAfter = message.tlsNotAfter;
+                if (message.quorumTls != null && $Object.hasOwnProperty.call(message, "quorumTls"))
+                    object.quorumTls = options.enums === $String ? $root.zkfleet.v1.QuorumTls[message.quorumTls] === $undefined ? message.quorumTls : $root.zkfleet.v1.QuorumTls[message.quorumTls] : message.quorumTls;
                 return object;
             };
 

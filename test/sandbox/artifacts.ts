@@ -1,3 +1,4 @@
+import { TLS_JARS } from '../../coordinator/artifacts/provider';
 import { existsSync, promises as fs } from 'node:fs';
 import { sha256File } from '../../shared/hash';
 import { SerialQueue } from '../../shared/serial-queue';
@@ -77,10 +78,11 @@ export ZOOCFGDIR ZOOCFG ZOO_LOG_DIR ZOO_LOG_FILE ZOO_LOG4J_PROP JAVA CLASSPATH
 
 /**
  * ZooKeeper 3.8.0 as upstream ships it, zookeeper-3.8.0/{bin,conf,lib} logging through logback: Debian's
- * scripts and jars (its zookeeper is built against the slf4j API), logback-classic, our zkEnv.sh.
+ * scripts and jars (its zookeeper is built against the slf4j API), logback-classic, our zkEnv.sh, and the Netty
+ * jars TLS needs that Debian's manifest does not name (upstream's lib/ has them; libnetty-java ships them).
  */
 export function zookeeperTarball(): Promise<Artifact> {
-  return cached('zookeeper-3.8.0-logback.tar.gz', async (out, work) => {
+  return cached('zookeeper-3.8.0-logback-netty.tar.gz', async (out, work) => {
     const top = path.join(work, 'zookeeper-3.8.0');
     await fs.mkdir(path.join(top, 'bin'), { recursive: true });
     await fs.mkdir(path.join(top, 'conf'), { recursive: true });
@@ -106,6 +108,7 @@ export function zookeeperTarball(): Promise<Artifact> {
       '/usr/share/java/logback-classic.jar',
       '/usr/share/java/logback-core.jar',
       '/usr/share/java/servlet-api.jar',
+      ...TLS_JARS.map((j) => `/usr/share/java/${j}.jar`),
     ];
     for (const jar of jars) {
       if (!existsSync(jar)) continue;

@@ -44,6 +44,8 @@ import type { View as _zkfleet_v1_View, View__Output as _zkfleet_v1_View__Output
 import type { ViewRequest as _zkfleet_v1_ViewRequest, ViewRequest__Output as _zkfleet_v1_ViewRequest__Output } from './zkfleet/v1/ViewRequest';
 import type { ZooKeeperLogRequest as _zkfleet_v1_ZooKeeperLogRequest, ZooKeeperLogRequest__Output as _zkfleet_v1_ZooKeeperLogRequest__Output } from './zkfleet/v1/ZooKeeperLogRequest';
 import type { ZooKeeperServer as _zkfleet_v1_ZooKeeperServer, ZooKeeperServer__Output as _zkfleet_v1_ZooKeeperServer__Output } from './zkfleet/v1/ZooKeeperServer';
+import type { ZooKeeperServerKeyReply as _zkfleet_v1_ZooKeeperServerKeyReply, ZooKeeperServerKeyReply__Output as _zkfleet_v1_ZooKeeperServerKeyReply__Output } from './zkfleet/v1/ZooKeeperServerKeyReply';
+import type { ZooKeeperServerKeyRequest as _zkfleet_v1_ZooKeeperServerKeyRequest, ZooKeeperServerKeyRequest__Output as _zkfleet_v1_ZooKeeperServerKeyRequest__Output } from './zkfleet/v1/ZooKeeperServerKeyRequest';
 import type { ZooKeeperServiceReply as _zkfleet_v1_ZooKeeperServiceReply, ZooKeeperServiceReply__Output as _zkfleet_v1_ZooKeeperServiceReply__Output } from './zkfleet/v1/ZooKeeperServiceReply';
 import type { ZooKeeperServiceRequest as _zkfleet_v1_ZooKeeperServiceRequest, ZooKeeperServiceRequest__Output as _zkfleet_v1_ZooKeeperServiceRequest__Output } from './zkfleet/v1/ZooKeeperServiceRequest';
 import type { ZooKeeperStatus as _zkfleet_v1_ZooKeeperStatus, ZooKeeperStatus__Output as _zkfleet_v1_ZooKeeperStatus__Output } from './zkfleet/v1/ZooKeeperStatus';
@@ -89,6 +91,7 @@ export interface ProtoGrpcType {
       LeaseRequest: MessageTypeDefinition<_zkfleet_v1_LeaseRequest, _zkfleet_v1_LeaseRequest__Output>
       LogChunk: MessageTypeDefinition<_zkfleet_v1_LogChunk, _zkfleet_v1_LogChunk__Output>
       NetInterface: MessageTypeDefinition<_zkfleet_v1_NetInterface, _zkfleet_v1_NetInterface__Output>
+      QuorumTls: EnumTypeDefinition
       ReportAck: MessageTypeDefinition<_zkfleet_v1_ReportAck, _zkfleet_v1_ReportAck__Output>
       Resolution: MessageTypeDefinition<_zkfleet_v1_Resolution, _zkfleet_v1_Resolution__Output>
       ResolveReply: MessageTypeDefinition<_zkfleet_v1_ResolveReply, _zkfleet_v1_ResolveReply__Output>
@@ -104,6 +107,8 @@ export interface ProtoGrpcType {
       ZooKeeperLogRequest: MessageTypeDefinition<_zkfleet_v1_ZooKeeperLogRequest, _zkfleet_v1_ZooKeeperLogRequest__Output>
       ZooKeeperMode: EnumTypeDefinition
       ZooKeeperServer: MessageTypeDefinition<_zkfleet_v1_ZooKeeperServer, _zkfleet_v1_ZooKeeperServer__Output>
+      ZooKeeperServerKeyReply: MessageTypeDefinition<_zkfleet_v1_ZooKeeperServerKeyReply, _zkfleet_v1_ZooKeeperServerKeyReply__Output>
+      ZooKeeperServerKeyRequest: MessageTypeDefinition<_zkfleet_v1_ZooKeeperServerKeyRequest, _zkfleet_v1_ZooKeeperServerKeyRequest__Output>
       ZooKeeperServiceReply: MessageTypeDefinition<_zkfleet_v1_ZooKeeperServiceReply, _zkfleet_v1_ZooKeeperServiceReply__Output>
       ZooKeeperServiceRequest: MessageTypeDefinition<_zkfleet_v1_ZooKeeperServiceRequest, _zkfleet_v1_ZooKeeperServiceRequest__Output>
       ZooKeeperStatus: MessageTypeDefinition<_zkfleet_v1_ZooKeeperStatus, _zkfleet_v1_ZooKeeperStatus__Output>

@@ -27,6 +27,8 @@ import type { UpsertDnsRecordsRequest as _zkfleet_v1_UpsertDnsRecordsRequest, Up
 import type { VerifyBackupReply as _zkfleet_v1_VerifyBackupReply, VerifyBackupReply__Output as _zkfleet_v1_VerifyBackupReply__Output } from '../../zkfleet/v1/VerifyBackupReply';
 import type { VerifyBackupRequest as _zkfleet_v1_VerifyBackupRequest, VerifyBackupRequest__Output as _zkfleet_v1_VerifyBackupRequest__Output } from '../../zkfleet/v1/VerifyBackupRequest';
 import type { ZooKeeperLogRequest as _zkfleet_v1_ZooKeeperLogRequest, ZooKeeperLogRequest__Output as _zkfleet_v1_ZooKeeperLogRequest__Output } from '../../zkfleet/v1/ZooKeeperLogRequest';
+import type { ZooKeeperServerKeyReply as _zkfleet_v1_ZooKeeperServerKeyReply, ZooKeeperServerKeyReply__Output as _zkfleet_v1_ZooKeeperServerKeyReply__Output } from '../../zkfleet/v1/ZooKeeperServerKeyReply';
+import type { ZooKeeperServerKeyRequest as _zkfleet_v1_ZooKeeperServerKeyRequest, ZooKeeperServerKeyRequest__Output as _zkfleet_v1_ZooKeeperServerKeyRequest__Output } from '../../zkfleet/v1/ZooKeeperServerKeyRequest';
 import type { ZooKeeperServiceReply as _zkfleet_v1_ZooKeeperServiceReply, ZooKeeperServiceReply__Output as _zkfleet_v1_ZooKeeperServiceReply__Output } from '../../zkfleet/v1/ZooKeeperServiceReply';
 import type { ZooKeeperServiceRequest as _zkfleet_v1_ZooKeeperServiceRequest, ZooKeeperServiceRequest__Output as _zkfleet_v1_ZooKeeperServiceRequest__Output } from '../../zkfleet/v1/ZooKeeperServiceRequest';
 import type { ZooKeeperStatus as _zkfleet_v1_ZooKeeperStatus, ZooKeeperStatus__Output as _zkfleet_v1_ZooKeeperStatus__Output } from '../../zkfleet/v1/ZooKeeperStatus';
@@ -227,6 +229,23 @@ export interface AgentClient extends grpc.Client {
   zooKeeperLog(argument: _zkfleet_v1_ZooKeeperLogRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_zkfleet_v1_LogChunk__Output>;
   
   /**
+   * The ZooKeeper server's TLS key (made here once; it never leaves the host): a request to sign it, and the
+   * certificate the server has now.
+   */
+  ZooKeeperServerKey(argument: _zkfleet_v1_ZooKeeperServerKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_ZooKeeperServerKeyReply__Output>): grpc.ClientUnaryCall;
+  ZooKeeperServerKey(argument: _zkfleet_v1_ZooKeeperServerKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_zkfleet_v1_ZooKeeperServerKeyReply__Output>): grpc.ClientUnaryCall;
+  ZooKeeperServerKey(argument: _zkfleet_v1_ZooKeeperServerKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_ZooKeeperServerKeyReply__Output>): grpc.ClientUnaryCall;
+  ZooKeeperServerKey(argument: _zkfleet_v1_ZooKeeperServerKeyRequest, callback: grpc.requestCallback<_zkfleet_v1_ZooKeeperServerKeyReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * The ZooKeeper server's TLS key (made here once; it never leaves the host): a request to sign it, and the
+   * certificate the server has now.
+   */
+  zooKeeperServerKey(argument: _zkfleet_v1_ZooKeeperServerKeyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_ZooKeeperServerKeyReply__Output>): grpc.ClientUnaryCall;
+  zooKeeperServerKey(argument: _zkfleet_v1_ZooKeeperServerKeyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_zkfleet_v1_ZooKeeperServerKeyReply__Output>): grpc.ClientUnaryCall;
+  zooKeeperServerKey(argument: _zkfleet_v1_ZooKeeperServerKeyRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_ZooKeeperServerKeyReply__Output>): grpc.ClientUnaryCall;
+  zooKeeperServerKey(argument: _zkfleet_v1_ZooKeeperServerKeyRequest, callback: grpc.requestCallback<_zkfleet_v1_ZooKeeperServerKeyReply__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * start / stop / restart through the distribution's zkServer.sh.
    */
   ZooKeeperService(argument: _zkfleet_v1_ZooKeeperServiceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_zkfleet_v1_ZooKeeperServiceReply__Output>): grpc.ClientUnaryCall;
@@ -327,6 +346,12 @@ export interface AgentHandlers extends grpc.UntypedServiceImplementation {
   ZooKeeperLog: grpc.handleServerStreamingCall<_zkfleet_v1_ZooKeeperLogRequest__Output, _zkfleet_v1_LogChunk>;
   
   /**
+   * The ZooKeeper server's TLS key (made here once; it never leaves the host): a request to sign it, and the
+   * certificate the server has now.
+   */
+  ZooKeeperServerKey: grpc.handleUnaryCall<_zkfleet_v1_ZooKeeperServerKeyRequest__Output, _zkfleet_v1_ZooKeeperServerKeyReply>;
+  
+  /**
    * start / stop / restart through the distribution's zkServer.sh.
    */
   ZooKeeperService: grpc.handleUnaryCall<_zkfleet_v1_ZooKeeperServiceRequest__Output, _zkfleet_v1_ZooKeeperServiceReply>;
@@ -354,6 +379,7 @@ export interface AgentDefinition extends grpc.ServiceDefinition {
   UpsertDnsRecords: MethodDefinition<_zkfleet_v1_UpsertDnsRecordsRequest, _zkfleet_v1_StepResult, _zkfleet_v1_UpsertDnsRecordsRequest__Output, _zkfleet_v1_StepResult__Output>
   VerifyBackup: MethodDefinition<_zkfleet_v1_VerifyBackupRequest, _zkfleet_v1_VerifyBackupReply, _zkfleet_v1_VerifyBackupRequest__Output, _zkfleet_v1_VerifyBackupReply__Output>
   ZooKeeperLog: MethodDefinition<_zkfleet_v1_ZooKeeperLogRequest, _zkfleet_v1_LogChunk, _zkfleet_v1_ZooKeeperLogRequest__Output, _zkfleet_v1_LogChunk__Output>
+  ZooKeeperServerKey: MethodDefinition<_zkfleet_v1_ZooKeeperServerKeyRequest, _zkfleet_v1_ZooKeeperServerKeyReply, _zkfleet_v1_ZooKeeperServerKeyRequest__Output, _zkfleet_v1_ZooKeeperServerKeyReply__Output>
   ZooKeeperService: MethodDefinition<_zkfleet_v1_ZooKeeperServiceRequest, _zkfleet_v1_ZooKeeperServiceReply, _zkfleet_v1_ZooKeeperServiceRequest__Output, _zkfleet_v1_ZooKeeperServiceReply__Output>
   ZooKeeperStatus: MethodDefinition<_zkfleet_v1_ZooKeeperStatusRequest, _zkfleet_v1_ZooKeeperStatus, _zkfleet_v1_ZooKeeperStatusRequest__Output, _zkfleet_v1_ZooKeeperStatus__Output>
 }

@@ -1,6 +1,7 @@
 // Original file: proto/zkfleet.proto
 
 import type { ZooKeeperServer as _zkfleet_v1_ZooKeeperServer, ZooKeeperServer__Output as _zkfleet_v1_ZooKeeperServer__Output } from '../../zkfleet/v1/ZooKeeperServer';
+import type { QuorumTls as _zkfleet_v1_QuorumTls, QuorumTls__Output as _zkfleet_v1_QuorumTls__Output } from '../../zkfleet/v1/QuorumTls';
 
 export interface ConfigureZooKeeperRequest {
   /**
@@ -82,6 +83,14 @@ export interface ConfigureZooKeeperRequest {
    * Clients must authenticate by digest before anything else (enforce.auth.enabled, 3.7+).
    */
   'enforceAuth'?: (boolean);
+  /**
+   * Quorum TLS (3.5.5+): the stage of the Administrator's Guide's migration this server runs at. With any stage
+   * but quorum_plain, the server's certificate (for the key ZooKeeperServerKey made) and zkfleet's CA are sent,
+   * and written with that key as PEM key and trust stores only the server's user can read.
+   */
+  'quorumTls'?: (_zkfleet_v1_QuorumTls);
+  'tlsCertPem'?: (string);
+  'tlsCaPem'?: (string);
 }
 
 export interface ConfigureZooKeeperRequest__Output {
@@ -164,4 +173,12 @@ export interface ConfigureZooKeeperRequest__Output {
    * Clients must authenticate by digest before anything else (enforce.auth.enabled, 3.7+).
    */
   'enforceAuth': (boolean);
+  /**
+   * Quorum TLS (3.5.5+): the stage of the Administrator's Guide's migration this server runs at. With any stage
+   * but quorum_plain, the server's certificate (for the key ZooKeeperServerKey made) and zkfleet's CA are sent,
+   * and written with that key as PEM key and trust stores only the server's user can read.
+   */
+  'quorumTls': (_zkfleet_v1_QuorumTls__Output);
+  'tlsCertPem': (string);
+  'tlsCaPem': (string);
 }

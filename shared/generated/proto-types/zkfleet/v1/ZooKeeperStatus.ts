@@ -1,6 +1,7 @@
 // Original file: proto/zkfleet.proto
 
 import type { ZooKeeperMode as _zkfleet_v1_ZooKeeperMode, ZooKeeperMode__Output as _zkfleet_v1_ZooKeeperMode__Output } from '../../zkfleet/v1/ZooKeeperMode';
+import type { QuorumTls as _zkfleet_v1_QuorumTls, QuorumTls__Output as _zkfleet_v1_QuorumTls__Output } from '../../zkfleet/v1/QuorumTls';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ZooKeeperStatus {
@@ -77,6 +78,11 @@ export interface ZooKeeperStatus {
    */
   'configVersion'?: (string);
   'configMembers'?: (string);
+  /**
+   * The server's TLS certificate (quorum TLS): its expiry (ISO 8601) and the stage the server is configured at.
+   */
+  'tlsNotAfter'?: (string);
+  'quorumTls'?: (_zkfleet_v1_QuorumTls);
 }
 
 export interface ZooKeeperStatus__Output {
@@ -153,4 +159,9 @@ export interface ZooKeeperStatus__Output {
    */
   'configVersion': (string);
   'configMembers': (string);
+  /**
+   * The server's TLS certificate (quorum TLS): its expiry (ISO 8601) and the stage the server is configured at.
+   */
+  'tlsNotAfter': (string);
+  'quorumTls': (_zkfleet_v1_QuorumTls__Output);
 }

@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import type { DeployResult } from '../../coordinator/deploy';
+import { AgentConnection } from '../../coordinator/fleet/agent-client';
+import { certPaths, pkiPaths, signRequest } from '../../shared/pki/pki';
+import { loadTls } from '../../shared/pki/tls';
+import { cli, withSandbox } from '../helpers';
+import { zookeeper34Tarball } from '../sandbox/artifacts';
+import { ensembleYaml, RUNBOOK_HOSTS } from '../sandbox/sandbox';
+import { ENOUGH_WRITES, startWrites, watchDown, znodes } from '../writes';
+
+const run = promisify(execFile);
+const ELECTION_PORT = 3888;
+
+/** What `openssl s_client` sees on a port: whether the chain verified against the CA, and the leaf's SANs. */
+async function tlsOn(address: string, port: number, ca: string): Promise<{ verified: boolean; sans: string }> {
+  const out = await run('bash', [
+    '-c',
+    `echo | timeout 10 openssl s_client -connect ${address}:${port} -CAfile ${ca} -showcerts 2>&1 || true`,
+  ]);
+  const leaf = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/.exec(out.stdout)?.[0];
+  return {
+    verified: /Verify return code: 0 \(ok\)/.test(out.stdout),
+    sans: leaf ? (new X509Certificate(leaf).subjectAltName ?? '') : '',
+  };
+}
+
+/** Every file under `dir` (the coordinator's PKI and state), for the search for a server's key. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+/**
+ * Quorum TLS on 3.8.0 the Administrator's Guide's way: refused on 3.4.13 before anything is touched; then a
+ * plaintext ensemble moved to TLS in three verified rolls while a client writes; a certificate about to expire
+ * renewed by the next deploy; and TLS turned off again by the same three stages in reverse.
+ */
+test('quorum TLS: three rolls in under writes, renewal, and out again', { timeout: 1_200_000 }, async (t) => {
+  const sb = await withSandbox(t, { prefix: 'zkq', subnet: 88, hosts: RUNBOOK_HOSTS });
+  const file = sb.ensembleFile;
+  const stateDir = path.join(path.dirname(file), '.zkfleet/dubbo-zk');
+  const tlsOnOff = (on: boolean) => `  tls: { quorum: ${on} }\n`;
+  const use = (tls: string, artifacts = {}) =>
+    fs.writeFile(file, ensembleYaml(sb, '', undefined, artifacts).replace('  extra: {}\n', `  extra: {}\n${tls}`));
+  const deploy = async () => {
+    const r = await cli(['deploy', file, '--json'], { timeoutMs: 900_000 });
+    const result = JSON.parse(r.stdout) as DeployResult;
+    return { ...r, result, why: `${r.stderr.slice(-2500)}\n${JSON.stringify(result.error)}` };
+  };
+  const ca = pkiPaths(sb.pkiDir).caCert;
+  const tls = await loadTls({ ca, ...certPaths(sb.pkiDir, 'coordinator') });
+  const agents = sb.hosts.map((h) => new AgentConnection(h.name, h.agent, tls));
+  t.after(() => agents.forEach((a) => a.close()));
+  const connect = sb.hosts.map((h) => `${h.address}:2181`).join(',');
+
+  await t.test('asked on 3.4.13: refused with the version needed, before any host is touched', async () => {
+    await use(tlsOnOff(true), { zookeeper: await zookeeper34Tarball() });
+    const r = await deploy();
+    assert.equal(r.code, 2, r.why);
+    assert.equal(r.result.error?.code, 'VERSION_UNSUPPORTED');
+    assert.match(r.result.error?.message ?? '', /ZooKeeper 3\.4\.13 .*needs 3\.5\.5 or later.*Nothing was changed/);
+    const modes = (await Promise.all(agents.map((a) => a.zooKeeperStatus()))).map((s) => s.mode);
+    assert.deepEqual(modes, ['not_configured', 'not_configured', 'not_configured']);
+  });
+
+  await t.test('a plaintext ensemble moved to quorum TLS in three verified rolls under writes', async () => {
+    await use('');
+    assert.equal((await deploy()).code, 0);
+    const writes = await startWrites(t, connect, '/tls-writes');
+    const watch = watchDown(t, agents);
+    await use(tlsOnOff(true));
+    const r = await deploy();
+    assert.equal(r.code, 0, r.why);
+    assert.deepEqual(r.result.quorumTls?.stages, ['quorum_unified', 'quorum_tls_unified', 'quorum_tls_only']);
+    assert.match(r.stderr, /quorum TLS stage quorum_tls_unified \(2 of 3\)/);
+    assert.match(r.stderr, /quorum TLS stage quorum_tls_only reached on 3 servers, quorum verified/);
+    const tally = await writes.stop();
+    const { maxDown } = await watch.stop();
+    assert.ok(tally.acked >= ENOUGH_WRITES, `only ${tally.acked} writes acknowledged`);
+    assert.deepEqual(tally.lost, []);
+    assert.ok(maxDown <= 1, `${maxDown} servers down at once`);
+    for (const h of sb.hosts) {
+      const onServer = new Set(await znodes(`${h.address}:2181`, '/tls-writes'));
+      assert.deepEqual(
+        tally.ackedNames.filter((w) => !onServer.has(w)),
+        [],
+        `${h.name} lacks acknowledged writes`,
+      );
+    }
+    t.diagnostic(
+      `quorum TLS rolled in: writes acknowledged ${tally.acked}, found on every server; max down ${maxDown}`,
+    );
+  });
+
+  await t.test(
+    'afterwards: TLS only on every election port, a chain to the CA with the SANs, keys on the hosts',
+    async () => {
+      for (const [i, h] of sb.hosts.entries()) {
+        const s = await agents[i].zooKeeperStatus();
+        assert.equal(s.quorumTls, 'quorum_tls_only', h.name);
+        assert.ok(new Date(s.tlsNotAfter).getTime() > Date.now() + 21 * 86_400_000, `${h.name}: ${s.tlsNotAfter}`);
+        const seen = await tlsOn(h.address, ELECTION_PORT, ca);
+        assert.ok(seen.verified, `${h.name}:${ELECTION_PORT} has no chain to zkfleet's CA`);
+        assert.match(seen.sans, new RegExp(`IP Address:${h.address.replace(/\./g, '\\.')}`));
+        assert.match(seen.sans, new RegExp(`DNS:${h.name}\\b`));
+        const log = readFileSync(path.join(h.root, 'var/log/zookeeper/zookeeper.log'), 'utf8');
+        const last = log.lastIndexOf('Creating TLS-only quorum server socket');
+        assert.ok(last > log.lastIndexOf('Creating TLS-enabled quorum server socket'), `${h.name}: not TLS-only`);
+        const dir = path.join(h.root, 'opt/zookeeper-tls');
+        assert.equal(statSync(dir).mode & 0o777, 0o700);
+        assert.equal(statSync(path.join(dir, 'keystore.pem')).mode & 0o777, 0o600);
+        const key = readFileSync(path.join(h.stateDir, 'zookeeper-tls.key'), 'utf8');
+        const keyBody = key.split('\n')[1];
+        const onCoordinator = [...filesUnder(sb.pkiDir), ...filesUnder(stateDir)].filter((f) =>
+          readFileSync(f, 'utf8').includes(keyBody),
+        );
+        assert.deepEqual(onCoordinator, [], `${h.name}'s ZooKeeper key is on the coordinator's machine`);
+      }
+      const status = await cli(['status', file]);
+      assert.match(
+        status.stdout,
+        /^tls {7}quorum_tls_only on every server that answers; certificates valid until \d{4}-/m,
+      );
+      const again = await deploy();
+      assert.equal(again.code, 0, again.why);
+      assert.equal(again.result.hosts.filter((h) => h.restarted).length, 0, 'a re-run restarts nothing');
+      assert.equal(again.result.quorumTls, undefined);
+    },
+  );
+
+  await t.test('a certificate about to expire is renewed by the next deploy, the quorum kept', async () => {
+    const h = sb.hosts[1];
+    const a = agents[1];
+    const key = await a.zooKeeperServerKey({ installDir: '/opt', name: h.name, user: 'zookeeper' });
+    const dns = [h.name, 'zk2.od.com'];
+    const soon = await signRequest(sb.pkiDir, key.csrPem, {
+      name: h.name,
+      role: 'zookeeper',
+      ips: [h.address],
+      dns,
+      days: 10,
+    });
+    const store = path.join(h.root, 'opt/zookeeper-tls/keystore.pem');
+    const text = readFileSync(store, 'utf8');
+    await fs.writeFile(store, text.slice(0, text.indexOf('-----BEGIN CERTIFICATE-----')) + soon);
+    const watch = watchDown(t, agents);
+    const r = await deploy();
+    assert.equal(r.code, 0, r.why);
+    const step = r.result.hosts.find((x) => x.name === h.name)!.steps.find((s) => s.step === 'certificate');
+    assert.match(step?.description ?? '', /ZooKeeper certificate issued \(it expires .* \(within 21 days\)\)/);
+    assert.deepEqual(
+      r.result.hosts.filter((x) => x.restarted).map((x) => x.name),
+      [h.name],
+    );
+    assert.ok((await watch.stop()).maxDown <= 1);
+    const s = await a.zooKeeperStatus();
+    assert.ok(new Date(s.tlsNotAfter).getTime() > Date.now() + 21 * 86_400_000, s.tlsNotAfter);
+    assert.ok((await tlsOn(h.address, ELECTION_PORT, ca)).verified);
+  });
+
+  await t.test('turned off by the same three stages in reverse', async () => {
+    await use(tlsOnOff(false));
+    const r = await deploy();
+    assert.equal(r.code, 0, r.why);
+    assert.deepEqual(r.result.quorumTls?.stages, ['quorum_tls_unified', 'quorum_unified', 'quorum_plain']);
+    for (const a of agents) assert.equal((await a.zooKeeperStatus()).quorumTls, 'quorum_plain');
+    const status = await cli(['status', file]);
+    assert.equal(status.code, 0, status.stderr);
+  });
+});
