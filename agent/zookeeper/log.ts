@@ -39,6 +39,18 @@ async function lastLines(file: string, lines: number): Promise<{ text: Buffer; e
 }
 
 /**
+ * The last lines, from the file rolled just before too when the current one is shorter: right after a rotation the
+ * current file holds a line or two, and the lines asked for are in `<file>.1` (log4j's and logback's first backup).
+ */
+async function lastLinesRolled(file: string, lines: number): Promise<{ text: Buffer; end: number }> {
+  const current = await lastLines(file, lines);
+  const have = current.text.toString('utf8').split('\n').filter(Boolean).length;
+  if (have >= lines) return current;
+  const before = await lastLines(`${file}.1`, lines - have);
+  return { text: Buffer.concat([before.text, current.text]), end: current.end };
+}
+
+/**
  * The server's log for `coordinator logs`: its last lines, then with `follow` what it writes next, until the
  * caller goes away. A rotation (the file replaced or shorter than what was read) starts the new file over.
  */
@@ -51,7 +63,7 @@ export async function streamLog(
   const zk = (await state.read()).zookeeper;
   if (!zk) throw new ZkfError('NOT_FOUND', 'ZooKeeper is not configured on this host yet');
   let file = await currentLog(zk);
-  const first = await lastLines(file, req.lines || 50);
+  const first = await lastLinesRolled(file, req.lines || 50);
   emit({ data: first.text, file });
   if (!req.follow) return undefined;
   let pos = first.end;

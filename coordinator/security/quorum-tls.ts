@@ -79,10 +79,7 @@ async function certifyServer(run: DeployRun, h: HostSpec): Promise<void> {
   const dns = [...new Set([h.name, serverName(run.e, h, run.myids[h.name])])];
   await run.hostStep(h, 'certificate', async () => {
     const a = run.fleet.agent(h);
-    const key = await a.zooKeeperServerKey(
-      { installDir: z.installDir, name: h.name, user: z.user },
-      { signal: run.signal },
-    );
+    const key = await a.zooKeeperServerKey({ installDir: z.installDir, name: h.name }, { signal: run.signal });
     const why = serverCertProblem(key.certPem, { caPem: run.tlsCaPem!, ips, dns, now: new Date() });
     if (!why) {
       run.serverCerts.set(h.name, key.certPem);

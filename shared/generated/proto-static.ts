@@ -3111,7 +3111,6 @@ $root.zkfleet = (function() {
 
             ZooKeeperServerKeyRequest.prototype.installDir = "";
             ZooKeeperServerKeyRequest.prototype.name = "";
-            ZooKeeperServerKeyRequest.prototype.user = "";
 
             ZooKeeperServerKeyRequest.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -3124,8 +3123,6 @@ $root.zkfleet = (function() {
                     writer.uint32(10).string(message.installDir);
                 if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
                     writer.uint32(18).string(message.name);
-                if (message.user != null && $Object.hasOwnProperty.call(message, "user") && message.user !== "")
-                    writer.uint32(26).string(message.user);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (var i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -3177,15 +3174,6 @@ $root.zkfleet = (function() {
                                 delete message.name;
                             continue;
                         }
-                    case 3: {
-                            if (wireType !== 2)
-                                break;
-                            if ((value = reader.stringVerify()).length)
-                                message.user = value;
-                            else
-                                delete message.user;
-                            continue;
-                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -3219,9 +3207,6 @@ $root.zkfleet = (function() {
                 if (object.name != null)
                     if (typeof object.name !== "string" || object.name.length)
                         message.name = $String(object.name);
-                if (object.user != null)
-                    if (typeof object.user !== "string" || object.user.length)
-                        message.user = $String(object.user);
                 return message;
             };
 
@@ -3236,14 +3221,11 @@ $root.zkfleet = (function() {
                 if (options.defaults) {
                     object.installDir = "";
                     object.name = "";
-                    object.user = "";
                 }
                 if (message.installDir != null && $Object.hasOwnProperty.call(message, "installDir"))
                     object.installDir = message.installDir;
                 if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
                     object.name = message.name;
-                if (message.user != null && $Object.hasOwnProperty.call(message, "user"))
-                    object.user = message.user;
                 return object;
             };
 

@@ -10,10 +10,6 @@ export interface ZooKeeperServerKeyRequest {
    * the name the request carries (the coordinator's signature sets the SANs)
    */
   'name'?: (string);
-  /**
-   * the server's user: the directory is its own, 0700
-   */
-  'user'?: (string);
 }
 
 export interface ZooKeeperServerKeyRequest__Output {
@@ -25,8 +21,4 @@ export interface ZooKeeperServerKeyRequest__Output {
    * the name the request carries (the coordinator's signature sets the SANs)
    */
   'name': (string);
-  /**
-   * the server's user: the directory is its own, 0700
-   */
-  'user': (string);
 }
