@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentConnection } from '../coordinator/fleet/agent-client';
@@ -163,4 +164,28 @@ export function watchDown(
       return { maxDown, elections };
     },
   };
+}
+
+/**
+ * The writer and the watch stopped, then what every change to a running ensemble must keep: enough writes
+ * acknowledged, none lost, each on every server (read from each on its own), one server down at most.
+ */
+export async function assertWritesKept(
+  writes: { stop(): Promise<WriteTally> },
+  watch: { stop(): Promise<{ maxDown: number }> },
+  servers: Array<{ name: string; address: string }>,
+  path: string,
+  auth?: string,
+): Promise<{ tally: WriteTally; maxDown: number }> {
+  const tally = await writes.stop();
+  const { maxDown } = await watch.stop();
+  assert.ok(tally.acked >= ENOUGH_WRITES, `only ${tally.acked} writes acknowledged`);
+  assert.deepEqual(tally.lost, []);
+  assert.ok(maxDown <= 1, `${maxDown} servers down at once`);
+  for (const h of servers) {
+    const onServer = new Set(await znodes(`${h.address}:2181`, path, auth));
+    const missing = tally.ackedNames.filter((w) => !onServer.has(w));
+    assert.deepEqual(missing, [], `${h.name} lacks acknowledged writes`);
+  }
+  return { tally, maxDown };
 }

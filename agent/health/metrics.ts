@@ -136,7 +136,7 @@ export class AgentMetrics {
     disk('zkfleet_disk_size_bytes', 'Size of the file system where the server data lives.', (s) => s.blocks * s.bsize);
     new Gauge({
       name: 'zkfleet_certificate_expiry_timestamp_seconds',
-      help: "When a certificate expires (the agent's own: kind=agent).",
+      help: "When a certificate expires (the agent's own: kind=agent; its ZooKeeper server's: kind=zookeeper).",
       labelNames: ['kind'],
       registers,
       collect: async () => {
@@ -144,6 +144,9 @@ export class AgentMetrics {
         g.reset();
         const expiry = await certificateExpiry(this.host.config.tls.cert);
         if (expiry) g.set({ kind: 'agent' }, expiry);
+        // The ZooKeeper server's (quorum TLS): its expiry as the last configure recorded it, no file read.
+        const zk = this.zookeeper?.tlsNotAfter;
+        if (zk) g.set({ kind: 'zookeeper' }, Math.floor(new Date(zk).getTime() / 1000));
       },
     });
     new Gauge({

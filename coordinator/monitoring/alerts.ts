@@ -304,8 +304,9 @@ function certificateAlert(): Alert {
     expr: 'zkfleet_certificate_expiry_timestamp_seconds{E} - time() < 21 * 86400',
     summary: 'the {{ $labels.kind }} certificate on {{ $labels.host }} expires within 21 days',
     action:
-      'coordinator bootstrap FILE --host HOST issues the agent a new certificate (it renews any that expires ' +
-      'within 30 days) and restarts the agent; its ZooKeeper server keeps running',
+      'kind=agent: coordinator bootstrap FILE --host HOST issues the agent a new certificate (it renews any that ' +
+      'expires within 30 days) and restarts the agent, its ZooKeeper server keeps running; kind=zookeeper: ' +
+      'coordinator deploy FILE renews it (within 21 days) and rolls it in, one server at a time',
     labels: ['ensemble', 'host', 'kind'],
     fires: {
       series: [

@@ -8,7 +8,7 @@ import { certPaths, pkiPaths } from '../../shared/pki/pki';
 import { loadTls } from '../../shared/pki/tls';
 import { cli, withSandbox } from '../helpers';
 import { ensembleYaml, RUNBOOK_HOSTS } from '../sandbox/sandbox';
-import { ENOUGH_WRITES, startWrites, watchDown, withZk, znodes } from '../writes';
+import { assertWritesKept, startWrites, watchDown, withZk } from '../writes';
 
 const NOAUTH = -102;
 
@@ -76,19 +76,7 @@ test(
       assert.equal(r.code, 0, r.why);
       assert.equal(r.result.hosts.filter((h) => h.restarted).length, 3, 'one roll');
       assert.equal(r.result.acl?.entries, 'dubbo: all, ops: read');
-      const tally = await writes.stop();
-      const { maxDown } = await watch.stop();
-      assert.ok(tally.acked >= ENOUGH_WRITES, `only ${tally.acked} writes acknowledged`);
-      assert.deepEqual(tally.lost, []);
-      assert.ok(maxDown <= 1, `${maxDown} servers down at once`);
-      for (const h of sb.hosts) {
-        const onServer = new Set(await znodes(`${h.address}:2181`, '/dubbo/writes', dubbo));
-        assert.deepEqual(
-          tally.ackedNames.filter((w) => !onServer.has(w)),
-          [],
-          `${h.name} lacks acknowledged writes`,
-        );
-      }
+      await assertWritesKept(writes, watch, sb.hosts, '/dubbo/writes', dubbo);
       // ZooKeeper closes an unauthenticated session at its first request (SESSIONCLOSEDREQUIRESASLAUTH, -124).
       for (const h of sb.hosts) {
         const anonymous = withZk(`${h.address}:2181`, (c) => c.get('/dubbo', false));

@@ -5,7 +5,6 @@ import { tlsVersionProblem } from '../../coordinator/artifacts/versions';
 import { serverCertProblem } from '../../coordinator/security/server-cert';
 import { initCa, issueCertificate, pkiPaths } from '../../shared/pki/pki';
 import { QUORUM_STAGES, quorumStagePath, quorumTlsPairs } from '../../shared/zookeeper/quorum-tls';
-import { parseZooCfg, renderZooCfg, type ZooCfgInput } from '../../shared/zookeeper/zoo-cfg';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,27 +38,6 @@ test('quorum TLS in zoo.cfg: each stage its sslQuorum and portUnification, PEM s
   assert.equal(keys('quorum_tls_only').get('ssl.quorum.keyStore.location'), '/opt/zookeeper-tls/keystore.pem');
   assert.equal(keys('quorum_tls_only').get('ssl.quorum.trustStore.type'), 'PEM');
   assert.equal(keys('quorum_tls_only').get('serverCnxnFactory'), 'org.apache.zookeeper.server.NettyServerCnxnFactory');
-  const base: ZooCfgInput = {
-    tickTime: 2000,
-    initLimit: 10,
-    syncLimit: 5,
-    dataDir: '/data/zookeeper/data',
-    dataLogDir: '/data/zookeeper/logs',
-    clientPort: 2181,
-    fourLetterWords: 'srvr,mntr',
-    autopurgeSnapRetainCount: 3,
-    autopurgePurgeInterval: 1,
-    observer: false,
-    extra: { serverCnxnFactory: 'com.example.Own' },
-    servers: [{ id: 1, host: 'zk1.od.com', quorumPort: 2888, electionPort: 3888, observer: false }],
-    quorumTls: { stage: 'quorum_tls_only', dir: '/opt/zookeeper-tls' },
-  };
-  const cfg = renderZooCfg(base);
-  assert.equal(parseZooCfg(cfg).get('sslQuorum'), 'true');
-  // An operator's own factory is kept, and written once.
-  assert.equal(cfg.match(/^serverCnxnFactory=/gm)?.length, 1);
-  assert.equal(parseZooCfg(cfg).get('serverCnxnFactory'), 'com.example.Own');
-  assert.throws(() => renderZooCfg({ ...base, extra: { sslQuorum: 'false' } }), /"sslQuorum" is managed by zkfleet/);
 });
 
 test('quorum TLS refused by version (3.5.5 needed) and by a tree without the Netty jars, naming them', () => {

@@ -124,3 +124,12 @@ test('client authentication: the super digest, and enforcement by digest when as
   assert.equal(parseZooCfg(renderZooCfg(base)).has('enforce.auth.enabled'), false);
   assert.match(extraKeyProblem('enforce.auth.enabled', 'false') ?? '', /managed by zkfleet/);
 });
+
+test("quorum TLS in zoo.cfg: the stage's keys, an operator's own serverCnxnFactory kept once, no TLS key in extra", () => {
+  const tls = { ...base, quorumTls: { stage: 'quorum_tls_only' as const, dir: '/opt/zookeeper-tls' } };
+  assert.equal(parseZooCfg(renderZooCfg(tls)).get('sslQuorum'), 'true');
+  const own = renderZooCfg({ ...tls, extra: { serverCnxnFactory: 'com.example.Own' } });
+  assert.equal(own.match(/^serverCnxnFactory=/gm)?.length, 1);
+  assert.equal(parseZooCfg(own).get('serverCnxnFactory'), 'com.example.Own');
+  assert.throws(() => renderZooCfg({ ...tls, extra: { sslQuorum: 'false' } }), /"sslQuorum" is managed by zkfleet/);
+});
