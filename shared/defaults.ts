@@ -21,6 +21,8 @@ export const ZOOKEEPER_DEFAULTS = Object.freeze({
   reconfig: false,
   /** The registry's root znode that zookeeper.auth puts its ACL on (Dubbo's default group). */
   registryRoot: '/dubbo',
+  /** Client TLS's port (secureClientPort), when the file turns it on. */
+  secureClientPort: 2281,
   /** ZooKeeper's PrometheusMetricsProvider port (metricsProvider.httpPort), when the file turns it on. */
   prometheusPort: 7000,
   /** The agent's status needs srvr and mntr; ruok is what load balancers and humans try first. */

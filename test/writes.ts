@@ -3,6 +3,7 @@ import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AgentConnection } from '../coordinator/fleet/agent-client';
 import { connectZk, type ZkClient } from '../coordinator/zookeeper/client';
+import type { TlsMaterial } from '../shared/pki/tls';
 import type { ZooKeeperStatus__Output } from '../shared/generated/wire';
 
 const SERVING = new Set(['leader', 'follower']);
@@ -25,8 +26,15 @@ export interface WriteTally {
 }
 
 /** A test client's session: 10 s to connect, a 20 s session (a roll's elections stay well inside it). */
-/** `auth` ("user:password"): the session authenticates by digest first (a server that refuses anonymous ones). */
-const session = (connect: string, auth?: string) => connectZk(connect, 10_000, 20_000, undefined, auth);
+/**
+ * How a test's client gets in: "user:password" (the session authenticates by digest first, for a server that
+ * refuses anonymous ones), or with `tls` through a TLS bridge to the servers' secure port with that certificate.
+ */
+export type Access = string | { auth?: string; tls?: TlsMaterial };
+const session = (connect: string, access?: Access) => {
+  const o = typeof access === 'string' ? { auth: access } : (access ?? {});
+  return connectZk(connect, 10_000, 20_000, undefined, o.auth, o.tls);
+};
 
 function children(client: ZkClient, path: string): Promise<string[]> {
   return (client as unknown as { get_children(p: string, w: boolean): Promise<string[]> }).get_children(path, false);
@@ -41,7 +49,7 @@ export async function startWrites(
   t: TestContext,
   connect: string,
   path: string,
-  auth?: string,
+  auth?: Access,
 ): Promise<{ stop(): Promise<WriteTally> }> {
   let client: ZkClient | undefined = await firstSession(connect, auth);
   await client.create(path, '', 0).catch(() => undefined);
@@ -91,7 +99,7 @@ export async function startWrites(
  * The writer's first session, tried three times as an application's client would: a mixed-host run once saw the
  * first attempt right after a roll get no session in 10 s (cause not known), then the next run none.
  */
-async function firstSession(connect: string, auth?: string): Promise<ZkClient> {
+async function firstSession(connect: string, auth?: Access): Promise<ZkClient> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await session(connect, auth);
@@ -103,7 +111,7 @@ async function firstSession(connect: string, auth?: string): Promise<ZkClient> {
 }
 
 /** A session of its own for `fn`, closed whatever happens (an open native client keeps a test process alive). */
-export async function withZk<T>(connect: string, fn: (client: ZkClient) => Promise<T>, auth?: string): Promise<T> {
+export async function withZk<T>(connect: string, fn: (client: ZkClient) => Promise<T>, auth?: Access): Promise<T> {
   const client = await session(connect, auth);
   try {
     return await fn(client);
@@ -113,7 +121,7 @@ export async function withZk<T>(connect: string, fn: (client: ZkClient) => Promi
 }
 
 /** Znodes under `path` now (a fresh session), to compare with what was written before a change. */
-export function znodes(connect: string, path: string, auth?: string): Promise<string[]> {
+export function znodes(connect: string, path: string, auth?: Access): Promise<string[]> {
   return withZk(
     connect,
     async (client) => {
@@ -175,7 +183,8 @@ export async function assertWritesKept(
   watch: { stop(): Promise<{ maxDown: number }> },
   servers: Array<{ name: string; address: string }>,
   path: string,
-  auth?: string,
+  auth?: Access,
+  port = 2181,
 ): Promise<{ tally: WriteTally; maxDown: number }> {
   const tally = await writes.stop();
   const { maxDown } = await watch.stop();
@@ -183,7 +192,7 @@ export async function assertWritesKept(
   assert.deepEqual(tally.lost, []);
   assert.ok(maxDown <= 1, `${maxDown} servers down at once`);
   for (const h of servers) {
-    const onServer = new Set(await znodes(`${h.address}:2181`, path, auth));
+    const onServer = new Set(await znodes(`${h.address}:${port}`, path, auth));
     const missing = tally.ackedNames.filter((w) => !onServer.has(w));
     assert.deepEqual(missing, [], `${h.name} lacks acknowledged writes`);
   }

@@ -1,4 +1,4 @@
-import type { QuorumStage } from '../../shared/zookeeper/quorum-tls';
+import type { ClientTlsMode, QuorumStage } from '../../shared/zookeeper/tls';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { readFileOr, writeFileAtomic } from '../../shared/fs-atomic';
@@ -65,6 +65,7 @@ export interface ZooKeeperState {
   /** Quorum TLS: the stores' directory (real), the migration stage configured, the certificate's expiry. */
   tlsDir?: string;
   quorumTls?: QuorumStage;
+  clientTls?: ClientTlsMode;
   tlsNotAfter?: string;
   /** What the server should be doing: set by start, restart and stop, kept by the supervisor. */
   desired?: Desired;

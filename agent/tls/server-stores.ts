@@ -8,7 +8,7 @@ import type {
   ZooKeeperServerKeyReply,
   ZooKeeperServerKeyRequest__Output,
 } from '../../shared/generated/wire';
-import { TLS_STORES, type QuorumStage } from '../../shared/zookeeper/quorum-tls';
+import { TLS_STORES, type ClientTlsMode, type QuorumStage } from '../../shared/zookeeper/tls';
 import type { Host } from '../daemon/host';
 import { required } from '../daemon/request-guard';
 import type { Account } from '../zookeeper/user';
@@ -52,17 +52,21 @@ export interface Stores {
   trustStore: string;
   notAfter: string;
   stage: QuorumStage;
+  client: ClientTlsMode;
+  securePort: number;
 }
 
-/** The stores for a request at a TLS stage, checked: the certificate is for this host's key. Undefined: no TLS. */
+/** The stores for a request with TLS, checked: the certificate is for this host's key. Undefined: no TLS. */
 export async function renderStores(host: Host, req: ConfigureZooKeeperRequest__Output): Promise<Stores | undefined> {
   const stage = (req.quorumTls || 'quorum_plain') as QuorumStage;
-  if (stage === 'quorum_plain') return undefined;
+  const client = (req.clientTls || 'client_tls_off') as ClientTlsMode;
+  if (stage === 'quorum_plain' && client === 'client_tls_off') return undefined;
+  const securePort = client === 'client_tls_off' ? 0 : required(req.secureClientPort, 'secureClientPort');
   const dir = storesDir(host, required(req.installDir, 'installDir'));
   const key = await readFileOr(keyFile(host));
   // A dry run comes before any key or certificate is made: it shows the settings and the stores as changes.
   if (req.dryRun && (!req.tlsCertPem || key === undefined)) {
-    return { dir, keyStore: '(not made in a dry run)', trustStore: '', notAfter: '', stage };
+    return { dir, keyStore: '(not made in a dry run)', trustStore: '', notAfter: '', stage, client, securePort };
   }
   const certPem = required(req.tlsCertPem, 'tlsCertPem');
   const caPem = required(req.tlsCaPem, 'tlsCaPem');
@@ -85,6 +89,8 @@ export async function renderStores(host: Host, req: ConfigureZooKeeperRequest__O
     trustStore: caPem.trimEnd() + '\n',
     notAfter: new Date(cert.validTo).toISOString(),
     stage,
+    client,
+    securePort,
   };
 }
 

@@ -98,8 +98,8 @@ async function render(host: Host, req: ConfigureRequest): Promise<Rendered> {
   const cfgFile = path.join(home, 'conf', 'zoo.cfg');
   const dynamic = req.reconfig ? await renderDynamic(req, cfgFile, [dataDir, dataLogDir]) : undefined;
   const stores = await renderStores(host, req);
-  const quorumTls = stores && { stage: stores.stage, dir: stores.dir };
-  const cfg = renderCfg(req, { dataDir, dataLogDir, observer: self.observer, dynamic: dynamic?.settings, quorumTls });
+  const tls = stores && { stage: stores.stage, client: stores.client, securePort: stores.securePort, dir: stores.dir };
+  const cfg = renderCfg(req, { dataDir, dataLogDir, observer: self.observer, dynamic: dynamic?.settings, tls });
   const jdkHome = host.path(required(req.javaHome, 'javaHome'));
   const backend = await logBackend(home);
   const logSettings = {
@@ -130,6 +130,7 @@ async function render(host: Host, req: ConfigureRequest): Promise<Rendered> {
     supervisor,
     tlsDir: stores?.dir,
     quorumTls: stores?.stage,
+    clientTls: stores?.client,
     tlsNotAfter: stores?.notAfter,
   };
   const dynamicParts = dynamic && { file: dynamic.settings.file, text: dynamic.text, note: dynamic.note };
@@ -194,7 +195,7 @@ function renderCfg(
     dataLogDir: string;
     observer: boolean;
     dynamic?: ZooCfgInput['dynamic'];
-    quorumTls?: ZooCfgInput['quorumTls'];
+    tls?: ZooCfgInput['tls'];
   },
 ): string {
   return renderZooCfg({

@@ -34,6 +34,7 @@ export async function zooKeeperStatus(state: StateFile, logTailLines = 0): Promi
     clientAddress: `${zk.clientHost}:${zk.clientPort}`,
     ...supervision,
     quorumTls: zk.quorumTls ?? 'quorum_plain',
+    clientTls: zk.clientTls ?? 'client_tls_off',
     tlsNotAfter: zk.tlsNotAfter ?? '',
   };
   // A backoff is the wait of a server that should run and does not: a running one has none to show.

@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import path from 'node:path';
 import { usageError } from '../../shared/errors';
-import { certPaths } from '../../shared/pki/paths';
+import { promises as fs } from 'node:fs';
+import { certPaths, pkiPaths } from '../../shared/pki/paths';
+import { clientJvmFlags } from '../../shared/zookeeper/tls';
 import { collect, EXIT, fail, positiveInt, writeJson } from './common';
 
 // The certificate library (x509 and its dependencies) is loaded by the pki commands only, when they run.
@@ -10,9 +12,42 @@ const pkiLib = () => require('../../shared/pki/pki') as typeof import('../../sha
 export function registerPki(program: Command): void {
   const pki = program
     .command('pki')
-    .description("the fleet's certificates: one CA, the coordinator's certificate, one per agent");
+    .description("the fleet's certificates: one CA, the coordinator's certificate, one per agent, ZooKeeper clients'");
   registerInit(pki);
   registerIssue(pki);
+  registerClient(pki);
+}
+
+function registerClient(pki: Command): void {
+  pki
+    .command('client')
+    .argument('<name>', 'the service the certificate is for (its CN), e.g. dubbo-demo-service')
+    .option('--dir <dir>', 'the PKI directory', './pki')
+    .option('--days <n>', 'validity in days', positiveInt('--days'), 825)
+    .option('--json', 'machine-readable result')
+    .description(
+      'issue a ZooKeeper client certificate for a service (zookeeper.tls.client): clients/NAME.crt, NAME.key 0600 ' +
+        'and NAME.pem (key and certificate, the PEM key store a JVM reads), and print its JVM flags',
+    )
+    .addHelpText('after', '\nExample:\n  coordinator pki client dubbo-demo-service --dir ./pki\n')
+    .action(async (name: string, o: { dir: string; days: number; json?: boolean }) => {
+      try {
+        if (name === 'coordinator') throw usageError('"coordinator" is the coordinator\'s own certificate');
+        const { issueCertificate } = pkiLib();
+        const out = await issueCertificate(o.dir, { name, role: 'client', days: o.days });
+        const keyStore = out.key.replace(/\.key$/, '.pem');
+        const both = (await fs.readFile(out.key, 'utf8')) + (await fs.readFile(out.cert, 'utf8'));
+        await fs.writeFile(keyStore, both, { mode: 0o600 });
+        const flags = clientJvmFlags(path.resolve(keyStore), path.resolve(pkiPaths(o.dir).caCert));
+        if (o.json) writeJson({ ok: true, name, ...out, keyStore, jvmFlags: flags });
+        else
+          process.stdout.write(
+            `${out.cert}\n${out.key}\n${keyStore}\n\nJVM flags for the service:\n  ${flags.join(' \\\n  ')}\n`,
+          );
+      } catch (err) {
+        process.exitCode = fail(err, !!o.json);
+      }
+    });
 }
 
 function registerInit(pki: Command): void {

@@ -36,9 +36,9 @@ const ACL_MS = 20_000;
 async function ensureAcl(run: DeployRun, root: string, acl: AclEntry[]): Promise<boolean> {
   if (!run.superUser)
     throw new ZkfError('INTERNAL', 'the registry ACL without the super user: checkVersions did not run');
-  const port = run.e.spec.zookeeper.clientPort;
+  const { port, tls } = run.zkClient;
   const connect = run.liveZk.map((h) => `${h.address}:${port}`).join(',');
-  const client = await connectZk(connect, 10_000, 10_000, run.signal, run.superUser.auth);
+  const client = await connectZk(connect, 10_000, 10_000, run.signal, run.superUser.auth, tls);
   const deadline = Date.now() + ACL_MS;
   try {
     for (const path of ancestors(root)) await createRetried(client, path, '', 0, deadline, run.signal).catch(exists);

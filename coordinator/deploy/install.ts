@@ -6,7 +6,7 @@ import { serverName } from '../ensemble/topology';
 import { providerHasHttpHost } from '../artifacts/provider';
 import { uploadArtifact } from '../fleet/upload';
 import type { Outcome } from '../fleet/host-run';
-import type { QuorumStage } from '../../shared/zookeeper/quorum-tls';
+import { clientTlsMode, LOOPBACK, type QuorumStage } from '../../shared/zookeeper/tls';
 import type { DeployRun } from './run';
 
 /** The request that renders a host's zoo.cfg, java.env and myid: every field set, none left to the agent. */
@@ -37,7 +37,8 @@ export function configureRequest(
     dataDir: z.dataDir,
     dataLogDir: z.dataLogDir,
     clientPort: z.clientPort,
-    clientPortAddress: z.bindClientAddress ? h.address : '',
+    // Client TLS `only`: the plain port is the host's own (the agent's four-letter words), none from the network.
+    clientPortAddress: z.tls.client === 'only' ? LOOPBACK : z.bindClientAddress ? h.address : '',
     tickTime: z.tickTime,
     initLimit: z.initLimit,
     syncLimit: z.syncLimit,
@@ -64,10 +65,19 @@ export function configureRequest(
     // The super user is zkfleet's way in for reconfig and for setting the registry's ACL.
     superDigest: z.reconfig || z.auth ? more.superDigest : '',
     enforceAuth: !!z.auth?.enforce,
-    quorumTls: more.tls?.stage ?? 'quorum_plain',
-    tlsCertPem: more.tls?.certPem ?? '',
-    tlsCaPem: more.tls?.caPem ?? '',
+    ...tlsFields(e, more.tls),
     dryRun,
+  };
+}
+
+/** Quorum TLS at the run's stage, client TLS as the file says, and the server's certificate with the CA. */
+function tlsFields(e: Ensemble, tls: { stage: QuorumStage; certPem?: string; caPem?: string } | undefined) {
+  return {
+    quorumTls: tls?.stage ?? 'quorum_plain',
+    tlsCertPem: tls?.certPem ?? '',
+    tlsCaPem: tls?.caPem ?? '',
+    clientTls: clientTlsMode(e.spec.zookeeper.tls.client),
+    secureClientPort: e.spec.zookeeper.tls.secureClientPort,
   };
 }
 

@@ -4,7 +4,8 @@ import type { Facts__Output, StepResult__Output } from '../../shared/generated/w
 import { zkHosts, type Ensemble, type HostSpec } from '../ensemble/file';
 import { Fleet } from '../fleet/fleet';
 import type { Progress } from '../output/progress';
-import type { QuorumStage } from '../../shared/zookeeper/quorum-tls';
+import type { TlsMaterial } from '../../shared/pki/tls';
+import type { QuorumStage } from '../../shared/zookeeper/tls';
 import type { Statuses } from '../zookeeper/quorum';
 import type { DeployLease } from '../fleet/lease';
 import type { DigestUser } from '../ensemble/zookeeper-users';
@@ -189,6 +190,15 @@ export class DeployRun extends HostRun<HostReport> {
     const r: HostReport = { name: h.name, roles: [...h.roles], changed: false, restarted: false, steps: [] };
     this.reports.set(h.name, r);
     this.result.hosts.push(r);
+  }
+
+  /**
+   * How zkfleet's own client calls reach the servers: the plain port, or with client TLS `only` the secure port
+   * through the coordinator's TLS bridge (coordinator/zookeeper/tls-bridge.ts), as the coordinator.
+   */
+  get zkClient(): { port: number; tls?: TlsMaterial } {
+    const z = this.e.spec.zookeeper;
+    return z.tls.client === 'only' ? { port: z.tls.secureClientPort, tls: this.fleet.tls } : { port: z.clientPort };
   }
 
   /** ZooKeeper hosts that have not failed a step. */

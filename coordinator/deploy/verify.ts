@@ -25,13 +25,13 @@ export async function verifyQuorum(run: DeployRun): Promise<void> {
 }
 
 async function clientCheck(run: DeployRun): Promise<void> {
-  const port = run.e.spec.zookeeper.clientPort;
+  const { port, tls } = run.zkClient;
   const servers = run.zk.map((h) => ({ name: h.name, connect: `${h.address}:${port}` }));
   const t = Date.now();
   run.progress.start('ensemble', 'verify');
   // With client authentication the check authenticates as zkfleet's super user (rollback and restore too).
   const auth = run.e.spec.zookeeper.auth ? (run.superUser ?? (await superUser(run.e.stateDir))).auth : undefined;
-  const verify = await run.phase('verify', () => verifyEnsemble(servers, run.signal, auth));
+  const verify = await run.phase('verify', () => verifyEnsemble(servers, run.signal, auth, tls));
   run.result.verify = verify;
   const description = `znode written through the ensemble, read back from ${verify.checked.length} servers`;
   run.progress.done('ensemble', 'verify', { changed: false, description, ms: Date.now() - t });

@@ -95,7 +95,14 @@ const zookeeperSchema = z.strictObject({
    * TLS from zkfleet's CA (3.5.5+): `quorum` between the servers, moved in (or out) by the Administrator's
    * Guide's three rolls. Keys are made on the hosts and never leave them.
    */
-  tls: z.strictObject({ quorum: z.boolean().default(false) }).default({ quorum: false }),
+  tls: z
+    .strictObject({
+      quorum: z.boolean().default(false),
+      /** Clients over TLS: `both` adds secureClientPort beside the plain port, `only` closes the plain one. */
+      client: z.enum(['off', 'both', 'only']).default('off'),
+      secureClientPort: port.default(ZK.secureClientPort),
+    })
+    .default({ quorum: false, client: 'off', secureClientPort: ZK.secureClientPort }),
   /** Dynamic reconfiguration (3.5.3+): membership changes without restarting the servers that stay. */
   reconfig: z.boolean().default(ZK.reconfig),
   myids: z.record(z.string(), z.number().int().min(1, 'a myid is 1-255').max(255, 'a myid is 1-255')).default({}),

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ZkfError } from '../../shared/errors';
-import type { QuorumStage } from '../../shared/zookeeper/quorum-tls';
+import type { QuorumStage } from '../../shared/zookeeper/tls';
 import { readFileOr, writeFileAtomic } from '../../shared/fs-atomic';
 
 /**

@@ -17,6 +17,12 @@ export function zoneLabel(e: Ensemble, host: HostSpec, myid: number): string {
 export function registryAddress(e: Ensemble, myids: Record<string, number>): string {
   const names = zkHosts(e)
     .filter((h) => !h.observer)
-    .map((h) => `${serverName(e, h, myids[h.name])}:${e.spec.zookeeper.clientPort}`);
+    .map((h) => `${serverName(e, h, myids[h.name])}:${registryPort(e)}`);
   return `zookeeper://${names[0]}${names.length > 1 ? `?backup=${names.slice(1).join(',')}` : ''}`;
+}
+
+/** The port services use: the secure one once client TLS is `only` (with `both`, the plain one still works). */
+function registryPort(e: Ensemble): number {
+  const z = e.spec.zookeeper;
+  return z.tls.client === 'only' ? z.tls.secureClientPort : z.clientPort;
 }

@@ -8,7 +8,7 @@ import {
   quorumStagePath,
   STAGE_WORDS,
   type QuorumStage,
-} from '../../shared/zookeeper/quorum-tls';
+} from '../../shared/zookeeper/tls';
 import { libNames, tlsJarsProblem } from '../artifacts/provider';
 import { tlsVersionProblem } from '../artifacts/versions';
 import type { HostSpec } from '../ensemble/file';
@@ -27,15 +27,26 @@ import { verifyQuorum } from '../deploy/verify';
  * nothing to restart.
  */
 
-/** Planned before anything is touched: the stages, shown; refused on a version or a tree that cannot do TLS. */
+/**
+ * Planned before anything is touched: the quorum's stages, shown; refused on a version or a tree that cannot do
+ * TLS, and client TLS `only` with reconfig (the plain client address is in ZooKeeper's dynamic file).
+ */
 export async function planQuorumTls(run: DeployRun): Promise<void> {
   if (!run.zk.length) return;
+  const z = run.e.spec.zookeeper;
   const reached = (await readState(run.e.stateDir)).quorumTls ?? QUORUM_TLS_OFF;
-  const wanted = run.e.spec.zookeeper.tls.quorum ? QUORUM_TLS_ON : QUORUM_TLS_OFF;
+  const wanted = z.tls.quorum ? QUORUM_TLS_ON : QUORUM_TLS_OFF;
   const path = quorumStagePath(reached, wanted);
   run.quorumTls = { stage: path[0] ?? reached, remaining: path.slice(1) };
+  if (z.tls.client === 'only' && z.reconfig) {
+    throw new ZkfError(
+      'VERSION_UNSUPPORTED',
+      'zookeeper.tls.client: only is not supported with zookeeper.reconfig yet (the plain client address lives in ' +
+        "ZooKeeper's dynamic file); use both. Nothing was changed.",
+    );
+  }
+  if ((path.length && wanted === QUORUM_TLS_ON) || z.tls.client !== 'off') await checkTlsPossible(run);
   if (!path.length) return;
-  if (wanted === QUORUM_TLS_ON) await checkTlsPossible(run);
   if (run.membership?.steps.length) {
     throw new ZkfError(
       'MEMBERSHIP_REFUSED',
@@ -55,7 +66,7 @@ async function checkTlsPossible(run: DeployRun): Promise<void> {
   const problems = [tlsVersionProblem(version)];
   if (!problems[0]) problems.push(tlsJarsProblem(await libNames(run.e.artifactPaths.zookeeper, run.signal)));
   const why = problems.filter(Boolean).join('; ');
-  if (why) throw new ZkfError('VERSION_UNSUPPORTED', `zookeeper.tls.quorum: ${why}. Nothing was changed.`);
+  if (why) throw new ZkfError('VERSION_UNSUPPORTED', `zookeeper.tls: ${why}. Nothing was changed.`);
 }
 
 /**
@@ -66,8 +77,9 @@ async function checkTlsPossible(run: DeployRun): Promise<void> {
  */
 export async function issueServerCertificates(run: DeployRun): Promise<void> {
   // A dry run makes no key: the agents show the stores as what the deploy would write.
-  if (run.dryRun || !run.quorumTls || (run.quorumTls.stage === QUORUM_TLS_OFF && !run.quorumTls.remaining.length))
-    return;
+  if (run.dryRun || !run.quorumTls) return;
+  const quorum = run.quorumTls.stage !== QUORUM_TLS_OFF || run.quorumTls.remaining.length > 0;
+  if (!quorum && run.e.spec.zookeeper.tls.client === 'off') return;
   const { caCert } = pkiPaths(run.e.pkiDir);
   run.tlsCaPem = await fs.readFile(caCert, 'utf8');
   await run.phase('certificates', () => Promise.all(run.liveZk.map((h) => certifyServer(run, h))));

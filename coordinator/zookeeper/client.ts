@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ZkfError } from '../../shared/errors';
+import type { TlsMaterial } from '../../shared/pki/tls';
+import { openBridge } from './tls-bridge';
 
 interface ZkClient {
   init(o: object): ZkClient;
@@ -55,8 +57,16 @@ export async function connectZk(
   sessionTimeoutMs = 10_000,
   signal?: AbortSignal,
   auth?: string,
+  tls?: TlsMaterial,
 ): Promise<ZkClient> {
-  const client = await connected(connect, timeoutMs, sessionTimeoutMs, signal);
+  const bridge = tls ? await openBridge(connect, tls) : undefined;
+  const client = await connected(bridge?.connect ?? connect, timeoutMs, sessionTimeoutMs, signal).catch(
+    (err: unknown) => (bridge?.close(), Promise.reject(err)),
+  );
+  if (bridge) {
+    const close = client.close.bind(client);
+    client.close = () => (close(), bridge.close());
+  }
   if (auth) await authenticate(client, auth).catch((err: unknown) => (client.close(), Promise.reject(err)));
   return client;
 }
@@ -121,14 +131,15 @@ export async function verifyEnsemble(
   servers: Array<{ name: string; connect: string }>,
   signal?: AbortSignal,
   auth?: string,
+  tls?: TlsMaterial,
 ): Promise<{ path: string; checked: string[] }> {
   const deadline = Date.now() + VERIFY_MS;
   const token = `${new Date().toISOString()} ${randomBytes(6).toString('hex')}`;
   const path = `/zkfleet-verify-${randomBytes(4).toString('hex')}`;
-  const writer = await connectZk(servers.map((s) => s.connect).join(','), 10_000, 10_000, signal, auth);
+  const writer = await connectZk(servers.map((s) => s.connect).join(','), 10_000, 10_000, signal, auth, tls);
   try {
     await writeToken(writer, path, token, deadline, signal);
-    const checked = await Promise.all(servers.map((s) => readBack(s, path, token, deadline, signal, auth)));
+    const checked = await Promise.all(servers.map((s) => readBack(s, path, token, deadline, { signal, auth, tls })));
     await writer.delete_(path, -1).catch(() => undefined);
     return { path, checked };
   } finally {
@@ -151,10 +162,10 @@ async function readBack(
   path: string,
   token: string,
   deadline: number,
-  signal?: AbortSignal,
-  auth?: string,
+  o: { signal?: AbortSignal; auth?: string; tls?: TlsMaterial },
 ) {
-  const reader = await connectZk(s.connect, 10_000, 10_000, signal, auth).catch((err: ZkfError) => {
+  const { signal } = o;
+  const reader = await connectZk(s.connect, 10_000, 10_000, signal, o.auth, o.tls).catch((err: ZkfError) => {
     throw err.code === 'CANCELLED' ? err : new ZkfError('VERIFY_FAILED', `${s.name}: ${err.message}`, { host: s.name });
   });
   try {

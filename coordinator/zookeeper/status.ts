@@ -1,4 +1,4 @@
-import { QUORUM_TLS_OFF, QUORUM_TLS_ON } from '../../shared/zookeeper/quorum-tls';
+import { clientTlsMode, QUORUM_TLS_OFF, QUORUM_TLS_ON } from '../../shared/zookeeper/tls';
 import path from 'node:path';
 import type { Disk__Output, ZooKeeperStatus__Output } from '../../shared/generated/wire';
 import { lowDisk } from '../../shared/disk';
@@ -69,6 +69,8 @@ export interface StatusResult {
   auth: string;
   /** Quorum TLS: the stage the servers are at and the earliest certificate expiry ("" when never turned on). */
   tls: string;
+  /** Client TLS on: the port services reach over TLS. */
+  secureClientPort?: number;
   hosts: HostStatus[];
 }
 
@@ -107,6 +109,7 @@ export async function collectStatus(
     config: configLine(g.statuses),
     auth: authLine(e),
     tls: tlsLine(e, g.statuses),
+    secureClientPort: e.spec.zookeeper.tls.client === 'off' ? undefined : e.spec.zookeeper.tls.secureClientPort,
     hosts,
   };
 }
@@ -121,23 +124,30 @@ function authLine(e: Ensemble): string {
   return `${who}; users ${a.users.join(', ')}; ${a.root} written by ${writers}; passwords in ${dir}/`;
 }
 
-/** "quorum_tls_only on every server; certificates valid until 2029-03-01 (hdss7-12 first)", or each server's stage. */
+/**
+ * "quorum_tls_only, client_tls_only on every server that answers; certificates valid until 2029-03-01 (hdss7-12
+ * first)", or each server's when they differ; "" while TLS was never turned on.
+ */
 export function tlsLine(e: Ensemble, statuses: Map<string, ZooKeeperStatus__Output | Error>): string {
   const seen = [...statuses].flatMap(([name, s]) => (s instanceof Error || !s.quorumTls ? [] : [{ name, s }]));
-  const wanted = e.spec.zookeeper.tls.quorum ? QUORUM_TLS_ON : QUORUM_TLS_OFF;
-  if (seen.every(({ s }) => s.quorumTls === QUORUM_TLS_OFF) && wanted === QUORUM_TLS_OFF) return '';
-  const stages = new Set(seen.map(({ s }) => s.quorumTls));
+  const t = e.spec.zookeeper.tls;
+  const wanted = tlsWords(t.quorum ? QUORUM_TLS_ON : QUORUM_TLS_OFF, clientTlsMode(t.client));
+  const words = seen.map(({ name, s }) => ({ name, at: tlsWords(s.quorumTls, s.clientTls) }));
+  const off = tlsWords(QUORUM_TLS_OFF, 'client_tls_off');
+  if (words.every((w) => w.at === off) && wanted === off) return '';
+  const stages = new Set(words.map((w) => w.at));
   const where =
     stages.size === 1
       ? `${[...stages][0]} on every server that answers`
-      : `servers differ: ${seen.map(({ name, s }) => `${name} ${s.quorumTls}`).join('; ')}`;
+      : `servers differ: ${words.map((w) => `${w.name} ${w.at}`).join('; ')}`;
   const certs = seen.filter(({ s }) => s.tlsNotAfter).sort((a, b) => a.s.tlsNotAfter.localeCompare(b.s.tlsNotAfter));
-  const until = certs.length
-    ? `; certificates valid until ${certs[0].s.tlsNotAfter.slice(0, 10)} (${certs[0].name} first)`
-    : '';
+  const first = certs[0];
+  const until = first ? `; certificates valid until ${first.s.tlsNotAfter.slice(0, 10)} (${first.name} first)` : '';
   const pending = [...stages].some((st) => st !== wanted) ? `; the file asks for ${wanted}: a deploy moves it` : '';
   return `${where}${until}${pending}`;
 }
+
+const tlsWords = (quorum: string, client: string) => (client === 'client_tls_off' ? quorum : `${quorum}, ${client}`);
 
 /** "100000002: 1,2,3 on every server", or each server's when they differ (a reconfig not yet everywhere). */
 export function configLine(statuses: Map<string, ZooKeeperStatus__Output | Error>): string {
@@ -285,7 +295,10 @@ export function renderStatus(s: StatusResult): string {
   const config = s.config ? `reconfig  ${s.config}\n` : '';
   const auth = s.auth ? `auth      ${s.auth}\n` : '';
   const tls = s.tls ? `tls       ${s.tls}\n` : '';
-  return `${head}\n${body}\nregistry  ${s.registry}\n${auth}${tls}${config}${membership}${problems}`;
+  const secure = s.secureClientPort
+    ? ` (TLS on ${s.secureClientPort}: coordinator pki client NAME gives the JVM flags)`
+    : '';
+  return `${head}\n${body}\nregistry  ${s.registry}${secure}\n${auth}${tls}${config}${membership}${problems}`;
 }
 
 /** What supervision says of a host: a stop on purpose, restarts and why, a backing-off crash loop. */

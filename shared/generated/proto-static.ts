@@ -2349,6 +2349,8 @@ $root.zkfleet = (function() {
             ConfigureZooKeeperRequest.prototype.quorumTls = 0;
             ConfigureZooKeeperRequest.prototype.tlsCertPem = "";
             ConfigureZooKeeperRequest.prototype.tlsCaPem = "";
+            ConfigureZooKeeperRequest.prototype.clientTls = 0;
+            ConfigureZooKeeperRequest.prototype.secureClientPort = 0;
 
             ConfigureZooKeeperRequest.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -2427,6 +2429,10 @@ $root.zkfleet = (function() {
                     writer.uint32(266).string(message.tlsCertPem);
                 if (message.tlsCaPem != null && $Object.hasOwnProperty.call(message, "tlsCaPem") && message.tlsCaPem !== "")
                     writer.uint32(274).string(message.tlsCaPem);
+                if (message.clientTls != null && $Object.hasOwnProperty.call(message, "clientTls") && message.clientTls !== 0)
+                    writer.uint32(280).int32(message.clientTls);
+                if (message.secureClientPort != null && $Object.hasOwnProperty.call(message, "secureClientPort") && message.secureClientPort !== 0)
+                    writer.uint32(288).uint32(message.secureClientPort);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (var i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -2792,6 +2798,24 @@ $root.zkfleet = (function() {
                                 delete message.tlsCaPem;
                             continue;
                         }
+                    case 35: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.clientTls = value;
+                            else
+                                delete message.clientTls;
+                            continue;
+                        }
+                    case 36: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.uint32())
+                                message.secureClientPort = value;
+                            else
+                                delete message.secureClientPort;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -2954,6 +2978,27 @@ $root.zkfleet = (function() {
                 if (object.tlsCaPem != null)
                     if (typeof object.tlsCaPem !== "string" || object.tlsCaPem.length)
                         message.tlsCaPem = $String(object.tlsCaPem);
+                if (object.clientTls !== 0 && (typeof object.clientTls !== "string" || $root.zkfleet.v1.ClientTls[object.clientTls] !== 0))
+                    switch (object.clientTls) {
+                    case "client_tls_off":
+                    case 0:
+                        message.clientTls = 0;
+                        break;
+                    case "client_tls_both":
+                    case 1:
+                        message.clientTls = 1;
+                        break;
+                    case "client_tls_only":
+                    case 2:
+                        message.clientTls = 2;
+                        break;
+                    default:
+                        if (typeof object.clientTls === "number" && (object.clientTls | 0) === object.clientTls)
+                            message.clientTls = object.clientTls;
+                    }
+                if (object.secureClientPort != null)
+                    if ($Number(object.secureClientPort) !== 0)
+                        message.secureClientPort = object.secureClientPort >>> 0;
                 return message;
             };
 
@@ -3002,6 +3047,8 @@ $root.zkfleet = (function() {
                     object.quorumTls = options.enums === $String ? "quorum_plain" : 0;
                     object.tlsCertPem = "";
                     object.tlsCaPem = "";
+                    object.clientTls = options.enums === $String ? "client_tls_off" : 0;
+                    object.secureClientPort = 0;
                 }
                 if (message.installDir != null && $Object.hasOwnProperty.call(message, "installDir"))
                     object.installDir = message.installDir;
@@ -3081,6 +3128,10 @@ $root.zkfleet = (function() {
                     object.tlsCertPem = message.tlsCertPem;
                 if (message.tlsCaPem != null && $Object.hasOwnProperty.call(message, "tlsCaPem"))
                     object.tlsCaPem = message.tlsCaPem;
+                if (message.clientTls != null && $Object.hasOwnProperty.call(message, "clientTls"))
+                    object.clientTls = options.enums === $String ? $root.zkfleet.v1.ClientTls[message.clientTls] === $undefined ? message.clientTls : $root.zkfleet.v1.ClientTls[message.clientTls] : message.clientTls;
+                if (message.secureClientPort != null && $Object.hasOwnProperty.call(message, "secureClientPort"))
+                    object.secureClientPort = message.secureClientPort;
                 return object;
             };
 
@@ -3089,6 +3140,14 @@ $root.zkfleet = (function() {
             };
 
             return ConfigureZooKeeperRequest;
+        })();
+
+        v1.ClientTls = (function() {
+            var valuesById = $Object.create(null), values = $Object.create(valuesById);
+            values[valuesById[0] = "client_tls_off"] = 0;
+            values[valuesById[1] = "client_tls_both"] = 1;
+            values[valuesById[2] = "client_tls_only"] = 2;
+            return values;
         })();
 
         v1.QuorumTls = (function() {
@@ -3888,6 +3947,7 @@ $root.zkfleet = (function() {
             ZooKeeperStatus.prototype.configMembers = "";
             ZooKeeperStatus.prototype.tlsNotAfter = "";
             ZooKeeperStatus.prototype.quorumTls = 0;
+            ZooKeeperStatus.prototype.clientTls = 0;
 
             ZooKeeperStatus.encode = function (message, writer, _depth) {
                 if (!writer)
@@ -3971,6 +4031,8 @@ $root.zkfleet = (function() {
                     writer.uint32(298).string(message.tlsNotAfter);
                 if (message.quorumTls != null && $Object.hasOwnProperty.call(message, "quorumTls") && message.quorumTls !== 0)
                     writer.uint32(304).int32(message.quorumTls);
+                if (message.clientTls != null && $Object.hasOwnProperty.call(message, "clientTls") && message.clientTls !== 0)
+                    writer.uint32(312).int32(message.clientTls);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (var i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -4336,6 +4398,15 @@ $root.zkfleet = (function() {
                                 delete message.quorumTls;
                             continue;
                         }
+                    case 39: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.clientTls = value;
+                            else
+                                delete message.clientTls;
+                            continue;
+                        }
                     }
                     reader.skipType(wireType, _depth, tag);
                     if (!reader.discardUnknown) {
@@ -4539,6 +4610,24 @@ $root.zkfleet = (function() {
                         if (typeof object.quorumTls === "number" && (object.quorumTls | 0) === object.quorumTls)
                             message.quorumTls = object.quorumTls;
                     }
+                if (object.clientTls !== 0 && (typeof object.clientTls !== "string" || $root.zkfleet.v1.ClientTls[object.clientTls] !== 0))
+                    switch (object.clientTls) {
+                    case "client_tls_off":
+                    case 0:
+                        message.clientTls = 0;
+                        break;
+                    case "client_tls_both":
+                    case 1:
+                        message.clientTls = 1;
+                        break;
+                    case "client_tls_only":
+                    case 2:
+                        message.clientTls = 2;
+                        break;
+                    default:
+                        if (typeof object.clientTls === "number" && (object.clientTls | 0) === object.clientTls)
+                            message.clientTls = object.clientTls;
+                    }
                 return message;
             };
 
@@ -4593,6 +4682,7 @@ $root.zkfleet = (function() {
                     object.configMembers = "";
                     object.tlsNotAfter = "";
                     object.quorumTls = options.enums === $String ? "quorum_plain" : 0;
+                    object.clientTls = options.enums === $String ? "client_tls_off" : 0;
                 }
                 if (message.pid != null && $Object.hasOwnProperty.call(message, "pid"))
                     object.pid = message.pid;
@@ -4676,6 +4766,8 @@ $root.zkfleet = (function() {
                     object.tlsNotAfter = message.tlsNotAfter;
                 if (message.quorumTls != null && $Object.hasOwnProperty.call(message, "quorumTls"))
                     object.quorumTls = options.enums === $String ? $root.zkfleet.v1.QuorumTls[message.quorumTls] === $undefined ? message.quorumTls : $root.zkfleet.v1.QuorumTls[message.quorumTls] : message.quorumTls;
+                if (message.clientTls != null && $Object.hasOwnProperty.call(message, "clientTls"))
+                    object.clientTls = options.enums === $String ? $root.zkfleet.v1.ClientTls[message.clientTls] === $undefined ? message.clientTls : $root.zkfleet.v1.ClientTls[message.clientTls] : message.clientTls;
                 return object;
             };
 

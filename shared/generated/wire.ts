@@ -8,6 +8,7 @@ export type * from './proto-types/zkfleet/v1/BackupRequest';
 export type * from './proto-types/zkfleet/v1/BuildImageEvent';
 export type * from './proto-types/zkfleet/v1/BuildImageRequest';
 export type * from './proto-types/zkfleet/v1/BuildImageResult';
+export type * from './proto-types/zkfleet/v1/ClientTls';
 export type * from './proto-types/zkfleet/v1/ConfigureZooKeeperRequest';
 export type * from './proto-types/zkfleet/v1/Coordinator';
 export type * from './proto-types/zkfleet/v1/Disk';

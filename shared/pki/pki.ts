@@ -157,7 +157,7 @@ export async function issueCertificate(dir: string, options: IssueOptions): Prom
   checkIdentity(options);
   const keys = await generateKeys('ecdsa');
   const certPem = await signFor(dir, options, keys.publicKey);
-  const out = certPaths(dir, options.name);
+  const out = certPaths(dir, options.name, options.role);
   await fs.mkdir(path.dirname(out.cert), { recursive: true, mode: 0o700 });
   await writeFileAtomic(out.key, await privatePem(keys.privateKey), { mode: 0o600 });
   await writeFileAtomic(out.cert, certPem, { mode: 0o644 });

@@ -1,6 +1,6 @@
 import { ZkfError } from '../errors';
 import { escapePropertyValue, propertyValueProblem } from './properties';
-import { QUORUM_TLS_KEYS, quorumTlsPairs, type QuorumStage } from './quorum-tls';
+import { clientTlsPairs, quorumTlsPairs, TLS_KEYS, type ClientTlsMode, type QuorumStage } from './tls';
 
 /**
  * zoo.cfg keys zkfleet manages itself; `extra` may not set them. Every value is written so that
@@ -31,7 +31,7 @@ export const MANAGED_KEYS = new Set([
   'metricsProvider.httpHost',
   'enforce.auth.enabled',
   'enforce.auth.schemes',
-  ...QUORUM_TLS_KEYS,
+  ...TLS_KEYS,
 ]);
 
 /**
@@ -87,8 +87,11 @@ export interface ZooCfgInput {
   enforceAuth?: boolean;
   /** ZooKeeper's PrometheusMetricsProvider on this port, bound to `host` when given (3.8+). */
   prometheus?: { port: number; host?: string };
-  /** Quorum TLS: the migration's stage this server runs at, and the directory of its PEM stores. */
-  quorumTls?: { stage: QuorumStage; dir: string };
+  /**
+   * TLS: the quorum migration's stage this server runs at, client TLS and its port, the directory of the PEM
+   * stores both use.
+   */
+  tls?: { stage: QuorumStage; client: ClientTlsMode; securePort: number; dir: string };
   extra: Record<string, string>;
   servers: ZooCfgServer[];
 }
@@ -120,14 +123,15 @@ function managedPairs(c: ZooCfgInput): Array<[string, string | number]> {
           ['enforce.auth.schemes', 'digest'],
         ] as Array<[string, string]>)
       : []),
-    ...(c.quorumTls ? tlsPairs(c.quorumTls, c.extra) : []),
+    ...(c.tls ? tlsPairs(c.tls, c.extra) : []),
     ...(c.dynamic ? dynamicPairs(c.dynamic) : []),
   ];
 }
 
-/** An operator's own serverCnxnFactory in `extra` is kept (written with the extras, once). */
-function tlsPairs(t: { stage: QuorumStage; dir: string }, extra: Record<string, string>): Array<[string, string]> {
-  return quorumTlsPairs(t.stage, t.dir).filter(([k]) => !(k in extra));
+/** Quorum and client TLS; Netty once, and an operator's own serverCnxnFactory in `extra` kept (written there). */
+function tlsPairs(t: NonNullable<ZooCfgInput['tls']>, extra: Record<string, string>): Array<[string, string]> {
+  const pairs = new Map([...quorumTlsPairs(t.stage, t.dir), ...clientTlsPairs(t.client, t.securePort, t.dir)]);
+  return [...pairs].filter(([k]) => !(k in extra));
 }
 
 function providerPairs(p: { port: number; host?: string }): Array<[string, string | number]> {

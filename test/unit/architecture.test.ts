@@ -77,8 +77,8 @@ test('hand-written code reaches the generated types only through shared/generate
   const found = ALL.filter((f) => /from '[^']*generated\/proto-types\/zkfleet\/v1\//.test(readFileSync(f, 'utf8')));
   assert.deepEqual(
     found.map(rel),
-    ['shared/zookeeper/mode.ts', 'shared/zookeeper/quorum-tls.ts'],
-    'only the enum values ZooKeeperMode and QuorumTls are imported directly',
+    ['shared/zookeeper/mode.ts', 'shared/zookeeper/tls.ts'],
+    'only the enum values ZooKeeperMode, QuorumTls and ClientTls are imported directly',
   );
 });
 

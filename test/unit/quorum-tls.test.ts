@@ -4,7 +4,15 @@ import { tlsJarsProblem } from '../../coordinator/artifacts/provider';
 import { tlsVersionProblem } from '../../coordinator/artifacts/versions';
 import { serverCertProblem } from '../../coordinator/security/server-cert';
 import { initCa, issueCertificate, pkiPaths } from '../../shared/pki/pki';
-import { QUORUM_STAGES, quorumStagePath, quorumTlsPairs } from '../../shared/zookeeper/quorum-tls';
+import {
+  CLIENT_TLS_MODES,
+  clientJvmFlags,
+  clientTlsMode,
+  clientTlsPairs,
+  QUORUM_STAGES,
+  quorumStagePath,
+  quorumTlsPairs,
+} from '../../shared/zookeeper/tls';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,4 +89,16 @@ test("a server's certificate is made again: none, another CA, a name missing, wi
   const other = mkdtempSync(path.join(os.tmpdir(), 'zkf-cert-'));
   await initCa(other);
   assert.match(serverCertProblem(await issue({ ca: other }), want) ?? '', /not issued by this zkfleet's CA/);
+});
+
+test('client TLS in zoo.cfg: the secure port with the same stores; nothing when off; the JVM flags a service needs', () => {
+  assert.deepEqual(clientTlsPairs('client_tls_off', 2281, '/opt/zookeeper-tls'), []);
+  const both = new Map(clientTlsPairs(clientTlsMode('both'), 2281, '/opt/zookeeper-tls'));
+  assert.equal(both.get('secureClientPort'), '2281');
+  assert.equal(both.get('ssl.keyStore.location'), '/opt/zookeeper-tls/keystore.pem');
+  assert.equal(both.get('ssl.trustStore.type'), 'PEM');
+  assert.deepEqual(CLIENT_TLS_MODES, ['client_tls_off', 'client_tls_both', 'client_tls_only']);
+  const flags = clientJvmFlags('/etc/dubbo/zk.pem', '/etc/dubbo/ca.crt');
+  assert.ok(flags.includes('-Dzookeeper.clientCnxnSocket=org.apache.zookeeper.ClientCnxnSocketNetty'));
+  assert.ok(flags.includes('-Dzookeeper.ssl.keyStore.location=/etc/dubbo/zk.pem'));
 });

@@ -125,9 +125,12 @@ test('client authentication: the super digest, and enforcement by digest when as
   assert.match(extraKeyProblem('enforce.auth.enabled', 'false') ?? '', /managed by zkfleet/);
 });
 
-test("quorum TLS in zoo.cfg: the stage's keys, an operator's own serverCnxnFactory kept once, no TLS key in extra", () => {
-  const tls = { ...base, quorumTls: { stage: 'quorum_tls_only' as const, dir: '/opt/zookeeper-tls' } };
-  assert.equal(parseZooCfg(renderZooCfg(tls)).get('sslQuorum'), 'true');
+test("TLS in zoo.cfg: the quorum stage's and the client's keys, an operator's serverCnxnFactory kept once", () => {
+  const t = { stage: 'quorum_tls_only' as const, client: 'client_tls_only' as const, securePort: 2281 };
+  const tls = { ...base, tls: { ...t, dir: '/opt/zookeeper-tls' } };
+  const cfg = parseZooCfg(renderZooCfg(tls));
+  assert.equal(cfg.get('sslQuorum'), 'true');
+  assert.equal(cfg.get('secureClientPort'), '2281');
   const own = renderZooCfg({ ...tls, extra: { serverCnxnFactory: 'com.example.Own' } });
   assert.equal(own.match(/^serverCnxnFactory=/gm)?.length, 1);
   assert.equal(parseZooCfg(own).get('serverCnxnFactory'), 'com.example.Own');

@@ -67,6 +67,7 @@ export interface ProtoGrpcType {
       BuildImageEvent: MessageTypeDefinition<_zkfleet_v1_BuildImageEvent, _zkfleet_v1_BuildImageEvent__Output>
       BuildImageRequest: MessageTypeDefinition<_zkfleet_v1_BuildImageRequest, _zkfleet_v1_BuildImageRequest__Output>
       BuildImageResult: MessageTypeDefinition<_zkfleet_v1_BuildImageResult, _zkfleet_v1_BuildImageResult__Output>
+      ClientTls: EnumTypeDefinition
       ConfigureZooKeeperRequest: MessageTypeDefinition<_zkfleet_v1_ConfigureZooKeeperRequest, _zkfleet_v1_ConfigureZooKeeperRequest__Output>
       /**
        * The coordinator server: agents push health reports to it (agent certificates only, each for its own

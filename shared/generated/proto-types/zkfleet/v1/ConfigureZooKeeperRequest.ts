@@ -2,6 +2,7 @@
 
 import type { ZooKeeperServer as _zkfleet_v1_ZooKeeperServer, ZooKeeperServer__Output as _zkfleet_v1_ZooKeeperServer__Output } from '../../zkfleet/v1/ZooKeeperServer';
 import type { QuorumTls as _zkfleet_v1_QuorumTls, QuorumTls__Output as _zkfleet_v1_QuorumTls__Output } from '../../zkfleet/v1/QuorumTls';
+import type { ClientTls as _zkfleet_v1_ClientTls, ClientTls__Output as _zkfleet_v1_ClientTls__Output } from '../../zkfleet/v1/ClientTls';
 
 export interface ConfigureZooKeeperRequest {
   /**
@@ -91,6 +92,12 @@ export interface ConfigureZooKeeperRequest {
   'quorumTls'?: (_zkfleet_v1_QuorumTls);
   'tlsCertPem'?: (string);
   'tlsCaPem'?: (string);
+  /**
+   * Client TLS (3.5.5+): secureClientPort with the same stores; `only` leaves the plain port to this host's own
+   * processes (127.0.0.1: the agent's four-letter words), so no plaintext client reaches it from the network.
+   */
+  'clientTls'?: (_zkfleet_v1_ClientTls);
+  'secureClientPort'?: (number);
 }
 
 export interface ConfigureZooKeeperRequest__Output {
@@ -181,4 +188,10 @@ export interface ConfigureZooKeeperRequest__Output {
   'quorumTls': (_zkfleet_v1_QuorumTls__Output);
   'tlsCertPem': (string);
   'tlsCaPem': (string);
+  /**
+   * Client TLS (3.5.5+): secureClientPort with the same stores; `only` leaves the plain port to this host's own
+   * processes (127.0.0.1: the agent's four-letter words), so no plaintext client reaches it from the network.
+   */
+  'clientTls': (_zkfleet_v1_ClientTls__Output);
+  'secureClientPort': (number);
 }

@@ -2,6 +2,7 @@
 
 import type { ZooKeeperMode as _zkfleet_v1_ZooKeeperMode, ZooKeeperMode__Output as _zkfleet_v1_ZooKeeperMode__Output } from '../../zkfleet/v1/ZooKeeperMode';
 import type { QuorumTls as _zkfleet_v1_QuorumTls, QuorumTls__Output as _zkfleet_v1_QuorumTls__Output } from '../../zkfleet/v1/QuorumTls';
+import type { ClientTls as _zkfleet_v1_ClientTls, ClientTls__Output as _zkfleet_v1_ClientTls__Output } from '../../zkfleet/v1/ClientTls';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ZooKeeperStatus {
@@ -83,6 +84,7 @@ export interface ZooKeeperStatus {
    */
   'tlsNotAfter'?: (string);
   'quorumTls'?: (_zkfleet_v1_QuorumTls);
+  'clientTls'?: (_zkfleet_v1_ClientTls);
 }
 
 export interface ZooKeeperStatus__Output {
@@ -164,4 +166,5 @@ export interface ZooKeeperStatus__Output {
    */
   'tlsNotAfter': (string);
   'quorumTls': (_zkfleet_v1_QuorumTls__Output);
+  'clientTls': (_zkfleet_v1_ClientTls__Output);
 }

@@ -1,3 +1,4 @@
+import { ClientTls, type ClientTls__Output } from '../generated/proto-types/zkfleet/v1/ClientTls';
 import { QuorumTls, type QuorumTls__Output } from '../generated/proto-types/zkfleet/v1/QuorumTls';
 
 /**
@@ -57,8 +58,57 @@ export function quorumTlsPairs(stage: QuorumStage, dir: string): Array<[string, 
   ];
 }
 
-/** The keys quorumTlsPairs writes: zkfleet's, not `extra`'s. */
-export const QUORUM_TLS_KEYS = [
+/** Client TLS as the wire says it; the file's words are the part after `client_tls_` (off, both, only). */
+export type ClientTlsMode = ClientTls__Output;
+export const CLIENT_TLS_MODES: readonly ClientTlsMode[] = Object.values(ClientTls).filter(
+  (v): v is ClientTlsMode => typeof v === 'string',
+);
+export const clientTlsMode = (word: string): ClientTlsMode => `client_tls_${word}` as ClientTlsMode;
+
+/**
+ * zoo.cfg keys of client TLS: secureClientPort with the same stores as the quorum (the client side's `ssl.*`),
+ * clients' certificates required (ZooKeeper's default `ssl.clientAuth=need`), Netty.
+ */
+export function clientTlsPairs(mode: ClientTlsMode, securePort: number, dir: string): Array<[string, string]> {
+  if (mode === 'client_tls_off') return [];
+  return [
+    ['serverCnxnFactory', NETTY_FACTORY],
+    ['secureClientPort', String(securePort)],
+    ['ssl.keyStore.location', `${dir}/${TLS_STORES.keyStore}`],
+    ['ssl.keyStore.type', 'PEM'],
+    ['ssl.trustStore.location', `${dir}/${TLS_STORES.trustStore}`],
+    ['ssl.trustStore.type', 'PEM'],
+  ];
+}
+
+/**
+ * What a Java client (a Dubbo service) needs for the secure port: ZooKeeper's Netty client socket, secure on, a
+ * PEM key store (its key and certificate from `coordinator pki client`) and zkfleet's CA as the trust store.
+ */
+export function clientJvmFlags(keyStore: string, ca: string): string[] {
+  return [
+    '-Dzookeeper.client.secure=true',
+    '-Dzookeeper.clientCnxnSocket=org.apache.zookeeper.ClientCnxnSocketNetty',
+    `-Dzookeeper.ssl.keyStore.location=${keyStore}`,
+    '-Dzookeeper.ssl.keyStore.type=PEM',
+    `-Dzookeeper.ssl.trustStore.location=${ca}`,
+    '-Dzookeeper.ssl.trustStore.type=PEM',
+  ];
+}
+
+/** With client TLS `only` the plain port listens on the loopback address alone: the agent's four-letter words. */
+export const LOOPBACK = '127.0.0.1';
+
+/** The keys quorumTlsPairs and clientTlsPairs write: zkfleet's, not `extra`'s. */
+export const TLS_KEYS = [
+  'secureClientPort',
+  'secureClientPortAddress',
+  'ssl.keyStore.location',
+  'ssl.keyStore.type',
+  'ssl.keyStore.password',
+  'ssl.trustStore.location',
+  'ssl.trustStore.type',
+  'ssl.trustStore.password',
   'ssl.quorum.keyStore.location',
   'ssl.quorum.keyStore.type',
   'ssl.quorum.keyStore.password',
