@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { ZkfError } from '../../shared/errors';
 import { pkiPaths } from '../../shared/pki/paths';
+import { TLS_PROTOCOL } from '../../shared/version';
 import {
   QUORUM_STAGES,
   QUORUM_TLS_OFF,
@@ -63,7 +64,12 @@ export async function planQuorumTls(run: DeployRun): Promise<void> {
 
 async function checkTlsPossible(run: DeployRun): Promise<void> {
   const version = run.target!.zookeeper;
+  const old = run.zk.filter((h) => (run.facts.get(h.name)?.protocolVersion ?? 0) < TLS_PROTOCOL);
   const problems = [tlsVersionProblem(version)];
+  if (old.length) {
+    const names = old.map((h) => `${h.name} (agent ${run.facts.get(h.name)?.agentVersion || '?'})`).join(', ');
+    problems.push(`the agents on ${names} predate TLS: upgrade them with \`coordinator bootstrap\` first`);
+  }
   if (!problems[0]) problems.push(tlsJarsProblem(await libNames(run.e.artifactPaths.zookeeper, run.signal)));
   const why = problems.filter(Boolean).join('; ');
   if (why) throw new ZkfError('VERSION_UNSUPPORTED', `zookeeper.tls: ${why}. Nothing was changed.`);

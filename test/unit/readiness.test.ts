@@ -32,7 +32,7 @@ test('an agent of a protocol this coordinator does not speak is refused, naming 
   assert.equal(e?.code, 'VERSION_MISMATCH');
   assert.match(
     e!.message,
-    /agent 0\.1\.0 speaks protocol 0; this coordinator \(.*\) speaks 3: upgrade it with `coordinator bootstrap`/,
+    /agent 0\.1\.0 speaks protocol 0; this coordinator \(.*\) speaks 3, 4: upgrade it with `coordinator bootstrap`/,
   );
 });
 
