@@ -1,5 +1,6 @@
 import { asZkfError, ZkfError } from '../../shared/errors';
 import type { ZooKeeperStatus__Output } from '../../shared/generated/wire';
+import { pausePoint } from '../../shared/fault';
 import type { Outcome } from '../fleet/host-run';
 import { describe, runningMismatch, type Target } from '../artifacts/versions';
 import { zkHosts, type HostSpec } from '../ensemble/file';
@@ -132,6 +133,7 @@ export class Roll {
       throw await this.moveBack(h, from, asZkfError(err));
     }
     this.markRestarted(h);
+    pausePoint('roll.restarted');
   }
 
   /** Restart with the trees moved as asked; back, synced, and running the versions it should. */

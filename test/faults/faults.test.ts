@@ -265,22 +265,33 @@ test(
         const followers = sb.hosts.filter((h) => h !== leader);
         const pidsBefore = new Map(sb.hosts.map((h, i) => [h.name, st[i].pid]));
         let cut: SandboxState['hosts'][number] | undefined;
+        let cutting: Promise<Error | undefined> = Promise.resolve(undefined);
         const started = Date.now();
         const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
-          const p = spawn(process.execPath, [COORDINATOR, 'deploy', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+          // The coordinator stops itself after the first restart of the roll (a pause point): the next
+          // follower is cut off before the roll can reach it, never while its restart is on the wire.
+          const env = { ...process.env, ZKF_FAULT_PAUSE: 'roll.restarted' };
+          const p = spawn(process.execPath, [COORDINATOR, 'deploy', file], {
+            env,
+            stdio: ['ignore', 'ignore', 'pipe'],
+          });
           let err = '';
           p.stderr!.on('data', (c) => {
             err += c;
             const m = /(hdss7-\d+)\s+restart changed/.exec(err);
             if (m && !cut) {
               cut = followers.find((h) => h.name !== m[1])!;
-              void sh('ip', ['-n', cut.ns, 'link', 'set', 'eth0', 'down']);
+              cutting = cutOffWhenPaused(p.pid!, cut).then(
+                () => undefined,
+                (e: Error) => e,
+              );
             }
           });
           p.on('exit', (code) => resolve({ code: code ?? -1, stderr: err }));
         });
         const took = Date.now() - started;
         assert.ok(cut, 'a follower was cut off mid-roll');
+        assert.ifError(await cutting);
         try {
           assert.equal(r.code, 1, r.stderr.slice(-2000));
           assert.match(r.stderr, new RegExp(`rolling restart stopped before ${cut!.name}|${cut!.name}.*unreachable`));
@@ -735,3 +746,14 @@ test(
     await converged();
   },
 );
+
+/** Once the coordinator `pid` has stopped itself at its pause point: `host` off the network, the coordinator on. */
+async function cutOffWhenPaused(pid: number, host: SandboxState['hosts'][number]): Promise<void> {
+  const stopped = async () => (await fs.readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.startsWith('T') === true;
+  try {
+    await waitFor(stopped, 30_000, 'the coordinator at its pause point after the first restart');
+    await sh('ip', ['-n', host.ns, 'link', 'set', 'eth0', 'down']);
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+}
