@@ -5,8 +5,8 @@ import { isServing } from '../../shared/zookeeper/mode';
 import { VERSION } from '../../shared/version';
 import type { Host } from '../daemon/host';
 import type { StateFile, ZooKeeperState } from '../daemon/state';
-import { fourLetterWord, parseMntr } from '../zookeeper/four-letter';
-import { mntrSeries } from './zookeeper-metrics';
+import { fourLetterWord } from '../zookeeper/four-letter';
+import { mntrField, mntrSeries } from './zookeeper-metrics';
 
 /** RPC durations, in seconds: an agent's calls run from a millisecond (status) to minutes (an upload). */
 const RPC_BUCKETS = [0.001, 0.005, 0.02, 0.1, 0.5, 2, 10, 60, 300];
@@ -21,7 +21,8 @@ export class AgentMetrics {
   private readonly rpcs: Counter<'method' | 'result'>;
   private readonly rpcSeconds: Histogram<'method'>;
   private zookeeper: ZooKeeperState | undefined;
-  private mntr: Map<string, string> | undefined;
+  /** The server's `mntr` answer at this scrape. */
+  private mntr: string | undefined;
 
   constructor(
     private readonly host: Host,
@@ -57,13 +58,11 @@ export class AgentMetrics {
     const zk = (await this.state.read()).zookeeper;
     // A server removed from the ensemble is nobody's concern: no series, so no alert, about it.
     this.zookeeper = zk && zk.desired !== 'removed' ? zk : undefined;
-    const answer = this.zookeeper
+    this.mntr = this.zookeeper
       ? await fourLetterWord(this.zookeeper.clientHost, this.zookeeper.clientPort, 'mntr', 500).catch(() => undefined)
       : undefined;
-    this.mntr = answer === undefined ? undefined : parseMntr(answer);
     const own = await this.registry.metrics();
-    const mntr = this.zookeeper && this.mntr ? mntrSeries(this.mntr, this.serverLabels()) : [];
-    return own + (mntr.length ? mntr.join('\n') + '\n' : '');
+    return this.zookeeper && this.mntr ? own + mntrSeries(this.mntr, this.serverLabels()) : own;
   }
 
   get contentType(): string {
@@ -76,7 +75,7 @@ export class AgentMetrics {
 
   /** What the agent knows of its server: serving, leading, restarted, which version answers. */
   private serverGauges(registers: Registry[]): void {
-    const gauge = (name: string, help: string, value: (mntr: Map<string, string> | undefined) => number) =>
+    const gauge = (name: string, help: string, value: (mntr: string | undefined) => number) =>
       new Gauge({
         name,
         help,
@@ -88,7 +87,7 @@ export class AgentMetrics {
       m && isServing(modeOf(m)) ? 1 : 0,
     );
     gauge('zkfleet_zookeeper_leader', '1 while the server leads.', (m) =>
-      m?.get('zk_server_state') === 'leader' ? 1 : 0,
+      m && mntrField(m, 'zk_server_state') === 'leader' ? 1 : 0,
     );
     gauge(
       'zkfleet_zookeeper_restarts_total',
@@ -103,13 +102,13 @@ export class AgentMetrics {
       collect: () => {
         const g = this.registry.getSingleMetric('zkfleet_zookeeper_version_info') as Gauge<'myid' | 'version'>;
         g.reset();
-        const version = this.mntr?.get('zk_version')?.split(/[-,]/)[0];
+        const version = this.mntr && mntrField(this.mntr, 'zk_version')?.split(/[-,]/)[0];
         if (this.zookeeper && version) g.set({ myid: String(this.zookeeper.myid), version }, 1);
       },
     });
   }
 
-  private setForServer(name: string, value: (mntr: Map<string, string> | undefined) => number): void {
+  private setForServer(name: string, value: (mntr: string | undefined) => number): void {
     const g = this.registry.getSingleMetric(name) as Gauge<'myid'>;
     g.reset();
     if (this.zookeeper) g.set({ myid: String(this.zookeeper.myid) }, value(this.mntr));
@@ -173,8 +172,8 @@ export class AgentMetrics {
   }
 }
 
-function modeOf(mntr: Map<string, string>) {
-  const state = mntr.get('zk_server_state');
+function modeOf(mntr: string) {
+  const state = mntrField(mntr, 'zk_server_state');
   return state === 'leader' || state === 'follower' || state === 'observer' || state === 'standalone'
     ? state
     : 'not_serving';

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mntrSeries } from '../../agent/health/zookeeper-metrics';
-import { parseMntr } from '../../agent/zookeeper/four-letter';
+import { mntrField, mntrSeries } from '../../agent/health/zookeeper-metrics';
 import { labelSet, labelValue } from '../../shared/prometheus-text';
 
 test('a label value with a quote, a backslash and a newline (a disk path) comes out escaped', () => {
@@ -33,7 +32,7 @@ const MNTR_34 = [
 ].join('\n');
 
 test("ZooKeeper's mntr figures become zookeeper_* series, 3.4 included, with the host and myid", () => {
-  const lines = mntrSeries(parseMntr(MNTR_34), { host: 'hdss7-21', myid: 3 });
+  const lines = mntrSeries(MNTR_34, { host: 'hdss7-21', myid: 3 }).split('\n');
   const series = lines.filter((l) => !l.startsWith('#'));
   for (const name of [
     'znode_count',
@@ -60,10 +59,12 @@ test("ZooKeeper's mntr figures become zookeeper_* series, 3.4 included, with the
   assert.ok(series.includes('zookeeper_znode_count{host="hdss7-21",myid="3"} 1011'));
   assert.ok(series.includes('zookeeper_server_state{host="hdss7-21",myid="3",state="leader"} 1'));
   assert.ok(!lines.some((l) => l.includes('version')), 'the version is text: not a series');
-  const v38 = mntrSeries(parseMntr('zk_avg_latency\t0.4286\nzk_uptime\t12345\nzk_quorum_size\t2\n'), {
-    host: 'h',
-    myid: 1,
-  });
+  assert.equal(mntrField(MNTR_34, 'zk_server_state'), 'leader');
+  assert.equal(mntrField(MNTR_34, 'zk_version')?.split(/[-,]/)[0], '3.4.13');
+  assert.equal(mntrField(MNTR_34, 'zk_server'), undefined, 'a key is matched whole');
+  const v38 = mntrSeries('zk_avg_latency\t0.4286\nzk_uptime\t12345\nzk_quorum_size\t2\n', { host: 'h', myid: 1 }).split(
+    '\n',
+  );
   assert.ok(v38.includes('zookeeper_avg_latency{host="h",myid="1"} 0.4286'));
   assert.ok(v38.includes('zookeeper_quorum_size{host="h",myid="1"} 2'));
 });
