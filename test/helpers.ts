@@ -3,6 +3,7 @@ import { mkdtempSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
+import type { DeployResult } from '../coordinator/deploy';
 import { issueCertificate, pkiPaths, type Role } from '../shared/pki/pki';
 import { sandboxDown, sandboxUp, type SandboxOptions, type SandboxState } from './sandbox/sandbox';
 
@@ -24,6 +25,17 @@ export interface CliResult {
 }
 
 /** Run the coordinator CLI as an operator would. */
+/**
+ * `coordinator deploy FILE --json ARGS`, its result parsed. `why` is what an assertion on it should print: with
+ * --json the error is in the result, not on stderr, so the progress alone would not say what failed.
+ */
+export async function runDeploy(file: string, args: string[] = [], timeoutMs = 900_000) {
+  const r = await cli(['deploy', file, '--json', ...args], { timeoutMs });
+  const result = JSON.parse(r.stdout) as DeployResult;
+  const why = `${r.stderr.slice(-4000)}\n${result.error ? `${result.error.code}: ${result.error.message}` : ''}`;
+  return { ...r, result, why };
+}
+
 export function cli(
   args: string[],
   opts: { signalAfterMs?: number; env?: NodeJS.ProcessEnv; timeoutMs?: number; onStderr?: (s: string) => void } = {},

@@ -4,11 +4,10 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentConnection } from '../../coordinator/fleet/agent-client';
-import type { DeployResult } from '../../coordinator/deploy';
 import type { StatusResult } from '../../coordinator/cli/status';
 import { certPaths, pkiPaths } from '../../shared/pki/pki';
 import { loadTls } from '../../shared/pki/tls';
-import { cli, withSandbox } from '../helpers';
+import { cli, withSandbox, runDeploy } from '../helpers';
 import { ensembleYaml, RUNBOOK_HOSTS } from '../sandbox/sandbox';
 import { sh } from '../sandbox/sh';
 import { ENOUGH_WRITES, startWrites, watchDown } from '../writes';
@@ -35,16 +34,13 @@ test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { 
         ),
       ),
     );
-  const deployJson = async (...args: string[]) => {
-    const r = await cli(['deploy', file, '--json', ...args]);
-    return { ...r, result: JSON.parse(r.stdout) as DeployResult };
-  };
+  const deployJson = (...args: string[]) => runDeploy(file, args, 180_000);
 
   await t.test(
     'from bare hosts: one leader, two followers, DNS from every host, client check, DNS names in zoo.cfg',
     async () => {
       const r = await deployJson();
-      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.code, 0, r.why);
       const modes = r.result.hosts.map((h) => h.mode).sort();
       assert.deepEqual(modes, ['follower', 'follower', 'leader']);
       assert.deepEqual(
@@ -77,7 +73,7 @@ test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { 
     const before = await pids();
     const zoneBefore = await fs.readFile(path.join(zk[0].root, 'var/named/zq.com.zone'), 'utf8');
     const r = await deployJson();
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 0, r.why);
     assert.equal(r.result.changed, false);
     for (const h of r.result.hosts)
       assert.ok(
@@ -98,7 +94,7 @@ test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { 
     await fs.writeFile(file, added);
     const before = await pids();
     const r = await deployJson('--dry-run');
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 0, r.why);
     const byName = Object.fromEntries(r.result.hosts.map((h) => [h.name, h]));
     assert.deepEqual(
       [byName['hdss7-11'].myid, byName['hdss7-12'].myid, byName['hdss7-21'].myid, byName['hdss7-22'].myid],
@@ -138,7 +134,7 @@ test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { 
       const r = await deployJson();
       const tally = await writes.stop();
       const { maxDown, elections } = await down.stop();
-      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.code, 0, r.why);
       const restarted = r.result.hosts.filter((h) => h.restarted).map((h) => h.name);
       assert.equal(restarted.length, 3);
       const rollLine = /rolling restart: (.*)/.exec(r.stderr)?.[1].split(' → ');
@@ -178,7 +174,7 @@ test('coordinator deploy: the runbook end to end in a sandbox of real hosts', { 
       assert.equal(status!.hosts.find((h) => h.name === oldLeader)!.mode, 'down');
       const others = (await pids()).filter((_, i) => i !== li);
       const r = await deployJson();
-      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.code, 0, r.why);
       const back = r.result.hosts.find((h) => h.name === oldLeader)!;
       assert.equal(back.mode, 'follower');
       assert.deepEqual(

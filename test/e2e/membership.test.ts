@@ -3,12 +3,11 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DeployResult } from '../../coordinator/deploy';
 import { readState } from '../../coordinator/ensemble/state';
 import { AgentConnection } from '../../coordinator/fleet/agent-client';
 import { certPaths, pkiPaths } from '../../shared/pki/pki';
 import { loadTls } from '../../shared/pki/tls';
-import { cli, withSandbox } from '../helpers';
+import { cli, withSandbox, runDeploy } from '../helpers';
 import { zookeeper34Tarball } from '../sandbox/artifacts';
 import { ensembleYaml, powerHost, RUNBOOK_HOSTS, type SandboxHostState } from '../sandbox/sandbox';
 import { sh } from '../sandbox/sh';
@@ -33,10 +32,7 @@ test('membership changes on real hosts: grow, shrink, replace, refuse', { timeou
   t.after(() => [...agents.values()].forEach((a) => a.close()));
   const status = (name: string) => agents.get(name)!.zooKeeperStatus(0, { timeoutMs: 3000 });
   const modes = async (names: string[]) => Promise.all(names.map(async (n) => (await status(n)).mode));
-  const deployJson = async (...args: string[]) => {
-    const r = await cli(['deploy', file, '--json', ...args], { timeoutMs: 900_000 });
-    return { ...r, result: JSON.parse(r.stdout) as DeployResult };
-  };
+  const deployJson = (...args: string[]) => runDeploy(file, args, 900_000);
   const dig = async (h: SandboxHostState, name: string) =>
     (await sh('ip', ['netns', 'exec', h.ns, 'dig', '+short', '+time=1', name])).stdout.trim();
   const cfgs = () =>
@@ -50,7 +46,7 @@ test('membership changes on real hosts: grow, shrink, replace, refuse', { timeou
   await t.test('three servers of 3.4.13', async () => {
     await use(runbook);
     const r = await deployJson();
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 0, r.why);
     assert.deepEqual((await modes(runbook)).sort(), ['follower', 'follower', 'leader']);
     assert.deepEqual(
       (await readState(stateDir)).members?.map((m) => `${m.name}=${m.myid}`),
@@ -67,7 +63,7 @@ test('membership changes on real hosts: grow, shrink, replace, refuse', { timeou
     watchers.push(watchDown(t, [...agents.values()], { members: 'joined' }));
     await use(grown);
     const dry = await deployJson('--dry-run');
-    assert.equal(dry.code, 0, dry.stderr);
+    assert.equal(dry.code, 0, dry.why);
     assert.deepEqual(dry.result.plan, [
       'membership: hdss7-11=1 hdss7-12=2 hdss7-21=3 → hdss7-11=1 hdss7-12=2 hdss7-21=3 hdss7-31=4 hdss7-32=5 ' +
         '(2 step(s), static: one voter per step)',
@@ -78,7 +74,7 @@ test('membership changes on real hosts: grow, shrink, replace, refuse', { timeou
     ]);
     assert.equal((await status('hdss7-31')).pid, 0, 'the dry run started nothing');
     const r = await deployJson();
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 0, r.why);
     assert.match(r.stderr, /membership step 1 of 2: add hdss7-31 \(myid 4\)/);
     assert.match(r.stderr, /membership step 2 of 2: add hdss7-32 \(myid 5\)/);
     const all = await modes(grown);
@@ -98,7 +94,7 @@ test('membership changes on real hosts: grow, shrink, replace, refuse', { timeou
   await t.test('5 → 3: each spare removed in its own step; stopped for good, data aside, DNS gone', async () => {
     await use(runbook);
     const r = await deployJson();
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 0, r.why);
     for (const [name, myid] of [
       ['hdss7-31', 4],
       ['hdss7-32', 5],
@@ -131,7 +127,7 @@ test('membership changes on real hosts: grow, shrink, replace, refuse', { timeou
     const before = await cfgs();
     await use(['hdss7-11']);
     const two = await deployJson();
-    assert.equal(two.code, 1, two.stderr);
+    assert.equal(two.code, 1, two.why);
     assert.equal(two.result.error?.code, 'MEMBERSHIP_REFUSED');
     assert.match(two.result.error!.message, /removing hdss7-12, hdss7-21 at once takes away 2 of 3 voters/);
     assert.deepEqual(await cfgs(), before);
@@ -140,7 +136,7 @@ test('membership changes on real hosts: grow, shrink, replace, refuse', { timeou
     assert.equal(stop.code, 0, stop.stderr);
     await use(['hdss7-11', 'hdss7-12']);
     const down = await deployJson();
-    assert.equal(down.code, 1, down.stderr);
+    assert.equal(down.code, 1, down.why);
     assert.equal(down.result.error?.code, 'MEMBERSHIP_REFUSED');
     assert.match(
       down.result.error!.message,
@@ -160,11 +156,11 @@ test('membership changes on real hosts: grow, shrink, replace, refuse', { timeou
     await powerHost(sb.dir, 'hdss7-12', false);
     await use(replaced);
     const refused = await deployJson();
-    assert.equal(refused.result.error?.code, 'MEMBERSHIP_REFUSED', refused.stderr);
+    assert.equal(refused.result.error?.code, 'MEMBERSHIP_REFUSED', refused.why);
     assert.match(refused.result.error!.message, /replace hdss7-12 \(myid 2\) by hdss7-33 \(myid 6\)/);
     assert.match(refused.result.error!.message, /bring hdss7-12 back first.*--allow-outage/);
     const r = await deployJson('--allow-outage');
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 0, r.why);
     assert.deepEqual((await modes(replaced)).sort(), ['follower', 'follower', 'leader']);
     assert.equal((await status('hdss7-33')).myid, 6);
     assert.deepEqual(
@@ -188,7 +184,7 @@ test('membership changes on real hosts: grow, shrink, replace, refuse', { timeou
     assert.match(shown.stdout, /, 3 voters /);
     assert.match(shown.stdout, /membership {2}hdss7-12 \(myid 2\) was removed while its host was unreachable/);
     const again = await deployJson();
-    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.code, 0, again.why);
     assert.equal((await status('hdss7-12')).desired, 'removed');
     assert.equal((await readState(stateDir)).fence, undefined);
     const kept = await fs.readdir(path.join(host('hdss7-12').root, 'data/zookeeper'));

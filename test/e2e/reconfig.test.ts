@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { DeployResult } from '../../coordinator/deploy';
 import { AgentConnection } from '../../coordinator/fleet/agent-client';
 import { certPaths, pkiPaths } from '../../shared/pki/pki';
 import { loadTls } from '../../shared/pki/tls';
-import { cli, withSandbox } from '../helpers';
+import { cli, withSandbox, runDeploy } from '../helpers';
 import { ensembleYaml, RUNBOOK_HOSTS } from '../sandbox/sandbox';
 import { ENOUGH_WRITES, startWrites, watchDown, znodes } from '../writes';
 
@@ -35,10 +34,7 @@ test(
     const status = (name: string) => agents.get(name)!.zooKeeperStatus(0, { timeoutMs: 3000 });
     const statuses = async (names: string[]) => Promise.all(names.map((n) => status(n)));
     const pids = async (names: string[]) => (await statuses(names)).map((s) => s.pid);
-    const deployJson = async (...args: string[]) => {
-      const r = await cli(['deploy', file, '--json', ...args], { timeoutMs: 900_000 });
-      return { ...r, result: JSON.parse(r.stdout) as DeployResult };
-    };
+    const deployJson = (...args: string[]) => runDeploy(file, args, 900_000);
     const runbook = ['hdss7-11', 'hdss7-12', 'hdss7-21'];
     const grown = [...runbook, 'hdss7-31', 'hdss7-32'];
     const connect = runbook.map((n) => `${host(n).address}:2181`).join(',');
@@ -48,10 +44,10 @@ test(
       async () => {
         await use(runbook, false);
         const first = await deployJson();
-        assert.equal(first.code, 0, first.stderr);
+        assert.equal(first.code, 0, first.why);
         await use(runbook, true);
         const r = await deployJson();
-        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.code, 0, r.why);
         for (const name of runbook) {
           const report = r.result.hosts.find((h) => h.name === name)!;
           assert.ok(report.restarted, `${name} was not rolled onto reconfig`);
@@ -64,7 +60,7 @@ test(
           assert.match(s.configVersion, /^[0-9a-f]+$/);
         }
         const again = await deployJson();
-        assert.equal(again.code, 0, again.stderr);
+        assert.equal(again.code, 0, again.why);
         assert.equal(again.result.changed, false, "a re-run finds ZooKeeper's rewrite of zoo.cfg unchanged");
         assert.match((await cli(['status', file])).stdout, /^reconfig {2}version [0-9a-f]+: 1,2,3 on every server/m);
       },
@@ -79,7 +75,7 @@ test(
       const before = await pids(runbook);
       await use(grown, true);
       const dry = await deployJson('--dry-run');
-      assert.equal(dry.code, 0, dry.stderr);
+      assert.equal(dry.code, 0, dry.why);
       assert.deepEqual(dry.result.plan, [
         'membership: hdss7-11=1 hdss7-12=2 hdss7-21=3 → hdss7-11=1 hdss7-12=2 hdss7-21=3 hdss7-31=4 hdss7-32=5 ' +
           '(2 step(s), reconfig)',
@@ -87,7 +83,7 @@ test(
         '  2. add hdss7-32 (myid 5): 5 voters, quorum 3, tolerates 2 failure(s); no restart',
       ]);
       const r = await deployJson();
-      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.code, 0, r.why);
       assert.deepEqual(await pids(runbook), before, 'a server that stays was restarted');
       const all = await statuses(grown);
       assert.deepEqual(all.map((s) => s.mode).sort(), ['follower', 'follower', 'follower', 'follower', 'leader']);
@@ -106,7 +102,7 @@ test(
       const before = await pids(kept);
       await use(kept, true);
       const r = await deployJson();
-      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.code, 0, r.why);
       assert.deepEqual(await pids(kept), before, 'a server that stays was restarted');
       const after = await statuses(kept);
       assert.deepEqual(after.map((s) => s.mode).sort(), ['follower', 'follower', 'leader']);
@@ -139,14 +135,14 @@ test(
       const before = await pids(kept);
       await use([...kept, back], true, back);
       const added = await deployJson();
-      assert.equal(added.code, 0, added.stderr);
+      assert.equal(added.code, 0, added.why);
       assert.match(added.stderr, /membership step 1 of 1: add hdss7-3\d \(myid 6, observer\)/);
       assert.equal((await status(back)).mode, 'observer');
       assert.equal((await status(back)).myid, 6, 'a host added back gets a new myid');
       const observerPid = (await status(back)).pid;
       await use([...kept, back], true);
       const promoted = await deployJson();
-      assert.equal(promoted.code, 0, promoted.stderr);
+      assert.equal(promoted.code, 0, promoted.why);
       assert.match(promoted.stderr, /membership step 1 of 1: promote hdss7-3\d \(myid 6\) to voter/);
       assert.deepEqual(await pids([...kept, back]), [...before, observerPid], 'a server was restarted');
       const all = await statuses([...kept, back]);

@@ -7,7 +7,7 @@ import type { DeployResult } from '../../coordinator/deploy';
 import type { StatusResult } from '../../coordinator/zookeeper/status';
 import { certPaths, pkiPaths } from '../../shared/pki/pki';
 import { loadTls } from '../../shared/pki/tls';
-import { background, cli, withSandbox } from '../helpers';
+import { background, cli, withSandbox, runDeploy } from '../helpers';
 import {
   brokenZookeeperTarball,
   jdk11Tarball,
@@ -42,17 +42,14 @@ test('upgrades, rollback and one deploy at a time on real hosts', { timeout: 1_8
   t.after(() => agents.forEach((a) => a.close()));
   const connect = sb.hosts.map((h) => `${h.address}:2181`).join(',');
   const statuses = () => Promise.all(agents.map((a) => a.zooKeeperStatus()));
-  const deployJson = async (...args: string[]) => {
-    const r = await cli(['deploy', file, '--json', ...args], { timeoutMs: 600_000 });
-    return { ...r, result: JSON.parse(r.stdout) as DeployResult };
-  };
+  const deployJson = (...args: string[]) => runDeploy(file, args, 600_000);
   const versions = async () => (await statuses()).map((s) => `${s.version.split('-')[0]}@${s.jdkRunning}`);
   const before: string[] = [];
 
   await t.test('the runbook generation: ZooKeeper 3.4.13 on JDK 11, with data', async () => {
     await use(zk34, jdk11);
     const r = await deployJson();
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 0, r.why);
     assert.deepEqual(await versions(), ['3.4.13@11.0.24', '3.4.13@11.0.24', '3.4.13@11.0.24']);
     await withZk(connect, async (client) => {
       await client.create('/before', '', 0);
@@ -120,7 +117,7 @@ test('upgrades, rollback and one deploy at a time on real hosts', { timeout: 1_8
   await t.test('ZooKeeper 3.8.0 and JDK 17 together: every JVM runs from the new JDK tree', async () => {
     await use(zk38, jdk17);
     const r = await deployJson();
-    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.code, 0, r.why);
     // The kept 3.8.0 tree is used again, not unpacked a second time.
     assert.match(r.stderr, /kept tree|staged as zookeeper-3\.8\.0 /);
     const st = await statuses();
@@ -142,7 +139,7 @@ test('upgrades, rollback and one deploy at a time on real hosts', { timeout: 1_8
     assert.match(r.result.error!.message, new RegExp(`upgrade stopped at ${first.host}: .*3\\.8\\.1`));
     assert.match(r.result.error!.message, /log tail/);
     // The progress shows the failed step whole: the server's own words, each line marked with host and step.
-    assert.match(r.stderr, new RegExp(`${first.host} +\\S+ \\| .*Could not find or load main class`), r.stderr);
+    assert.match(r.stderr, new RegExp(`${first.host} +\\S+ \\| .*Could not find or load main class`), r.why);
     assert.match(r.result.error!.message, /moved back to ZooKeeper 3\.8\.0 .* serves again; no other server/);
     const st = await statuses();
     const i = sb.hosts.findIndex((h) => h.name === first.host);
@@ -168,7 +165,7 @@ test('upgrades, rollback and one deploy at a time on real hosts', { timeout: 1_8
       assert.equal(held.code, 75, 'refused while the lease is live');
       await sleep(7000);
       const r = await deployJson();
-      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.code, 0, r.why);
       suspended.child.kill('SIGCONT');
       assert.equal(await suspended.exited, 75, `the woken coordinator stops: ${suspended.stderr().slice(-2000)}`);
       assert.match(suspended.stderr(), /lease was lost/);
