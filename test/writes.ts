@@ -25,10 +25,10 @@ export interface WriteTally {
   ackedNames: string[];
 }
 
-/** A test client's session: 10 s to connect, a 20 s session (a roll's elections stay well inside it). */
 /**
  * How a test's client gets in: "user:password" (the session authenticates by digest first, for a server that
  * refuses anonymous ones), or with `tls` through a TLS bridge to the servers' secure port with that certificate.
+ * Each session: 10 s to connect, 20 s before it expires (a roll's elections stay well inside it).
  */
 export type Access = string | { auth?: string; tls?: TlsMaterial };
 const session = (connect: string, access?: Access) => {

@@ -233,3 +233,13 @@ export async function retriedOnConnectionLoss<T>(
     }
   }
 }
+
+/**
+ * One write committed through the ensemble (an ephemeral znode, created and deleted: nothing stays): after a
+ * reconfig, as the Reconfig guide asks before a removed server stops, and before a server joins (`join.ts`).
+ */
+export async function committedWrite(client: ZkClient, why: string, deadline: number, signal?: AbortSignal) {
+  const path = `/zkfleet-commit-${randomBytes(4).toString('hex')}`;
+  await createRetried(client, path, why, zkLibrary().constants.ZOO_EPHEMERAL, deadline, signal);
+  await client.delete_(path, -1).catch(() => undefined);
+}

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { ZkfError } from '../../shared/errors';
 import { dynamicMembers } from '../../shared/zookeeper/zoo-cfg';
-import { connectZk, createRetried, retriedOnConnectionLoss, zkLibrary, type ZkClient } from './client';
+import { committedWrite, connectZk, retriedOnConnectionLoss, type ZkClient } from './client';
 
 /**
  * ZooKeeper's dynamic reconfiguration through its client API (3.5.3+), as the super user: one change, then a
@@ -35,7 +34,7 @@ export async function reconfigure(
     }).catch((err: Error) => {
       throw new ZkfError('COMMAND_FAILED', `reconfig ${describe(change)} failed: ${err.message}`, { cause: err });
     });
-    await committedWrite(client, deadline, signal);
+    await committedWrite(client, 'committed after a reconfig', deadline, signal);
     return config;
   } finally {
     client.close();
@@ -60,20 +59,6 @@ async function configOf(client: ZkClient): Promise<string> {
 function configText(reply: unknown): string {
   const data = Array.isArray(reply) ? reply[1] : reply;
   return Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
-}
-
-/** A write committed after the change: the removed server may then be stopped (Reconfig guide). */
-async function committedWrite(client: ZkClient, deadline: number, signal?: AbortSignal): Promise<void> {
-  const path = `/zkfleet-reconfig-${randomBytes(4).toString('hex')}`;
-  await createRetried(
-    client,
-    path,
-    'committed after a reconfig',
-    zkLibrary().constants.ZOO_EPHEMERAL,
-    deadline,
-    signal,
-  );
-  await client.delete_(path, -1).catch(() => undefined);
 }
 
 function describe(c: ReconfigChange): string {
